@@ -1,0 +1,167 @@
+"""Document fields (guide §4): province, doc_type, doc_number and issued date.
+
+Official texts carry a header (`Số: 1914/KH-UBND`, `Hải Dương, ngày 05 tháng 6 năm 2023`);
+news articles name the document in a lead sentence (`UBND tỉnh ban hành Kế hoạch số
+698/KH-UBND ...`).  Documents that are only cited (`Căn cứ Quyết định số 411/QĐ-TTg`,
+`Kế hoạch thực hiện Quyết định số 1087`) are not the document the text is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+import regex
+
+from extractors.lexicon import FLAGS, Lexicon, fold
+
+_NUMBER = r"(?P<num>\d{1,5}(?:[-/][\wĐđ.]+)+|\d{1,5}(?=\s|,|\.|$))"
+HEADER_NUMBER_RE = regex.compile(r"(?m)^\s*\|?\s*Số\s*:\s*(?P<num>\d{1,5}/[\wĐđ.\-]+)", FLAGS)
+HEADER_DATE_RE = regex.compile(
+    r"(?m)^[^\n]{0,40}?,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", FLAGS
+)
+ISSUE_VERBS = r"(?:ban\s+hành|ký\s+ban\s+hành|ký|vừa\s+có|vừa\s+ban\s+hành|phê\s+duyệt|thông\s+qua|đã\s+ban\s+hành)"
+# National documents: their numbers end in a national issuer's code.
+NATIONAL_CODES = regex.compile(r"/(?:QĐ|NQ|CT)-(?:TTg|CP)\b|-NQ/TW\b|/QĐ-B[A-ZĐ]+\b|/TT-B[A-ZĐ]+\b|/NQ-QH\d*", FLAGS)
+DATE_SLASH_RE = regex.compile(r"(?<!\d)(?P<d>\d{1,2})[/.](?P<m>\d{1,2})(?:[/.](?P<y>\d{4}))?(?![\d/])")
+DATE_WORDS_RE = regex.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", FLAGS)
+PAGE_YEAR_RE = regex.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?P<y>(?:19|20)\d\d)(?!\d)|date\s+(?P<y2>(?:19|20)\d\d)-\d\d")
+
+
+@dataclass(frozen=True)
+class DocumentFields:
+    province: str | None
+    doc_type: str | None
+    doc_number: str | None
+    issued: dt.date | None
+    national: bool
+
+
+def _date(d: str, m: str, y: str | None, default_year: int | None) -> dt.date | None:
+    year = int(y) if y else default_year
+    if year is None:
+        return None
+    try:
+        return dt.date(year, int(m), int(d))
+    except ValueError:
+        return None
+
+
+def find_province(text: str, lex: Lexicon) -> str | None:
+    """The province named most often near the start (title and lead weigh double)."""
+    folded = fold(text)
+    counts: Counter[str] = Counter()
+    spelled: dict[str, str] = {}
+    for m in lex.province_re.finditer(folded):
+        canon = lex.province_canon.get(regex.sub(r"\s+", " ", m.group(1)))
+        if canon is None:
+            continue
+        counts[canon] += 2 if m.start() < 600 else 1
+        spelled.setdefault(canon, text[m.start(1) : m.end(1)])
+    if not counts:
+        return None
+    best = counts.most_common(1)[0][0]
+    name = spelled[best]
+    if best == "Hồ Chí Minh" and name == "Hồ Chí Minh":
+        return "TP Hồ Chí Minh"
+    if best == "Thừa Thiên Huế" or best == "Huế":
+        return name.replace(" - ", " ")
+    return name
+
+
+def _doc_type_at(lex: Lexicon, text: str) -> str | None:
+    m = lex.doctype_re.search(text)
+    if not m:
+        return None
+    found = fold(m.group(0)).lower()
+    for d in lex.doctypes:
+        if fold(d.name).lower() == regex.sub(r"\s+", " ", found):
+            return d.name
+    return None
+
+
+def find_document(text: str, lex: Lexicon) -> tuple[str | None, str | None, dt.date | None]:
+    """(doc_type, doc_number, issued) of the document the text is about."""
+    page_year = None
+    pm = PAGE_YEAR_RE.search(text[:800])
+    if pm:
+        page_year = int(pm["y"] or pm["y2"])
+    # 1. an official header
+    hn = HEADER_NUMBER_RE.search(text[:3000])
+    if hn:
+        after = text[hn.end() : hn.end() + 800]
+        doc_type = None
+        for line in after.split("\n"):
+            if line.strip() and line.strip().upper() == line.strip() and lex.doctype_re.search(line):
+                doc_type = _doc_type_at(lex, line)
+                break
+        doc_type = doc_type or _code_type(hn["num"], lex)
+        hd = HEADER_DATE_RE.search(text[: hn.end() + 600])
+        issued = _date(hd["d"], hd["m"], hd["y"], None) if hd else None
+        return doc_type, hn["num"].strip(), issued
+    # 2. a sentence that issues the document
+    issue_re = regex.compile(
+        ISSUE_VERBS + r"\s+(?P<type>" + lex.doctype_re.pattern + r")(?:\s+(?:số|sô)\s*" + _NUMBER + r")?",
+        FLAGS,
+    )
+    for m in issue_re.finditer(text[:4000]):
+        num = m["num"]
+        if num and NATIONAL_CODES.search(num):
+            continue
+        doc_type = _doc_type_at(lex, m["type"])
+        follow = text[m.end() : m.end() + 160]
+        approved = regex.match(r"[^.;\n]{0,60}?\b(?:ban\s+hành|phê\s+duyệt)\s+(?P<t2>" + lex.doctype_re.pattern + r")", follow, FLAGS)
+        if approved:
+            doc_type = _doc_type_at(lex, approved["t2"])
+        sent_start = max(text.rfind("\n", 0, m.start()), text.rfind(". ", 0, m.start())) + 1
+        window = text[sent_start : m.end() + 40]
+        issued = None
+        dw = DATE_WORDS_RE.search(window) or DATE_SLASH_RE.search(window)
+        if dw and num and dw.start() >= len(window) - 40 and regex.search(r"ngày\s*$", window[: dw.start()], FLAGS) is None:
+            dw = None
+        if dw:
+            issued = _date(dw["d"], dw["m"], dw["y"] if "y" in dw.groupdict() else None, page_year)
+        return doc_type, (num.strip() if num else None), issued
+    # 3. the document named as the source of the targets
+    named = regex.compile(
+        r"(?:theo|tại|của|mục\s+tiêu\s+của)\s+(?P<type>" + lex.doctype_re.pattern + r")(?:\s+(?:số|sô)\s*" + _NUMBER + r")?",
+        FLAGS,
+    )
+    for m in named.finditer(text):
+        num = m["num"]
+        if num and NATIONAL_CODES.search(num):
+            continue
+        return _doc_type_at(lex, m["type"]), (num.strip() if num else None), None
+    # 4. the title names it
+    title = text.split("\n", 1)[0]
+    return _doc_type_at(lex, title), None, None
+
+
+def _code_type(number: str, lex: Lexicon) -> str | None:
+    for d in lex.doctypes:
+        if regex.search(r"/" + regex.escape(d.code) + r"\b", number, FLAGS):
+            return d.name
+    return None
+
+
+def is_national(text: str, lex: Lexicon, province: str | None) -> bool:
+    """A national document: issued by a national body, and about no province."""
+    head = text[:1500]
+    if province is not None and fold(province) in fold(head):
+        return False
+    return bool(lex.national_re.search(head) or regex.search(r"-NQ/TW|Nghị\s+quyết\s+\d+\b", head, FLAGS))
+
+
+def find_fields(text: str, lex: Lexicon) -> DocumentFields:
+    """All document fields of a normalised text."""
+    province = find_province(text, lex)
+    national = is_national(text, lex, province)
+    doc_type, number, issued = find_document(text, lex)
+    return DocumentFields(
+        province="Việt Nam" if national else province,
+        doc_type=doc_type,
+        doc_number=number,
+        issued=issued,
+        national=national,
+    )

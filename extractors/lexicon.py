@@ -1,0 +1,189 @@
+"""The rule data of `extractors/lexicon/*.yaml`, validated and compiled once.
+
+Rules live apart from the matching code so that an analyst can read and extend them;
+every entry carries example sentences (`match` / `no_match`) that become tests.
+Loading goes through pydantic models with `extra="forbid"`, so a misspelt key or an
+empty word list fails at import with the file named, not later as a silent miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+FLAGS = regex.IGNORECASE | regex.UNICODE | regex.V0
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    match: list[str] = Field(default_factory=list)
+    no_match: list[str] = Field(default_factory=list)
+    note: str = Field(min_length=1)
+
+
+class WordsEntry(_Entry):
+    words: list[str] = Field(min_length=1)
+
+
+class ComparatorEntry(WordsEntry):
+    comparator: Literal["=", ">=", ">", "<=", "<", "~"]
+    position: Literal["before", "after"]
+
+
+class DirectionEntry(WordsEntry):
+    direction: Literal["level", "increase", "decrease"]
+
+
+class ScopeEntry(WordsEntry):
+    scope: Literal["province", "district", "commune"]
+
+
+class PillarEntry(WordsEntry):
+    pillar: Literal["government", "economy", "society"]
+
+
+class CueEntry(_Entry):
+    kind: Literal["achieved", "reported", "forward", "national", "not_digital"]
+    pattern: str = Field(min_length=1)
+
+
+class IndicatorRules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    strip_left: list[str] = Field(min_length=1)
+    strip_right: list[str] = Field(min_length=1)
+    drop_anywhere: list[str] = Field(default_factory=list)
+
+
+class CountRules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    not_count_nouns: list[str] = Field(min_length=1)
+    max_count: int = Field(gt=0)
+    percent_nouns: list[str] = Field(min_length=1)
+
+
+class DocType(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    code: str
+
+
+class ProvinceList(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    provinces: list[str] = Field(min_length=63)
+    merged_2025: list[str]
+    aliases: dict[str, str]
+    national_bodies: list[str] = Field(min_length=1)
+
+
+class LexiconError(ValueError):
+    """A lexicon file that does not parse or validate."""
+
+
+def _load(name: str) -> object:
+    path = LEXICON_DIR / name
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as exc:
+        raise LexiconError(f"{path}: {exc}") from exc
+
+
+def words_pattern(words: list[str]) -> str:
+    """An alternation of whole words, longest first, refusing an empty list."""
+    if not words or not all(w.strip() for w in words):
+        raise ValueError("empty word in a lexicon alternation")
+    escaped = sorted((regex.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
+    return r"(?<!\w)(?:" + "|".join(escaped) + r")(?!\w)"
+
+
+class Lexicon:
+    """All rule data, compiled: built once per process by `get_lexicon()`."""
+
+    def __init__(self) -> None:
+        self.comparators = TypeAdapter(list[ComparatorEntry]).validate_python(_load("comparators.yaml"))
+        self.directions = TypeAdapter(list[DirectionEntry]).validate_python(_load("directions.yaml"))
+        self.scopes = TypeAdapter(list[ScopeEntry]).validate_python(_load("scopes.yaml"))
+        self.pillars = TypeAdapter(list[PillarEntry]).validate_python(_load("pillars.yaml"))
+        self.cues = TypeAdapter(list[CueEntry]).validate_python(_load("cues.yaml"))
+        self.indicator = IndicatorRules.model_validate(_load("indicator.yaml"))
+        self.counts = CountRules.model_validate(_load("counts.yaml"))
+        self.doctypes = TypeAdapter(list[DocType]).validate_python(_load("doctypes.yaml"))
+        self.provinces = ProvinceList.model_validate(_load("provinces.yaml"))
+        self._compile()
+
+    def _compile(self) -> None:
+        self.cue_re = {c.kind: regex.compile(c.pattern, FLAGS) for c in self.cues}
+        self.cmp_before = [
+            (regex.compile(words_pattern(c.words) + r"\s*$", FLAGS), c.comparator)
+            for c in self.comparators
+            if c.position == "before"
+        ]
+        self.cmp_after = [
+            (regex.compile(r"^\s*" + words_pattern(c.words), FLAGS), c.comparator)
+            for c in self.comparators
+            if c.position == "after"
+        ]
+        self.direction_before = [
+            (regex.compile(words_pattern(d.words) + r"\s*$", FLAGS), d.direction)
+            for d in sorted(self.directions, key=lambda d: d.direction != "level")
+        ]
+        self.scope_words = {s.scope: words_pattern(s.words) for s in self.scopes}
+        self.pillar_words = [(regex.compile(words_pattern(p.words), FLAGS), p.pillar) for p in self.pillars]
+        self.pillar_any = words_pattern([w for p in self.pillars for w in p.words])
+        self.strip_left = [regex.compile(r"^\s*(?:" + p + r")", FLAGS) for p in self.indicator.strip_left]
+        self.strip_right = [regex.compile(r"(?:" + p + r")$", FLAGS) for p in self.indicator.strip_right]
+        self.drop_anywhere = [regex.compile(p, FLAGS) for p in self.indicator.drop_anywhere]
+        self.not_count_re = regex.compile(r"\s*" + words_pattern(self.counts.not_count_nouns), FLAGS)
+        self.percent_noun_re = regex.compile(r"\s*" + words_pattern(self.counts.percent_nouns), FLAGS)
+        self.doctype_re = regex.compile(words_pattern([d.name for d in self.doctypes]), FLAGS)
+        names = self.provinces.provinces + self.provinces.merged_2025
+        self.province_canon = {fold(n): n for n in names}
+        for alias, canon in self.provinces.aliases.items():
+            self.province_canon[fold(alias)] = canon
+        variants = sorted({fold(n) for n in self.province_canon}, key=len, reverse=True)
+        self.province_re = regex.compile(
+            r"(?<!\w)(" + "|".join(regex.escape(v).replace(r"\ ", r"\s*") for v in variants) + r")(?!\w)",
+            FLAGS,
+        )
+        self.national_re = regex.compile(words_pattern(self.provinces.national_bodies), FLAGS)
+
+
+# Old ("hoà", "thuỷ") and new ("hòa", "thủy") tone placement, folded to one form for matching.
+_OLD_TONE = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+_OLD_TONE_RE = regex.compile("|".join(_OLD_TONE), regex.IGNORECASE)
+
+
+def fold(text: str) -> str:
+    """Same length, new-style tone placement (`hoà` → `hòa`): for matching only."""
+    def repl(m: regex.Match[str]) -> str:
+        new = _OLD_TONE[m.group(0).lower()]
+        return "".join(n.upper() if o.isupper() else n for o, n in zip(m.group(0), new))
+    return _OLD_TONE_RE.sub(repl, text)
+
+
+@lru_cache(maxsize=1)
+def get_lexicon() -> Lexicon:
+    """The compiled lexicon, loaded once per process."""
+    return Lexicon()
+
+
+@lru_cache(maxsize=1)
+def lexicon_version() -> str:
+    """A short hash of every lexicon file: part of cache keys and of each record."""
+    h = hashlib.sha256()
+    for path in sorted(LEXICON_DIR.glob("*.yaml")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]

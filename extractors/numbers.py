@@ -1,0 +1,135 @@
+"""Numbers that may be target values: percents, ranges, ranks and counts, with offsets.
+
+Only the shape of the number is decided here (value, range, unit, span); whether it is
+a target, and its comparator and indicator, depend on the clause (see `targets.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from extractors.lexicon import FLAGS, Lexicon
+
+_NUM = r"\d{1,3}(?:[.,]\d{1,2})?"
+# "30%", "30 %", "30%GRDP", "2,5%", "30 phần trăm"
+PERCENT_RE = regex.compile(rf"(?<![\w.,/%-])(?P<a>{_NUM})\s?(?:%|phần\s+trăm)", FLAGS)
+# "từ 30 đến 40%", "30-40%", "25% - 30%", "25%-30%"
+RANGE_RE = regex.compile(
+    rf"(?<![\w.,/%-])(?P<a>{_NUM})\s*%?\s*(?:-|–|—|đến|tới)\s*(?P<b>{_NUM})\s?(?:%|phần\s+trăm)",
+    FLAGS,
+)
+# "top 25", "Top 20", "nhóm 10 tỉnh, thành phố dẫn đầu", "nhóm 30/63 tỉnh", "nhóm 40 nước"
+RANK_RE = regex.compile(
+    r"(?<!\w)(?:top|tốp)\s*(?P<a>\d{1,2})(?!\d)"
+    r"|(?<!\w)nhóm\s+(?:top\s+)?(?P<b>\d{1,2})(?:\s*/\s*6[23])?(?=\s+(?:tỉnh|thành|địa\s+phương|nước|quốc\s+gia|đơn\s+vị))",
+    FLAGS,
+)
+# Counts: a floor word or a plan verb, then a number and a noun ("tối thiểu 02 đô thị").
+COUNT_RE = regex.compile(
+    r"(?<!\w)(?P<lead>tối\s+thiểu|tối\s+thiếu|ít\s+nhất|không\s+dưới|trên|hơn|phấn\s+đấu|triển\s+khai|xây\s+dựng|hình\s+thành|có)"
+    r"\s+(?P<a>\d{1,3}(?:\.\d{3})*)(?![\d%,./])\s+(?=\w)",
+    FLAGS,
+)
+# "19/19 Sở, Ban, ngành": every one of N, a count of N.
+FULL_RE = regex.compile(r"(?<![\w/])(?P<a>\d{1,3})\s*/\s*(?P=a)(?![\d/])\s+(?=\w)", FLAGS)
+# "Số lượng doanh nghiệp công nghệ số đạt 10 doanh nghiệp"
+NUMBER_OF_RE = regex.compile(
+    r"(?<!\w)số\s+lượng\s[^;.\n]{1,80}?\bđạt\s+(?P<a>\d{1,3}(?:\.\d{3})*)(?![\d%,./])\s+(?=\w)", FLAGS
+)
+# A bare number before a noun always measured as a share (guide §2).
+BARE_RE = regex.compile(r"(?<![\w.,/%-])(?P<a>\d{1,3})(?![\d%,./])\s+(?=\w)", FLAGS)
+
+_UNITS = {
+    "không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,
+    "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
+}
+_WORDS = "|".join(list(_UNITS) + ["mười", "mươi", "trăm", "linh", "lẻ"])
+WORDS_PERCENT_RE = regex.compile(rf"(?<!\w)(?P<w>(?:(?:{_WORDS})\s+)+)phần\s+trăm", FLAGS)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number in the text that may be a target value."""
+
+    start: int
+    end: int
+    value: float
+    value_max: float | None
+    unit: str  # "percent" | "rank" | "count"
+    approx: bool = False  # "khoảng 17-19" style ranges inside the number itself
+
+
+def parse_number(raw: str) -> float:
+    """`2,5` → 2.5, `02` → 2, `18.000` → 18000 (dot groups thousands, comma is decimal)."""
+    raw = raw.strip()
+    if regex.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):
+        return float(raw.replace(".", ""))
+    return float(raw.replace(",", "."))
+
+
+def words_to_number(words: str) -> float | None:
+    """Vietnamese number words up to 999 (`một trăm` → 100, `bảy mươi lăm` → 75)."""
+    total = 0
+    current = 0
+    seen = False
+    for w in words.lower().split():
+        if w in _UNITS:
+            current += _UNITS[w]
+            seen = True
+        elif w == "mười":
+            current += 10
+            seen = True
+        elif w == "mươi":
+            current = (current or 1) * 10
+        elif w == "trăm":
+            total += (current or 1) * 100
+            current = 0
+            seen = True
+        elif w in ("linh", "lẻ"):
+            continue
+        else:
+            return None
+    return float(total + current) if seen else None
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(s < b and a < e for a, b in spans)
+
+
+def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
+    """Every candidate value in `text`, in text order, without overlaps."""
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: Mention) -> None:
+        if not _overlaps(taken, m.start, m.end):
+            found.append(m)
+            taken.append((m.start, m.end))
+
+    for m in RANGE_RE.finditer(text):
+        a, b = parse_number(m["a"]), parse_number(m["b"])
+        if a < b:
+            add(Mention(m.start(), m.end(), a, b, "percent"))
+    for m in PERCENT_RE.finditer(text):
+        add(Mention(m.start(), m.end(), parse_number(m["a"]), None, "percent"))
+    for m in WORDS_PERCENT_RE.finditer(text):
+        value = words_to_number(m["w"])
+        if value is not None:
+            add(Mention(m.start(), m.end(), value, None, "percent"))
+    for m in RANK_RE.finditer(text):
+        group = "a" if m["a"] else "b"
+        add(Mention(m.start(group), m.end(group), float(m[group]), None, "rank"))
+    for m in BARE_RE.finditer(text):
+        if lex.percent_noun_re.match(text, m.end()) and int(m["a"]) <= 100:
+            add(Mention(m.start("a"), m.end("a"), float(m["a"]), None, "percent"))
+    for pattern in (FULL_RE, NUMBER_OF_RE, COUNT_RE):
+        for m in pattern.finditer(text):
+            if lex.not_count_re.match(text, m.end()):
+                continue
+            value = parse_number(m["a"])
+            if 0 < value <= lex.counts.max_count:
+                add(Mention(m.start("a"), m.end("a"), value, None, "count"))
+    found.sort(key=lambda x: x.start)
+    return found

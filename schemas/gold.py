@@ -1,0 +1,60 @@
+"""Reading and writing plan records on disk (gold files and predictions alike).
+
+Both sides of an evaluation are `Plan` JSON files named `<doc_id>.json`; loading them
+through one function means a malformed gold file fails with its path and field, never
+as a silent zero in the scorecard.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from schemas.plan import Plan
+
+
+class RecordError(ValueError):
+    """A plan file that cannot be read or does not validate."""
+
+
+def load_plan(path: Path) -> Plan:
+    """Read and validate one plan file; the error names the file and the field."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RecordError(f"{path}: cannot read JSON: {exc}") from exc
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"]) or "record"
+        raise RecordError(f"{path}: {loc}: {first['msg']}") from exc
+
+
+def load_dir(folder: Path) -> dict[str, Plan]:
+    """Every `*.json` plan in `folder`, keyed by doc_id (the file stem)."""
+    if not folder.is_dir():
+        raise RecordError(f"{folder}: not a folder")
+    plans: dict[str, Plan] = {}
+    for path in sorted(folder.glob("*.json")):
+        plan = load_plan(path)
+        plans[path.stem] = plan
+    return plans
+
+
+def write_plan(plan: Plan, path: Path) -> None:
+    """Write atomically (temp file + rename) so a crash never leaves half a record."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(plan.to_json(), ensure_ascii=False, indent=1) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,47 @@
+"""The Prefect flow does what the CLI does; its tasks are plain functions underneath."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import flows
+from tests.conftest import CORPUS, GOLD
+
+
+@pytest.fixture(scope="module")
+def prefect_harness() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
+
+
+def test_extract_chunk_task_records_failures_as_data(tmp_path: Path) -> None:
+    good = tmp_path / "ok.txt"
+    good.write_text("Về phát triển kinh tế số:\nKinh tế số chiếm 20% GRDP đến năm 2025.\n", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    outcomes = flows.extract_chunk.fn([str(good), str(bad)], str(tmp_path / "out"))
+    assert [o["status"] for o in outcomes] == ["written", "failed"]
+    assert outcomes[1]["reason"] == "file is empty"
+    assert json.loads((tmp_path / "out" / "ok.json").read_text(encoding="utf-8"))["targets"][0]["value"] == 20
+
+
+def test_chunked_keeps_order_and_size() -> None:
+    assert flows.chunked(["a", "b", "c"], 2) == [["a", "b"], ["c"]]
+
+
+def test_corpus_flow_writes_records_and_scores_them(prefect_harness: None, tmp_path: Path) -> None:
+    out = tmp_path / "records"
+    summary = flows.corpus_flow(str(CORPUS), str(GOLD), str(out), chunk_size=2)
+    n_docs = len(list(CORPUS.glob("*.txt")))
+    assert summary["documents"] == n_docs
+    assert summary["written"] == n_docs
+    assert summary["failures"] == []
+    assert len(list(out.glob("*.json"))) == n_docs
+    assert summary["scores"]["strict"]["f1"] > 0.5
+    assert "strict P" in summary["scorecard"]

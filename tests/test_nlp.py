@@ -1,0 +1,46 @@
+"""underthesea words inside a spaCy Doc keep every character offset."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from pipeline.nlp import make_doc, segment
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kinh tế số chiếm 20% GRDP của tỉnh.",
+        "hai  khoảng   trắng",
+        "tab\tvà\nxuống dòng",
+        "",
+        "   ",
+        "TP.HCM đạt 1.000.000 lượt truy cập; e-mail: so@tttt.gov.vn",
+        "“Chuyển đổi số” là nhiệm vụ trọng tâm…",
+        "Khánh Hoà, thuỷ lợi, hoà nhập",
+    ],
+)
+def test_doc_text_equals_input(text: str) -> None:
+    doc = make_doc(text)
+    assert doc.text == text
+    assert doc.text_with_ws == text
+    for token in doc:
+        assert text[token.idx : token.idx + len(token.text)] == token.text
+
+
+def test_nfd_input_gives_nfc_doc() -> None:
+    nfd = unicodedata.normalize("NFD", "Chính quyền số tỉnh Thừa Thiên Huế")
+    doc = make_doc(nfd)
+    assert doc.text == unicodedata.normalize("NFC", nfd)
+
+
+def test_multi_syllable_words_are_single_tokens() -> None:
+    words = segment("Tỷ lệ dân số trưởng thành có điện thoại thông minh đạt 80%")
+    assert "điện thoại" in words
+    assert "thông minh" in words
+
+
+def test_old_tone_placement_is_kept_as_written() -> None:
+    assert "hoà nhập" in " ".join(segment("tăng cường hoà nhập số"))
