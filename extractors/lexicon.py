@@ -60,6 +60,7 @@ class IndicatorRules(BaseModel):
     strip_left: list[str] = Field(min_length=1)
     strip_right: list[str] = Field(min_length=1)
     drop_anywhere: list[str] = Field(default_factory=list)
+    clause_openers: list[str] = Field(min_length=1)
 
 
 class CountRules(BaseModel):
@@ -140,6 +141,7 @@ class Lexicon:
         self.pillar_any = words_pattern([w for p in self.pillars for w in p.words])
         self.strip_left = [regex.compile(r"^\s*(?:" + p + r")", FLAGS) for p in self.indicator.strip_left]
         self.strip_right = [regex.compile(r"(?:" + p + r")$", FLAGS) for p in self.indicator.strip_right]
+        self.clause_openers = frozenset(w.lower() for w in self.indicator.clause_openers)
         self.drop_anywhere = [regex.compile(p, FLAGS) for p in self.indicator.drop_anywhere]
         self.not_count_re = regex.compile(r"\s*" + words_pattern(self.counts.not_count_nouns), FLAGS)
         self.percent_noun_re = regex.compile(r"\s*" + words_pattern(self.counts.percent_nouns), FLAGS)

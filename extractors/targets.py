@@ -15,9 +15,10 @@ from dataclasses import dataclass, replace
 import regex
 
 from extractors.context import DocContext, build_context, pillar_in_clause, resolve_year
-from extractors.lexicon import FLAGS, Lexicon, get_lexicon
+from extractors.lexicon import FLAGS, Lexicon, fold, get_lexicon
 from extractors.numbers import Mention, find_mentions
-from extractors.overlap import indicator_overlap
+from extractors.overlap import indicator_overlap, syllables
+from pipeline.nlp import pos_words, segment
 
 _SPLIT_DELIMS = regex.compile(r":|,|;|\s+và\s+|\s+hoặc\s+|\s+-\s+", FLAGS)
 _LINK_VERB = regex.compile(r"(?<!\w)(?:đạt(?:\s+được)?(?:\s+mức)?|là|chiếm|bằng|ở\s+mức|đặt)\s*$", FLAGS)
@@ -92,9 +93,7 @@ def find_scopes(segment: str, lex: Lexicon) -> tuple[list[str], list[tuple[int, 
             body = regex.sub(r"^.*?(?=cấp|\b(?:xã|huyện)\b)", "", phrase, count=1, flags=FLAGS)
             hits = []
             for scope, pattern in each.items():
-                for w in pattern.finditer(body):
-                    if not regex.match(r"\s*(?:\w)", body[w.end():w.end() + 2] or " ") or True:
-                        hits.append((w.start(), scope))
+                hits.extend((w.start(), scope) for w in pattern.finditer(body))
         for _, scope in sorted(hits):
             if scope not in scopes:
                 scopes.append(scope)
@@ -171,19 +170,39 @@ def _cut_leadin(left: str) -> int:
     return cut
 
 
-def _split_between(text: str, a_end: int, b_start: int, a_has_subject: bool) -> int:
-    """Where the segment of the value ending at a_end stops and the next one begins."""
+_LINK_AT_END = regex.compile(r"(?<!\w)(?:đạt(?:\s+được)?|là|chiếm|bằng|ở\s+mức|đặt)\s*$", FLAGS)
+_CONJ_ONLY = regex.compile(r"^(?:[\s,;:.\-–—•*+]|(?<!\w)(?:và|hoặc|với)(?!\w))*$", FLAGS)
+_RANK_LEAD = regex.compile(
+    r"(?:(?<!\w)(?:nằm|đứng|vào|lọt|duy\s+trì)\s*)?(?:(?<!\w)(?:trong|thuộc)\s*)?(?:(?<!\w)nhóm\s*)?(?:(?<!\w)(?:top|tốp)\s*)?$",
+    FLAGS,
+)
+_LOCATIVE = regex.compile(r"\s(?:tại|ở|trên\s+địa\s+bàn)\s", FLAGS)
+_AFTER_UPWARDS = regex.compile(r"^[^,;]{0,30}?(?<!tuổi\s)(?<!\w)trở\s+(?P<d>lên|xuống)(?!\w)", FLAGS)
+_TWO_SHARES = regex.compile(r"^(?P<a>.+?\btrong\b.+?),\s+(?P<b>[^,]+?\btrong\b[^,]+)$", FLAGS)
+_DIGITAL_ECONOMY = "kinh tế số"
+
+
+def _split_between(text: str, a_end: int, b_start: int, a_has_subject: bool) -> tuple[int, bool]:
+    """Where one value's share of a clause ends and the next one's begins.
+
+    Returns the split offset and whether a colon introduced the next values (a breakdown).
+    After a value whose subject came before it ("X đạt 80%, Y đạt 70%"), or before a
+    value with its own linking verb, the first delimiter separates them; after a
+    value-first item ("90% hồ sơ cấp tỉnh, 80% hồ sơ cấp huyện") the last one does.
+    """
     delims = list(_SPLIT_DELIMS.finditer(text, a_end, b_start))
     if not delims:
-        return b_start
+        return b_start, False
     colon = [d for d in delims if d.group(0) == ":"]
     if colon:
-        return colon[-1].end()
-    chosen = delims[0] if a_has_subject else delims[-1]
-    return chosen.end()
+        return colon[-1].end(), True
+    first = a_has_subject or bool(_LINK_AT_END.search(text, a_end, b_start))
+    chosen = delims[0] if first else delims[-1]
+    return chosen.end(), False
 
 
-def _is_reported(ctx: DocContext, lex: Lexicon, pos: int, segment_start: int) -> bool:
+def _is_reported(ctx: DocContext, lex: Lexicon, pos: int) -> bool:
+    """Guide §1: a result already reached, not a commitment."""
     ss, _ = ctx.sentence_of(pos)
     ps, pe = ctx.paragraph_of(pos)
     reported = lex.cue_re["reported"]
@@ -192,138 +211,259 @@ def _is_reported(ctx: DocContext, lex: Lexicon, pos: int, segment_start: int) ->
     return bool(reported.search(ctx.text, ps, pos) and not lex.cue_re["forward"].search(ctx.text, ps, pe))
 
 
-def _build_indicator(left: str, right: str, lex: Lexicon, share_verb: bool) -> str:
+def _word_spans(phrase: str) -> list[tuple[int, int, str]]:
+    """(start, end, POS) of underthesea's words in `phrase`."""
+    spans = []
+    pos = 0
+    for word, tag in pos_words(phrase):
+        first = word.split()[0] if word.split() else word
+        i = phrase.find(first, pos)
+        if i < 0:
+            continue
+        end = i
+        for syl in word.split():
+            j = phrase.find(syl, end)
+            if j < 0:
+                break
+            end = j + len(syl)
+        spans.append((i, end, tag))
+        pos = end
+    return spans
+
+
+def _cut_new_clause(right: str, lex: Lexicon) -> str:
+    """Stop a value's right part where a comma opens a new clause (a clause-opening word)."""
+    if "," not in right:
+        return right
+    words = segment(right)
+    pos = 0
+    for k, word in enumerate(words[:-1]):
+        pos = right.find(word, pos)
+        if word == "," and " ".join(words[k + 1 : k + 3]).lower().startswith(tuple(lex.clause_openers)):
+            nxt = words[k + 1].lower()
+            two = " ".join(w.lower() for w in words[k + 1 : k + 3])
+            if nxt in lex.clause_openers or two in lex.clause_openers:
+                return right[:pos]
+        pos += len(word)
+    return right
+
+
+def _split_coordinated(right: str) -> tuple[str, str] | None:
+    """`cơ sở y tế hỗ trợ X và thực hiện Y` → two measures sharing one value (guide §2).
+
+    Only a noun subject followed by two verb phrases of three words or more, joined by
+    `và` with no comma before it, is split; a coordinated verb list (`số hóa, ký số và lưu trữ`)
+    is one measure.
+    """
+    m = regex.search(r"\s+và\s+", right)
+    if m is None or "," in right[: m.start()]:
+        return None
+    before, after = right[: m.start()], right[m.end() :]
+    tags_before = _word_spans(before)
+    tags_after = _word_spans(after)
+    if len(tags_before) < 3 or len(tags_after) < 3 or tags_after[0][2] != "V":
+        return None
+    first_verb = next((k for k, (_, _, tag) in enumerate(tags_before) if tag == "V"), None)
+    if first_verb is None or first_verb == 0 or tags_before[0][2] != "N":
+        return None
+    subject = before[: tags_before[first_verb][0]].strip()
+    return before.strip(), f"{subject} {after.strip()}"
+
+
+def _has_verb(phrase: str) -> bool:
+    return any(tag == "V" for _, _, tag in _word_spans(phrase)) if phrase.strip() else False
+
+
+def _strip_provinces(text: str, lex: Lexicon) -> str:
+    folded = fold(text)
+    m = regex.match(r"\s*(?:(?:tỉnh|thành\s+phố|tp\.?)\s+)?", folded, FLAGS)
+    rest = folded[m.end() :] if m else folded
+    pm = lex.province_re.match(rest)
+    if pm:
+        return text[len(folded) - len(rest) + pm.end() :].strip()
+    return text
+
+
+def _build_indicator(left: str, right: str, lex: Lexicon, share_verb: bool, unit: str) -> str:
+    left = _YEAR_PHRASE.sub(" ", left)
+    if _strip_ends(_PARENS.sub(" ", _PER_YEAR.sub("", right)), lex):
+        left = left.rsplit(",", 1)[-1]
+    left = _strip_provinces(_strip_ends(left, lex), lex)
+    if unit == "rank":
+        left = _RANK_LEAD.sub("", left).strip()
     left = _strip_ends(left, lex)
     right = _PER_YEAR.sub("", right)
     right = _YEAR_PHRASE.sub(" ", right)
     right = _PARENS.sub(" ", right)
     right = regex.sub(r"^\s*(?:trở\s+lên|trở\s+xuống)\b", "", right, flags=FLAGS)
+    if unit == "count":
+        loc = _LOCATIVE.search(right)
+        if loc:
+            right = right[: loc.start()]
     right = _strip_ends(right, lex)
-    if share_verb and left and right and _OBJECT_OF_SHARE.match(right):
-        right = regex.sub(r"\s+của\s+(?:tỉnh|thành\s+phố)\b.*$", "", right, flags=FLAGS)
-        return f"{left} trong {right}"
+    if _OBJECT_OF_SHARE.match(right) and (share_verb or not left):
+        subject = regex.sub(r"^(?:tỷ\s+trọng|tỷ\s+lệ)\s*", "", left, flags=FLAGS).strip() or _DIGITAL_ECONOMY
+        obj = regex.sub(r"\s+của\s+(?:tỉnh|thành\s+phố|cả\s+nước)\b.*$", "", right, flags=FLAGS)
+        return f"{subject} trong {obj}"
     return " ".join(p for p in (left, right) if p)
+
+
+@dataclass
+class _Segment:
+    """A value's share of its clause, with what was read from it."""
+
+    start: int
+    left_raw: str
+    comparator: str | None
+    direction: str
+    left_core: str
+    bare: bool
+    has_subject: bool
+    share_verb: bool
+
+
+def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segment:
+    text = ctx.text
+    for b in ctx.boundaries:
+        if seg_start <= b.pos < m.start:
+            stop = regex.compile(r"[,:]").search(text, b.pos, m.start)
+            if stop:
+                seg_start = stop.end()
+    cut = _cut_leadin(text[seg_start : m.start])
+    seg_start += cut
+    left_raw = text[seg_start : m.start]
+    comparator, direction, left_core = _comparator_before(left_raw, lex, m)
+    share_verb = bool(regex.search(r"(?:chiếm|đóng\s+góp)\s*(?:\S+\s*)?$", left_raw, FLAGS))
+    return _Segment(
+        start=seg_start,
+        left_raw=left_raw,
+        comparator=comparator,
+        direction=direction,
+        left_core=left_core,
+        bare=bool(_CONJ_ONLY.match(left_core)),
+        has_subject=bool(_strip_ends(_YEAR_PHRASE.sub(" ", left_core), lex)),
+        share_verb=share_verb,
+    )
 
 
 def extract_candidates(text: str, lex: Lexicon | None = None, national: bool = False) -> list[Candidate]:
     """Every target statement of a normalised document, in text order."""
     lex = lex or get_lexicon()
-    mentions = find_mentions(text, lex)
-    ctx = build_context(text, lex, [m.start for m in mentions])
+    ctx = build_context(text, lex, [m.start for m in find_mentions(text, lex)])
+    mentions = [m for m in find_mentions(text, lex) if not ctx.is_heading(m.start)]
     out: list[Candidate] = []
-    prev_split = -1
-    prev: Mention | None = None
+    next_start: int | None = None
+    prev_phrase = ""  # subject and verb of the previous value-with-object, for elided verbs
     for i, m in enumerate(mentions):
-        if ctx.is_heading(m.start):
-            continue
         cs, ce = ctx.clause_of(m.start)
+        seg_start = next_start if next_start is not None and next_start >= cs else cs
+        if seg_start == cs:
+            prev_phrase = ""
+        seg = _segment(ctx, lex, m, seg_start)
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        # left edge: after the previous value's share of the clause
-        if prev is not None and prev.end > cs and prev_split > 0:
-            seg_start = prev_split
-        else:
-            seg_start = cs
-        for b in ctx.boundaries:
-            if seg_start <= b.pos < m.start:
-                stop = regex.compile(r"[,:]").search(text, b.pos, m.start)
-                if stop:
-                    seg_start = stop.end()
-        left_raw = text[seg_start : m.start]
-        cut = _cut_leadin(left_raw)
-        left_raw = left_raw[cut:]
-        seg_start += cut
-        comparator, direction, left_core = _comparator_before(left_raw, lex, m)
-        share_verb = bool(regex.search(r"(?:chiếm|đóng\s+góp)\s*(?:\S+\s*)?$", left_raw[: len(left_raw)], FLAGS))
-        left_clean_probe = _strip_ends(left_core, lex)
-        has_subject = bool(left_clean_probe)
-        # right edge: up to the split with the next value in the clause, or the clause end
+        breakdown = False
         if nxt is not None and nxt.start < ce:
-            seg_end = _split_between(text, m.end, nxt.start, has_subject)
-            split_for_next = seg_end
+            seg_end, breakdown = _split_between(text, m.end, nxt.start, seg.has_subject)
+            next_start = seg_end
         else:
-            seg_end = ce
-            split_for_next = -1
+            seg_end, next_start = ce, None
         right_raw = text[m.end : seg_end]
         right_trim = regex.sub(r"[\s,;:]+(?:và|hoặc)?\s*$", "", right_raw, flags=FLAGS)
-        for pattern, cmp in lex.cmp_after:
-            if pattern.match(right_trim):
-                comparator = cmp
+        if m.unit != "rank":
+            right_trim = _cut_new_clause(right_trim, lex)
+        comparator = seg.comparator
+        after = _AFTER_UPWARDS.match(right_trim)
+        if after:
+            comparator = ">=" if after["d"] == "lên" else "<="
         if m.unit == "rank":
             comparator = "<="
         cmp_from_word = comparator is not None and comparator != "="
         comparator = comparator or "="
-        # filters (guide §1)
-        reported = _is_reported(ctx, lex, m.start, seg_start)
-        seg_text = text[seg_start : m.end + len(right_trim)]
-        clause_left = text[cs : m.start]
-        skip = reported
-        if lex.cue_re["not_digital"].search(clause_left[-80:] + text[m.start : m.end + len(right_trim)]):
-            skip = True
-        if not national and lex.cue_re["national"].search(seg_text):
-            skip = True
-        prev, prev_split, _prev_has_subject = m, split_for_next, has_subject
-        if skip:
+        seg_end_abs = m.end + len(right_trim)
+        seg_text = text[seg.start : seg_end_abs]
+        # guide §1: reported results, statistics, national figures, non-digital targets
+        if _is_reported(ctx, lex, m.start):
             continue
-        achieved = bool(lex.cue_re["achieved"].search(right_raw))
-        scopes, spans = find_scopes(text[seg_start : m.end + len(right_trim)], lex)
-        if m.unit == "percent" and _PLACE_COVERAGE.match(right_trim):
-            scopes = []
-        left_for_ind = _strip_scopes(left_core, spans, 0)
-        right_off = m.end - seg_start
-        right_for_ind = _strip_scopes(right_trim, spans, right_off)
-        indicator = _build_indicator(left_for_ind, right_for_ind, lex, share_verb)
+        if lex.cue_re["not_digital"].search(text[cs : m.start][-80:] + text[m.start : seg_end_abs]):
+            continue
+        if not national and m.unit != "rank" and lex.cue_re["national"].search(seg_text):
+            continue
+        scopes, spans = find_scopes(seg_text, lex)
+        coverage = m.unit == "percent" and bool(_PLACE_COVERAGE.match(right_trim))
+        if coverage:
+            scopes, spans = [], []
+        if breakdown and scopes:
+            continue  # "100% hồ sơ cấp tỉnh, huyện, xã ...: 90% ..., 80% ..., 60% ..." — the breakdown is the target
+        left_for_ind = _strip_scopes(seg.left_core, spans, 0)
+        right_for_ind = _strip_scopes(right_trim, spans, m.end - seg.start)
+        indicator = _build_indicator(left_for_ind, right_for_ind, lex, seg.share_verb, m.unit)
+        if seg.bare and prev_phrase and right_for_ind and not _has_verb(right_for_ind):
+            indicator = f"{prev_phrase} {_strip_ends(_PARENS.sub(' ', right_for_ind), lex)}".strip()
+        if seg.has_subject and right_for_ind and m.unit == "percent":
+            prev_phrase = _strip_ends(_YEAR_PHRASE.sub(" ", left_for_ind).rsplit(",", 1)[-1], lex)
+        elif not seg.bare:
+            prev_phrase = ""
         tail = ""
         if spans:
-            last_end = spans[-1][1] + seg_start
+            last_end = spans[-1][1] + seg.start
             if last_end > m.end:
-                tail = _strip_ends(_PARENS.sub(" ", text[last_end : m.end + len(right_trim)]), lex)
+                tail = _strip_ends(_PARENS.sub(" ", text[last_end:seg_end_abs]), lex)
         year, source = resolve_year(ctx, m.start, m.end, nxt.start if nxt else None)
-        pillar = ctx.pillar_at(m.start) or pillar_in_clause(text[seg_start : m.end + len(right_trim)], lex)
-        q_start = seg_start + (len(text[seg_start:]) - len(text[seg_start:].lstrip(" ,;:.-–—•*+")))
-        q_end = m.end + len(right_trim.rstrip(" ,;:"))
-        q_end = max(q_end, m.end)
-        q_start = min(q_start, m.start)
+        pillar = ctx.pillar_at(m.start) or pillar_in_clause(seg_text, lex)
+        lead = len(seg_text) - len(seg_text.lstrip(" ,;:.-–—•*+"))
+        q_start = min(seg.start + lead, m.start)
+        q_end = max(m.end + len(right_trim.rstrip(" ,;:")), m.end)
         ss, se = ctx.sentence_of(m.start)
         base = Candidate(
             value=m.value,
             value_max=m.value_max,
             unit=m.unit,
             comparator=comparator,
-            direction=direction,
+            direction=seg.direction,
             indicator=indicator,
             scope=None,
             deadline_year=year,
             pillar=pillar,
-            achieved=achieved,
+            achieved=bool(lex.cue_re["achieved"].search(right_raw)),
             quote=text[q_start:q_end],
             start=q_start,
             end=q_end,
             sentence=text[ss:se].strip(),
             year_source=source,
             cmp_from_word=cmp_from_word,
-            list_item=not has_subject,
+            list_item=seg.bare,
             clause_start=cs,
             tail=tail,
         )
-        for scope in scopes or [None]:
-            out.append(replace(base, scope=scope))
+        indicators = [indicator]
+        two = _TWO_SHARES.match(indicator) if not right_for_ind else None
+        coordinated = _split_coordinated(right_for_ind) if seg.bare and m.unit == "percent" else None
+        if two:
+            indicators = [two["a"].strip(), two["b"].strip()]
+        elif coordinated:
+            indicators = [_strip_ends(part, lex) for part in coordinated]
+        for ind in indicators:
+            for scope in scopes or [None]:
+                out.append(replace(base, scope=scope, indicator=ind))
     return _merge_duplicates(_resolve_lists(out))
 
 
 def _resolve_lists(cands: list[Candidate]) -> list[Candidate]:
     """Guide §2: inherit elided indicators, distribute a leading comparator, share a predicate."""
     for i, c in enumerate(cands):
-        if i == 0:
-            continue
-        p = cands[i - 1]
-        same_clause = p.clause_start == c.clause_start
-        same_sentence = p.sentence == c.sentence
-        if not c.indicator.strip() and (same_sentence or same_clause):
-            c.indicator = p.indicator
-        distributable = same_clause and c.list_item and p.cmp_from_word and not c.cmp_from_word
-        if distributable and c.comparator == "=" and not _OWN_VERB.search(c.quote):
-            c.comparator = p.comparator
-            c.cmp_from_word = True
+        same = [p for p in cands[:i] if p.clause_start == c.clause_start]
+        if not c.indicator.strip():
+            before = [p for p in cands[:i] if p.sentence == c.sentence and p.indicator.strip()]
+            after = [n for n in cands[i + 1 :] if n.sentence == c.sentence and n.indicator.strip() and n.unit == c.unit]
+            if before:
+                c.indicator = before[-1].indicator
+            elif after:
+                c.indicator = after[0].indicator
+        if same and c.list_item and not c.cmp_from_word and c.comparator == "=":
+            first = same[0]
+            if first.cmp_from_word and not _OWN_VERB.search(c.quote):
+                c.comparator = first.comparator
+                c.cmp_from_word = True
     # a predicate after the last scoped item of a list belongs to every item
     i = 0
     while i < len(cands):
@@ -341,25 +481,33 @@ def _resolve_lists(cands: list[Candidate]) -> list[Candidate]:
     return cands
 
 
+_WEAK_YEARS = {"horizon", "carried", "heading", ""}
+
+
+def _restates(a: Candidate, b: Candidate) -> bool:
+    """Same commitment: equal value fields, compatible years, one indicator inside the other."""
+    if (a.unit, a.value, a.value_max, a.comparator, a.direction, a.scope, a.achieved) != (
+        b.unit, b.value, b.value_max, b.comparator, b.direction, b.scope, b.achieved
+    ):
+        return False
+    if a.clause_start == b.clause_start:
+        return False
+    if a.deadline_year != b.deadline_year and a.year_source not in _WEAK_YEARS and b.year_source not in _WEAK_YEARS:
+        return False
+    sa, sb = syllables(a.indicator), syllables(b.indicator)
+    if not sa or not sb:
+        return False
+    return len(sa & sb) / min(len(sa), len(sb)) >= 0.85 and indicator_overlap(a.indicator, b.indicator) >= 0.5
+
+
 def _merge_duplicates(cands: list[Candidate]) -> list[Candidate]:
     """Guide §2: a restated commitment is one record, the first full statement."""
     kept: list[Candidate] = []
     for c in cands:
-        dup = None
-        for k in kept:
-            if (k.unit, k.value, k.value_max, k.comparator, k.direction, k.scope, k.achieved) != (
-                c.unit, c.value, c.value_max, c.comparator, c.direction, c.scope, c.achieved
-            ):
-                continue
-            years_agree = k.deadline_year == c.deadline_year or k.year_source == "horizon" or c.year_source == "horizon" or k.deadline_year is None or c.deadline_year is None
-            if not years_agree:
-                continue
-            if indicator_overlap(k.indicator, c.indicator) >= 0.6 or (k.start == c.start):
-                dup = k
-                break
+        dup = next((k for k in kept if _restates(k, c)), None)
         if dup is None:
             kept.append(c)
-        elif dup.year_source in ("horizon", "") and c.year_source not in ("horizon", ""):
+        elif dup.year_source in _WEAK_YEARS and c.year_source not in _WEAK_YEARS:
             dup.deadline_year = c.deadline_year
             dup.year_source = c.year_source
     return kept
