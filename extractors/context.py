@@ -55,6 +55,7 @@ class Boundary:
     year: int | None  # a heading's own year governs its whole section
     pillar: str | None
     resets_pillar: bool
+    cuts: bool = True  # a lead-in ends at its comma; a paragraph's topic phrase cuts nothing
 
 
 @dataclass
@@ -99,7 +100,7 @@ class DocContext:
         return any(s <= pos < e for s, e in self.headings)
 
     def last_boundary(self, pos: int) -> Boundary | None:
-        before = [b for b in self.boundaries if b.pos <= pos]
+        before = [b for b in self.boundaries if b.pos <= pos and b.cuts]
         return before[-1] if before else None
 
     def pillar_at(self, pos: int) -> str | None:
@@ -178,7 +179,14 @@ def pick_title(text: str) -> str:
     return text.split("\n", 1)[0]
 
 
-_LEADIN_PREFIX = r"(?:^|(?<=[.;:]\s{0,3})|(?<=,\s{0,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?(?:cụ\s+thể,?\s*)?(?:về|riêng|trong|đối\s+với)?\s*(?:lĩnh\s+vực\s+)?(?:phát\s+triển|xây\s+dựng)?\s*"
+_LEADIN = (
+    r"(?:^|(?<=[.;:]\s{0,3})|(?<=,\s{0,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?(?:cụ\s+thể,?\s*)?"
+    r"(?P<prefix>(?:về|riêng|đối\s+với|trong)\s+(?:lĩnh\s+vực\s+)?(?:(?:phát\s+triển|xây\s+dựng)\s+)?"
+    r"|(?:phát\s+triển|xây\s+dựng)\s+)?"
+)
+# A pillar named as the topic of a paragraph's opening ("việc phát triển chính quyền số ..."),
+# not as the subject of its first value ("kinh tế số chiếm 20% GRDP").
+_SUBJECT_OF_VALUE = r"\s+(?:sẽ\s+|phải\s+)?(?:chiếm|đạt|đóng\s+góp|là)(?!\w)"
 
 
 def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContext:
@@ -190,7 +198,9 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
         pos += len(line) + 1
     headings: list[tuple[int, int]] = []
     boundaries: list[Boundary] = []
-    leadin_re = regex.compile(_LEADIN_PREFIX + r"(?P<p>" + lex.pillar_any + r")(?P<rest>[^,:;.\n]{0,90}?)\s*[,:]", FLAGS)
+    leadin_re = regex.compile(_LEADIN + r"(?P<p>" + lex.pillar_any + r")(?P<rest>[^,:;.\n]{0,90}?)\s*(?P<end>[,:])", FLAGS)
+    next_pillar_re = regex.compile(r"\s*(?:và\s+)?" + lex.pillar_any, FLAGS)
+    topic_re = regex.compile(lex.pillar_any + r"(?!" + _SUBJECT_OF_VALUE + r")", FLAGS)
     years = find_years(text)
     for s, e in paragraphs:
         line = text[s:e]
@@ -202,13 +212,26 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
             pillar = _pillar_named(line, lex)
             boundaries.append(Boundary(s, year, pillar, resets_pillar=True))
             continue
+        found = False
         for m in leadin_re.finditer(line):
             rest = m["rest"]
             # "kinh tế số chiếm 20% GRDP" names a subject, not a section
             if regex.search(r"\d|\b(?:chiếm|đạt|là)\b", rest, FLAGS):
                 continue
+            # "phát triển kinh tế số, xã hội số" lists pillars; it heads nothing
+            if next_pillar_re.match(line, m.end()) or regex.match(r"\s*,?\s*(?:và\s+)?" + lex.pillar_any, rest, FLAGS):
+                continue
+            # without "Về ..."/"Phát triển ..." only a heading-like "Kinh tế số:" counts
+            if not m["prefix"] and (m["end"] != ":" or line[: m.start("p")].rstrip().endswith(",")):
+                continue
             pillar = _pillar_named(m["p"], lex)
             boundaries.append(Boundary(s + m.start("p"), None, pillar, resets_pillar=True))
+            found = True
+        first_value = min((v for v in value_starts if s <= v < e), default=None)
+        if not found and first_value is not None:
+            topics = {_pillar_named(t.group(0), lex) for t in topic_re.finditer(text, s, first_value)}
+            if len(topics) == 1:
+                boundaries.append(Boundary(s, None, topics.pop(), resets_pillar=True, cuts=False))
     title = pick_title(text)
     return DocContext(
         text=text,
@@ -233,7 +256,9 @@ def pillar_in_clause(clause: str, lex: Lexicon) -> str | None:
     return _pillar_named(clause, lex)
 
 
-def resolve_year(ctx: DocContext, v_start: int, v_end: int, next_value: int | None) -> tuple[int | None, str]:
+def resolve_year(
+    ctx: DocContext, v_start: int, v_end: int, next_value: int | None, carry: bool = True
+) -> tuple[int | None, str]:
     """Deadline year of the value at [v_start, v_end) and which rule of guide §3 gave it."""
     cs, ce = ctx.clause_of(v_start)
     ss, _ = ctx.sentence_of(v_start)
@@ -260,7 +285,7 @@ def resolve_year(ctx: DocContext, v_start: int, v_end: int, next_value: int | No
         return in_paragraph[-1].year, "paragraph"
     heading_year = ctx.heading_year_at(v_start)
     carried = [y for y in before if not ctx.is_heading(y.start)]
-    if carried and (heading_year is None or carried[-1].start > _heading_year_pos(ctx, v_start)):
+    if carry and carried and (heading_year is None or carried[-1].start > _heading_year_pos(ctx, v_start)):
         return carried[-1].year, "carried"
     if heading_year is not None:
         return heading_year, "heading"

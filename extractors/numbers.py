@@ -26,6 +26,12 @@ RANK_RE = regex.compile(
     r"|(?<!\w)nhóm\s+(?:top\s+)?(?P<b>\d{1,2})(?:\s*/\s*6[23])?(?=\s+(?:tỉnh|thành|địa\s+phương|nước|quốc\s+gia|đơn\s+vị))",
     FLAGS,
 )
+# "khoảng 17-19 tỉnh/thành phố": a range of ranks
+RANK_RANGE_RE = regex.compile(
+    r"(?<![\w.,/%-])(?P<a>\d{1,2})\s*[-–]\s*(?P<b>\d{1,2})(?=\s+(?:tỉnh|địa\s+phương|nước))", FLAGS
+)
+# "tăng ít nhất 1-2 bậc": places gained in a ranking
+STEPS_RE = regex.compile(r"(?<![\w.,/%-])(?P<a>\d{1,2})(?:\s*[-–]\s*(?P<b>\d{1,2}))?\s+bậc(?!\w)", FLAGS)
 # Counts: a floor word or a plan verb, then a number and a noun ("tối thiểu 02 đô thị").
 COUNT_RE = regex.compile(
     r"(?<!\w)(?P<lead>tối\s+thiểu|tối\s+thiếu|ít\s+nhất|không\s+dưới|trên|hơn|phấn\s+đấu|triển\s+khai|xây\s+dựng|hình\s+thành|có)"
@@ -118,6 +124,12 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
         value = words_to_number(m["w"])
         if value is not None:
             add(Mention(m.start(), m.end(), value, None, "percent"))
+    for pattern in (RANK_RANGE_RE, STEPS_RE):
+        for m in pattern.finditer(text):
+            a = float(m["a"])
+            b = float(m["b"]) if m["b"] else None
+            if b is None or a < b:
+                add(Mention(m.start(), m.end(), a, b, "rank"))
     for m in RANK_RE.finditer(text):
         group = "a" if m["a"] else "b"
         add(Mention(m.start(group), m.end(group), float(m[group]), None, "rank"))

@@ -20,7 +20,7 @@ from extractors.numbers import Mention, find_mentions
 from extractors.overlap import indicator_overlap, syllables
 from pipeline.nlp import pos_words, segment
 
-_SPLIT_DELIMS = regex.compile(r":|,|;|\s+và\s+|\s+hoặc\s+|\s+-\s+", FLAGS)
+_SPLIT_DELIMS = regex.compile(r":|,|;|\(|\s+và\s+|\s+hoặc\s+|\s+-\s+", FLAGS)
 _LINK_VERB = regex.compile(r"(?<!\w)(?:đạt(?:\s+được)?(?:\s+mức)?|là|chiếm|bằng|ở\s+mức|đặt)\s*$", FLAGS)
 _CUT_BEFORE = regex.compile(
     r":|(?<!\w)(?:đến|tới|vào|trong)?\s*(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}\s*,"
@@ -65,6 +65,8 @@ class Candidate:
     list_item: bool = False
     clause_start: int = 0
     tail: str = ""
+    paragraph_start: int = 0
+    uncarried_year: int | None = None
 
 
 def _scope_patterns(lex: Lexicon) -> tuple[regex.Pattern[str], dict[str, regex.Pattern[str]]]:
@@ -138,6 +140,7 @@ def _comparator_before(left: str, lex: Lexicon, mention: Mention) -> tuple[str |
     direction = "level"
     text = left.rstrip()
     for _ in range(4):
+        text = text.rstrip(" (")
         hit = False
         for pattern, cmp in lex.cmp_before:
             m = pattern.search(text)
@@ -162,6 +165,20 @@ def _comparator_before(left: str, lex: Lexicon, mention: Mention) -> tuple[str |
     return comparator, direction, text
 
 
+def _strip_comparators(left: str, lex: Lexicon) -> str:
+    """`left` without the comparator words just before the value."""
+    text = left.rstrip()
+    changed = True
+    while changed:
+        changed = False
+        for pattern, _ in lex.cmp_before:
+            m = pattern.search(text)
+            if m:
+                text, changed = text[: m.start()].rstrip(), True
+                break
+    return text
+
+
 def _cut_leadin(left: str) -> int:
     """Offset in `left` after its last lead-in (year, pillar heading, discourse marker)."""
     cut = 0
@@ -170,11 +187,18 @@ def _cut_leadin(left: str) -> int:
     return cut
 
 
-_LINK_AT_END = regex.compile(r"(?<!\w)(?:đạt(?:\s+được)?|là|chiếm|bằng|ở\s+mức|đặt)\s*$", FLAGS)
+_LINK_AT_END = regex.compile(
+    r"(?<!\w)(?:đạt(?:\s+được)?|là|chiếm|bằng|ở\s+mức|đặt|tăng(?:\s+dần)?|giảm(?:\s+dần)?)"
+    r"(?:\s*\(?\s*(?:bình\s+quân|tối\s+thiểu|tối\s+thiếu|ít\s+nhất|trên|hơn|khoảng|từ|dưới|tối\s+đa|không\s+quá))*\s*$",
+    FLAGS,
+)
 _CONJ_ONLY = regex.compile(r"^(?:[\s,;:.\-–—•*+]|(?<!\w)(?:và|hoặc|với)(?!\w))*$", FLAGS)
 _RANK_LEAD = regex.compile(
     r"(?:(?<!\w)(?:nằm|đứng|vào|lọt|duy\s+trì)\s*)?(?:(?<!\w)(?:trong|thuộc)\s*)?(?:(?<!\w)nhóm\s*)?(?:(?<!\w)(?:top|tốp)\s*)?$",
     FLAGS,
+)
+_RANK_GROUP = regex.compile(
+    r"^\s*(?:(?:tỉnh|thành\s+phố|thành|địa\s+phương|nước|quốc\s+gia)\s*[/,]?\s*)+\)?\s*$", FLAGS
 )
 _LOCATIVE = regex.compile(r"\s(?:tại|ở|trên\s+địa\s+bàn)\s", FLAGS)
 _AFTER_UPWARDS = regex.compile(r"^[^,;]{0,30}?(?<!tuổi\s)(?<!\w)trở\s+(?P<d>lên|xuống)(?!\w)", FLAGS)
@@ -182,13 +206,14 @@ _TWO_SHARES = regex.compile(r"^(?P<a>.+?\btrong\b.+?),\s+(?P<b>[^,]+?\btrong\b[^
 _DIGITAL_ECONOMY = "kinh tế số"
 
 
-def _split_between(text: str, a_end: int, b_start: int, a_has_subject: bool) -> tuple[int, bool]:
+def _split_between(text: str, a_end: int, b_start: int) -> tuple[int, bool]:
     """Where one value's share of a clause ends and the next one's begins.
 
     Returns the split offset and whether a colon introduced the next values (a breakdown).
-    After a value whose subject came before it ("X đạt 80%, Y đạt 70%"), or before a
-    value with its own linking verb, the first delimiter separates them; after a
-    value-first item ("90% hồ sơ cấp tỉnh, 80% hồ sơ cấp huyện") the last one does.
+    Before a value with its own linking verb ("X đạt 80%, Y đạt 70%") the first delimiter
+    separates them, so the next value keeps its whole subject; before a bare list item
+    ("90% hồ sơ cấp tỉnh, 80% hồ sơ cấp huyện", "phủ 100% khu vực dân cư sinh sống,
+    làm việc và trên 60% hộ gia đình") the last one does.
     """
     delims = list(_SPLIT_DELIMS.finditer(text, a_end, b_start))
     if not delims:
@@ -196,8 +221,7 @@ def _split_between(text: str, a_end: int, b_start: int, a_has_subject: bool) -> 
     colon = [d for d in delims if d.group(0) == ":"]
     if colon:
         return colon[-1].end(), True
-    first = a_has_subject or bool(_LINK_AT_END.search(text, a_end, b_start))
-    chosen = delims[0] if first else delims[-1]
+    chosen = delims[0] if _LINK_AT_END.search(text, a_end, b_start) else delims[-1]
     return chosen.end(), False
 
 
@@ -248,7 +272,7 @@ def _cut_new_clause(right: str, lex: Lexicon) -> str:
     return right
 
 
-def _split_coordinated(right: str) -> tuple[str, str] | None:
+def _split_coordinated(right: str, lex: Lexicon) -> tuple[str, str] | None:
     """`cơ sở y tế hỗ trợ X và thực hiện Y` → two measures sharing one value (guide §2).
 
     Only a noun subject followed by two verb phrases of three words or more, joined by
@@ -262,6 +286,8 @@ def _split_coordinated(right: str) -> tuple[str, str] | None:
     tags_before = _word_spans(before)
     tags_after = _word_spans(after)
     if len(tags_before) < 3 or len(tags_after) < 3 or tags_after[0][2] != "V":
+        return None
+    if after.lower().startswith(tuple(lex.clause_openers)):
         return None
     first_verb = next((k for k, (_, _, tag) in enumerate(tags_before) if tag == "V"), None)
     if first_verb is None or first_verb == 0 or tags_before[0][2] != "N":
@@ -284,25 +310,33 @@ def _strip_provinces(text: str, lex: Lexicon) -> str:
     return text
 
 
+def _clean_right(right: str, lex: Lexicon, unit: str) -> str:
+    """The words after a value that can belong to its indicator."""
+    right = _PER_YEAR.sub("", right)
+    right = _YEAR_PHRASE.sub(" ", right)
+    right = _PARENS.sub(" ", right)
+    right = regex.sub(r"^\s*(?:trở\s+lên|trở\s+xuống)\b", "", right, flags=FLAGS)
+    if unit == "rank" and _RANK_GROUP.match(right):
+        return ""  # "17-19 tỉnh/thành phố": the places ranked, not what is measured
+    if unit == "count":
+        loc = _LOCATIVE.search(right)
+        if loc:
+            right = right[: loc.start()]
+    return _strip_ends(right, lex)
+
+
 def _build_indicator(left: str, right: str, lex: Lexicon, share_verb: bool, unit: str) -> str:
     left = _YEAR_PHRASE.sub(" ", left)
-    if _strip_ends(_PARENS.sub(" ", _PER_YEAR.sub("", right)), lex):
+    right = _clean_right(right, lex, unit)
+    if right:
         left = left.rsplit(",", 1)[-1]
     left = _strip_provinces(_strip_ends(left, lex), lex)
     if unit == "rank":
         left = _RANK_LEAD.sub("", left).strip()
     left = _strip_ends(left, lex)
-    right = _PER_YEAR.sub("", right)
-    right = _YEAR_PHRASE.sub(" ", right)
-    right = _PARENS.sub(" ", right)
-    right = regex.sub(r"^\s*(?:trở\s+lên|trở\s+xuống)\b", "", right, flags=FLAGS)
-    if unit == "count":
-        loc = _LOCATIVE.search(right)
-        if loc:
-            right = right[: loc.start()]
-    right = _strip_ends(right, lex)
-    if _OBJECT_OF_SHARE.match(right) and (share_verb or not left):
-        subject = regex.sub(r"^(?:tỷ\s+trọng|tỷ\s+lệ)\s*", "", left, flags=FLAGS).strip() or _DIGITAL_ECONOMY
+    bare_left = regex.sub(r"^(?:tỷ\s+trọng|tỷ\s+lệ)\s*", "", left, flags=FLAGS).strip()
+    if _OBJECT_OF_SHARE.match(right) and (share_verb or not bare_left):
+        subject = bare_left or _DIGITAL_ECONOMY
         obj = regex.sub(r"\s+của\s+(?:tỉnh|thành\s+phố|cả\s+nước)\b.*$", "", right, flags=FLAGS)
         return f"{subject} trong {obj}"
     return " ".join(p for p in (left, right) if p)
@@ -325,7 +359,7 @@ class _Segment:
 def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segment:
     text = ctx.text
     for b in ctx.boundaries:
-        if seg_start <= b.pos < m.start:
+        if b.cuts and seg_start <= b.pos < m.start:
             stop = regex.compile(r"[,:]").search(text, b.pos, m.start)
             if stop:
                 seg_start = stop.end()
@@ -340,7 +374,7 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
         comparator=comparator,
         direction=direction,
         left_core=left_core,
-        bare=bool(_CONJ_ONLY.match(left_core)),
+        bare=bool(_CONJ_ONLY.match(_strip_comparators(left_raw, lex))),
         has_subject=bool(_strip_ends(_YEAR_PHRASE.sub(" ", left_core), lex)),
         share_verb=share_verb,
     )
@@ -363,19 +397,18 @@ def extract_candidates(text: str, lex: Lexicon | None = None, national: bool = F
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         breakdown = False
         if nxt is not None and nxt.start < ce:
-            seg_end, breakdown = _split_between(text, m.end, nxt.start, seg.has_subject)
+            seg_end, breakdown = _split_between(text, m.end, nxt.start)
             next_start = seg_end
         else:
             seg_end, next_start = ce, None
         right_raw = text[m.end : seg_end]
         right_trim = regex.sub(r"[\s,;:]+(?:và|hoặc)?\s*$", "", right_raw, flags=FLAGS)
-        if m.unit != "rank":
-            right_trim = _cut_new_clause(right_trim, lex)
+        right_trim = _cut_new_clause(right_trim, lex)
         comparator = seg.comparator
         after = _AFTER_UPWARDS.match(right_trim)
         if after:
             comparator = ">=" if after["d"] == "lên" else "<="
-        if m.unit == "rank":
+        if m.unit == "rank" and comparator in (None, "="):
             comparator = "<="
         cmp_from_word = comparator is not None and comparator != "="
         comparator = comparator or "="
@@ -397,8 +430,11 @@ def extract_candidates(text: str, lex: Lexicon | None = None, national: bool = F
         left_for_ind = _strip_scopes(seg.left_core, spans, 0)
         right_for_ind = _strip_scopes(right_trim, spans, m.end - seg.start)
         indicator = _build_indicator(left_for_ind, right_for_ind, lex, seg.share_verb, m.unit)
-        if seg.bare and prev_phrase and right_for_ind and not _has_verb(right_for_ind):
-            indicator = f"{prev_phrase} {_strip_ends(_PARENS.sub(' ', right_for_ind), lex)}".strip()
+        right_clean = _clean_right(right_for_ind, lex, m.unit)
+        if seg.bare and prev_phrase and right_clean and not _has_verb(right_clean):
+            indicator = f"{prev_phrase} {right_clean}"
+        elif seg.bare and not right_clean and not _strip_ends(left_for_ind, lex):
+            indicator = ""  # elided: inherited from its neighbour (guide §2)
         if seg.has_subject and right_for_ind and m.unit == "percent":
             prev_phrase = _strip_ends(_YEAR_PHRASE.sub(" ", left_for_ind).rsplit(",", 1)[-1], lex)
         elif not seg.bare:
@@ -409,6 +445,7 @@ def extract_candidates(text: str, lex: Lexicon | None = None, national: bool = F
             if last_end > m.end:
                 tail = _strip_ends(_PARENS.sub(" ", text[last_end:seg_end_abs]), lex)
         year, source = resolve_year(ctx, m.start, m.end, nxt.start if nxt else None)
+        uncarried = resolve_year(ctx, m.start, m.end, nxt.start if nxt else None, carry=False)[0]
         pillar = ctx.pillar_at(m.start) or pillar_in_clause(seg_text, lex)
         lead = len(seg_text) - len(seg_text.lstrip(" ,;:.-–—•*+"))
         q_start = min(seg.start + lead, m.start)
@@ -434,10 +471,12 @@ def extract_candidates(text: str, lex: Lexicon | None = None, national: bool = F
             list_item=seg.bare,
             clause_start=cs,
             tail=tail,
+            paragraph_start=ctx.paragraph_of(m.start)[0],
+            uncarried_year=uncarried,
         )
         indicators = [indicator]
         two = _TWO_SHARES.match(indicator) if not right_for_ind else None
-        coordinated = _split_coordinated(right_for_ind) if seg.bare and m.unit == "percent" else None
+        coordinated = _split_coordinated(right_for_ind, lex) if seg.bare and m.unit == "percent" else None
         if two:
             indicators = [two["a"].strip(), two["b"].strip()]
         elif coordinated:
@@ -445,7 +484,32 @@ def extract_candidates(text: str, lex: Lexicon | None = None, national: bool = F
         for ind in indicators:
             for scope in scopes or [None]:
                 out.append(replace(base, scope=scope, indicator=ind))
-    return _merge_duplicates(_resolve_lists(out))
+    return _merge_duplicates(_drop_conflicting_carry(_resolve_lists(out)))
+
+
+def _same_measure(a: Candidate, b: Candidate) -> bool:
+    sa, sb = syllables(a.indicator), syllables(b.indicator)
+    return bool(sa and sb) and (sa <= sb or sb <= sa) and a.unit == b.unit and a.scope == b.scope
+
+
+def _drop_conflicting_carry(cands: list[Candidate]) -> list[Candidate]:
+    """A year carried from an earlier paragraph cannot give one measure two values.
+
+    When a paragraph whose year was carried restates measures already set for that year
+    with other values, it belongs to another horizon: its carried year is withdrawn and
+    the section's or document's year (or none) applies.
+    """
+    for para in sorted({c.paragraph_start for c in cands if c.year_source == "carried"}):
+        carried = [c for c in cands if c.paragraph_start == para and c.year_source == "carried"]
+        earlier = [p for p in cands if p.paragraph_start < para]
+        if any(
+            p.deadline_year == c.deadline_year and (p.value, p.value_max) != (c.value, c.value_max) and _same_measure(p, c)
+            for c in carried
+            for p in earlier
+        ):
+            for c in carried:
+                c.deadline_year, c.year_source = c.uncarried_year, "uncarried"
+    return cands
 
 
 def _resolve_lists(cands: list[Candidate]) -> list[Candidate]:
@@ -497,7 +561,7 @@ def _restates(a: Candidate, b: Candidate) -> bool:
     sa, sb = syllables(a.indicator), syllables(b.indicator)
     if not sa or not sb:
         return False
-    return len(sa & sb) / min(len(sa), len(sb)) >= 0.85 and indicator_overlap(a.indicator, b.indicator) >= 0.5
+    return (sa <= sb or sb <= sa) and indicator_overlap(a.indicator, b.indicator) >= 0.5
 
 
 def _merge_duplicates(cands: list[Candidate]) -> list[Candidate]:
