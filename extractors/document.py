@@ -23,7 +23,13 @@ HEADER_DATE_RE = regex.compile(
 )
 ISSUE_VERBS = r"(?:ban\s+hành|ký\s+ban\s+hành|ký|vừa\s+có|vừa\s+ban\s+hành|phê\s+duyệt|thông\s+qua|đã\s+ban\s+hành)"
 # National documents: their numbers end in a national issuer's code.
-NATIONAL_CODES = regex.compile(r"/(?:QĐ|NQ|CT)-(?:TTg|CP)\b|-NQ/TW\b|/QĐ-B[A-ZĐ]+\b|/TT-B[A-ZĐ]+\b|/NQ-QH\d*", FLAGS)
+NATIONAL_CODES = regex.compile(r"[-/](?:TTg|CP|TW|QH\d*|B[A-ZĐ]{2,}[A-ZĐ]*)\b")
+PROVINCIAL_CUES = regex.compile(
+    r"\b(?:UBND|HĐND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|Hội\s+đồng\s+nhân\s+dân)\s+(?:tỉnh|thành\s+phố)\b"
+    r"|\bTỉnh\s+ủy\b|\bđịa\s+bàn\s+tỉnh\b|\bcủa\s+tỉnh\b|\btoàn\s+tỉnh\b|\bThành\s+ủy\b",
+    FLAGS,
+)
+CITED_BEFORE = regex.compile(r"(?:thực\s+hiện|căn\s+cứ|triển\s+khai|cụ\s+thể\s+hóa|theo\s+quy\s+định\s+(?:của|tại))\s*$", FLAGS)
 DATE_SLASH_RE = regex.compile(r"(?<!\d)(?P<d>\d{1,2})[/.](?P<m>\d{1,2})(?:[/.](?P<y>\d{4}))?(?![\d/])")
 DATE_WORDS_RE = regex.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", FLAGS)
 PAGE_YEAR_RE = regex.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?P<y>(?:19|20)\d\d)(?!\d)|date\s+(?P<y2>(?:19|20)\d\d)-\d\d")
@@ -81,6 +87,50 @@ def _doc_type_at(lex: Lexicon, text: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Named:
+    doc_type: str | None
+    number: str | None
+    issued: dt.date | None
+    pos: int
+
+
+def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None) -> list[_Named]:
+    """Documents named as issued or as the source of the targets, cited ones left out."""
+    kind = r"(?P<type>" + lex.doctype_re.pattern + r")"
+    number = r"(?:\s+(?:số|sô)\s*" + _NUMBER + r"|\s+(?P<bare>\d{1,4})(?=\s))?"
+    issue_re = regex.compile(ISSUE_VERBS + r"\s+" + kind + number, FLAGS)
+    named_re = regex.compile(
+        r"(?:theo|tại|của|mục\s+tiêu\s+của|đề\s+ra\s+tại)\s+" + kind + number
+        + r"(?=\s+(?:này|số|về|(?:thực\s+hiện\s+)?chuyển\s+đổi\s+số|[\p{Lu}“\"])|\s*[,.:])",
+        FLAGS,
+    )
+    found: list[_Named] = []
+    for pattern in (issue_re, named_re):
+        for m in pattern.finditer(text[:6000]):
+            num = m["num"] or None
+            if num and NATIONAL_CODES.search(num):
+                continue
+            if CITED_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                continue
+            titled = regex.match(r"\s+(?:này|(?:thực\s+hiện\s+)?chuyển\s+đổi\s+số|[\p{Lu}“\"])", text[m.end() :], FLAGS)
+            if pattern is named_re and m["type"][0].islower() and not num and not titled:
+                continue  # "tại chương trình." is an event; a document is capitalised, numbered or titled
+            doc_type = _doc_type_at(lex, m["type"])
+            follow = text[m.end() : m.end() + 160]
+            approved = regex.match(
+                r"[^.;\n]{0,60}?\b(?:ban\s+hành|phê\s+duyệt)\s+[“\"]?(?P<t2>" + lex.doctype_re.pattern + r")", follow, FLAGS
+            )
+            if approved:
+                doc_type = _doc_type_at(lex, approved["t2"])
+            sent_start = max(text.rfind("\n", 0, m.start()), text.rfind(". ", 0, m.start())) + 1
+            window = text[sent_start : m.end() + 40]
+            dw = DATE_WORDS_RE.search(window) or DATE_SLASH_RE.search(window)
+            issued = _date(dw["d"], dw["m"], dw.groupdict().get("y"), page_year) if dw else None
+            found.append(_Named(doc_type, num.strip() if num else None, issued, m.start()))
+    return sorted(found, key=lambda n: n.pos)
+
+
 def find_document(text: str, lex: Lexicon) -> tuple[str | None, str | None, dt.date | None]:
     """(doc_type, doc_number, issued) of the document the text is about."""
     page_year = None
@@ -100,42 +150,23 @@ def find_document(text: str, lex: Lexicon) -> tuple[str | None, str | None, dt.d
         hd = HEADER_DATE_RE.search(text[: hn.end() + 600])
         issued = _date(hd["d"], hd["m"], hd["y"], None) if hd else None
         return doc_type, hn["num"].strip(), issued
-    # 2. a sentence that issues the document
-    issue_re = regex.compile(
-        ISSUE_VERBS + r"\s+(?P<type>" + lex.doctype_re.pattern + r")(?:\s+(?:số|sô)\s*" + _NUMBER + r")?",
-        FLAGS,
-    )
-    for m in issue_re.finditer(text[:4000]):
-        num = m["num"]
-        if num and NATIONAL_CODES.search(num):
-            continue
-        doc_type = _doc_type_at(lex, m["type"])
-        follow = text[m.end() : m.end() + 160]
-        approved = regex.match(r"[^.;\n]{0,60}?\b(?:ban\s+hành|phê\s+duyệt)\s+(?P<t2>" + lex.doctype_re.pattern + r")", follow, FLAGS)
-        if approved:
-            doc_type = _doc_type_at(lex, approved["t2"])
-        sent_start = max(text.rfind("\n", 0, m.start()), text.rfind(". ", 0, m.start())) + 1
-        window = text[sent_start : m.end() + 40]
-        issued = None
-        dw = DATE_WORDS_RE.search(window) or DATE_SLASH_RE.search(window)
-        if dw and num and dw.start() >= len(window) - 40 and regex.search(r"ngày\s*$", window[: dw.start()], FLAGS) is None:
-            dw = None
-        if dw:
-            issued = _date(dw["d"], dw["m"], dw["y"] if "y" in dw.groupdict() else None, page_year)
-        return doc_type, (num.strip() if num else None), issued
-    # 3. the document named as the source of the targets
-    named = regex.compile(
-        r"(?:theo|tại|của|mục\s+tiêu\s+của)\s+(?P<type>" + lex.doctype_re.pattern + r")(?:\s+(?:số|sô)\s*" + _NUMBER + r")?",
-        FLAGS,
-    )
-    for m in named.finditer(text):
-        num = m["num"]
-        if num and NATIONAL_CODES.search(num):
-            continue
-        return _doc_type_at(lex, m["type"]), (num.strip() if num else None), None
-    # 4. the title names it
+    # 2. sentences that issue the document or name it as the source of the targets
+    named = _issuing_mentions(text, lex, page_year)
+    if named:
+        doc_type = named[0].doc_type
+        same = [n for n in named if n.doc_type == doc_type] or named
+        number = next((n.number for n in same if n.number), None)
+        issued = next((n.issued for n in same if n.issued and (n.number == number or n.number is None)), None)
+        return doc_type, number, issued
+    # 3. the opening line names it (and is not citing it)
     title = text.split("\n", 1)[0]
-    return _doc_type_at(lex, title), None, None
+    for m in lex.doctype_re.finditer(title):
+        if CITED_BEFORE.search(title, 0, m.start()) or regex.search(r"(?:tại|theo|của)\s*$", title[: m.start()], FLAGS):
+            continue
+        if NATIONAL_CODES.search(title[m.end() : m.end() + 30]):
+            continue
+        return _doc_type_at(lex, m.group(0)), None, None
+    return None, None, None
 
 
 def _code_type(number: str, lex: Lexicon) -> str | None:
@@ -149,6 +180,8 @@ def is_national(text: str, lex: Lexicon, province: str | None) -> bool:
     """A national document: issued by a national body, and about no province."""
     head = text[:1500]
     if province is not None and fold(province) in fold(head):
+        return False
+    if PROVINCIAL_CUES.search(text):
         return False
     return bool(lex.national_re.search(head) or regex.search(r"-NQ/TW|Nghị\s+quyết\s+\d+\b", head, FLAGS))
 
