@@ -297,7 +297,10 @@ def _split_coordinated(right: str, lex: Lexicon) -> tuple[str, str] | None:
 
 
 def _has_verb(phrase: str) -> bool:
-    return any(tag == "V" for _, _, tag in _word_spans(phrase)) if phrase.strip() else False
+    """A verb other than `có`/`là`: the phrase states something of its own."""
+    if not phrase.strip():
+        return False
+    return any(tag == "V" and phrase[s:e].lower() not in ("có", "là") for s, e, tag in _word_spans(phrase))
 
 
 def _strip_provinces(text: str, lex: Lexicon) -> str:
@@ -475,7 +478,7 @@ def extract_candidates(text: str, lex: Lexicon | None = None, national: bool = F
             uncarried_year=uncarried,
         )
         indicators = [indicator]
-        two = _TWO_SHARES.match(indicator) if not right_for_ind else None
+        two = _TWO_SHARES.match(indicator) if not right_clean else None
         coordinated = _split_coordinated(right_for_ind, lex) if seg.bare and m.unit == "percent" else None
         if two:
             indicators = [two["a"].strip(), two["b"].strip()]

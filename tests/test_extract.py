@@ -97,3 +97,103 @@ def test_quote_offsets_point_into_the_text() -> None:
     for c in extract_candidates(text):
         assert text[c.start : c.end] == c.quote
         assert c.pillar == "society"
+
+
+def test_two_indicators_sharing_one_value_are_two_records() -> None:
+    cands = extract_candidates(
+        "Đến năm 2030, tỷ trọng kinh tế số trong từng ngành, lĩnh vực, thương mại điện tử trong mức bán lẻ đạt tối thiểu 20%."
+    )
+    assert [(c.value, c.comparator) for c in cands] == [(20, ">="), (20, ">=")]
+    assert cands[0].indicator.endswith("trong từng ngành, lĩnh vực")
+    assert cands[1].indicator == "thương mại điện tử trong mức bán lẻ"
+
+
+def test_two_verb_phrases_sharing_one_value_are_two_records() -> None:
+    cands = extract_candidates(
+        "Năm 2026, ngành Y tế phấn đấu 100% cơ sở y tế hỗ trợ thanh toán không dùng tiền mặt đa phương thức "
+        "và thực hiện kê đơn thuốc điện tử."
+    )
+    assert len(cands) == 2
+    assert cands[1].indicator.startswith("cơ sở y tế thực hiện kê đơn thuốc")
+    assert {c.deadline_year for c in cands} == {2026}
+
+
+def test_coordinated_verb_list_stays_one_record() -> None:
+    cands = extract_candidates("phấn đấu đến năm 2023, hoàn thành 100% số hóa, ký số và lưu trữ điện tử đối với hồ sơ.")
+    assert len(cands) == 1
+
+
+def test_elided_verb_of_a_list_is_inherited() -> None:
+    cands = extract_candidates("Hạ tầng mạng băng rộng cáp quang phủ 100% trường học, bệnh viện và trên 80% hộ gia đình có nhu cầu.")
+    assert [(c.value, c.comparator) for c in cands] == [(100, "="), (80, ">")]
+    assert cands[1].indicator.startswith("Hạ tầng mạng băng rộng cáp quang phủ hộ gia đình")
+
+
+def test_share_of_grdp_without_subject_is_the_digital_economy() -> None:
+    cands = extract_candidates("Về phát triển kinh tế số, đến năm 2025 chiếm 20% GRDP.")
+    assert cands[0].indicator == "kinh tế số trong GRDP"
+    assert cands[0].pillar == "economy"
+
+
+def test_pillar_lead_in_governs_following_paragraphs_until_the_next() -> None:
+    text = (
+        "Về phát triển chính quyền số, đến năm 2025, 80% thủ tục hành chính được xử lý trực tuyến.\n"
+        "Đến năm 2030, 100% thủ tục hành chính được xử lý trực tuyến.\n"
+        "Về phát triển xã hội số, tỷ lệ dân số có điện thoại thông minh đạt 80%.\n"
+    )
+    assert [c.pillar for c in extract_candidates(text)] == ["government", "government", "society"]
+
+
+def test_subject_named_pillar_is_not_a_section_heading() -> None:
+    text = "Mục tiêu đến năm 2025:\n- Tỷ trọng kinh tế số trong từng ngành, lĩnh vực đạt tối thiểu 10%.\n"
+    cands = extract_candidates(text)
+    assert cands[0].indicator.startswith("Tỷ trọng kinh tế số trong từng ngành")
+    assert cands[0].deadline_year == 2025
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("Đến năm 2025, Đồng Tháp nằm trong top 25 và đến năm 2030, Đồng Tháp nằm trong top 20 tỉnh.", [2025, 2030]),
+        ("đóng góp 25% trong cơ cấu tăng trưởng GRDP của thành phố vào năm 2025 và đạt 40% vào năm 2030.", [2025, 2030]),
+        ("Nghị quyết đặt mục tiêu năm 2030 kinh tế số sẽ chiếm hơn 30% GRDP và tăng lên 50% vào năm 2045.", [2030, 2045]),
+        ("Phấn đấu đến năm 2030, tỉnh hoàn thành chuyển đổi số.\nKhi đó, 100% hồ sơ công việc được xử lý trên môi trường mạng.", [2030]),
+        ("Nghị quyết về chuyển đổi số đến năm 2025, định hướng 2030\nVề phát triển xã hội số, tỷ lệ dân số có điện thoại thông minh đạt 80%.", [2025]),
+    ],
+)
+def test_deadline_year_follows_the_guide_order(text: str, years: list[int]) -> None:
+    assert [c.deadline_year for c in extract_candidates(text)] == years
+
+
+def test_carried_year_is_withdrawn_when_a_measure_would_get_two_values() -> None:
+    text = (
+        "Tuyên Quang thúc đẩy phát triển kinh tế số và xã hội số trên địa bàn tỉnh.\n"
+        "Với việc phát triển kinh tế số đến năm 2025, tỷ lệ doanh nghiệp sử dụng hợp đồng điện tử đạt 25% trở lên.\n"
+        "Tỷ lệ doanh nghiệp sử dụng hợp đồng điện tử đạt 50% trở lên.\n"
+    )
+    assert [c.deadline_year for c in extract_candidates(text)] == [2025, None]
+
+
+def test_rank_range_and_places_gained() -> None:
+    cands = extract_candidates(
+        "Phấn đấu Chỉ số DTI của tỉnh năm 2025 nằm trong nhóm Top 20 (khoảng 17-19 tỉnh/thành phố) "
+        "và tăng dần (ít nhất 1-2 bậc) theo từng năm."
+    )
+    assert [(c.value, c.value_max, c.unit, c.comparator, c.direction) for c in cands] == [
+        (20, None, "rank", "<=", "level"), (17, 19, "rank", "~", "level"), (1, 2, "rank", ">=", "increase"),
+    ]
+    assert cands[1].indicator == cands[0].indicator == "Chỉ số DTI của tỉnh"
+
+
+def test_breakdown_after_a_colon_replaces_the_summary_value() -> None:
+    cands = extract_candidates(
+        "Tiếp tục rà soát thực hiện 100% hồ sơ công việc tại cấp tỉnh, cấp huyện và cấp xã được xử lý trên môi trường mạng: "
+        "90% hồ sơ công việc tại cấp tỉnh, 80% hồ sơ công việc tại cấp huyện và 60% hồ sơ công việc tại cấp xã;"
+    )
+    assert [(c.value, c.scope) for c in cands] == [(90, "province"), (80, "district"), (60, "commune")]
+
+
+def test_place_coverage_has_no_scope() -> None:
+    cands = extract_candidates("hạ tầng mạng băng rộng cáp quang phủ đạt 75% hộ gia đình, 100% đơn vị cấp xã.")
+    assert [(c.value, c.scope) for c in cands] == [(75, None), (100, None)]
+    assert "đơn vị cấp xã" in cands[1].indicator
