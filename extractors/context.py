@@ -70,6 +70,7 @@ class DocContext:
     horizon: int | None
     title: str
     _para_starts: list[int] = field(default_factory=list)
+    _sentences: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._para_starts = [s for s, _ in self.paragraphs]
@@ -80,12 +81,19 @@ class DocContext:
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         ps, pe = self.paragraph_of(pos)
-        start = ps
-        for m in SENTENCE_END_RE.finditer(self.text, ps, pe):
-            if m.start() >= pos:
-                return start, m.start()
-            start = m.end()
-        return start, pe
+        spans = self._sentences.get(ps)
+        if spans is None:
+            spans = []
+            start = ps
+            for m in SENTENCE_END_RE.finditer(self.text, ps, pe):
+                spans.append((start, m.start()))
+                start = m.end()
+            spans.append((start, pe))
+            self._sentences[ps] = spans
+        for s, e in spans:
+            if pos <= e:
+                return s, e
+        return spans[-1]
 
     def clause_of(self, pos: int) -> tuple[int, int]:
         ss, se = self.sentence_of(pos)

@@ -197,6 +197,7 @@ _RANK_LEAD = regex.compile(
     r"(?:(?<!\w)(?:nằm|đứng|vào|lọt|duy\s+trì)\s*)?(?:(?<!\w)(?:trong|thuộc)\s*)?(?:(?<!\w)nhóm\s*)?(?:(?<!\w)(?:top|tốp)\s*)?$",
     FLAGS,
 )
+_COMMA_OR_COLON = regex.compile(r"[,:]")
 _RANK_GROUP = regex.compile(
     r"^\s*(?:(?:tỉnh|thành\s+phố|thành|địa\s+phương|nước|quốc\s+gia)\s*[/,]?\s*)+\)?\s*$", FLAGS
 )
@@ -363,7 +364,7 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
     text = ctx.text
     for b in ctx.boundaries:
         if b.cuts and seg_start <= b.pos < m.start:
-            stop = regex.compile(r"[,:]").search(text, b.pos, m.start)
+            stop = _COMMA_OR_COLON.search(text, b.pos, m.start)
             if stop:
                 seg_start = stop.end()
     cut = _cut_leadin(text[seg_start : m.start])
@@ -386,8 +387,9 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
 def extract_candidates(text: str, lex: Lexicon | None = None, national: bool = False) -> list[Candidate]:
     """Every target statement of a normalised document, in text order."""
     lex = lex or get_lexicon()
-    ctx = build_context(text, lex, [m.start for m in find_mentions(text, lex)])
-    mentions = [m for m in find_mentions(text, lex) if not ctx.is_heading(m.start)]
+    found = find_mentions(text, lex)
+    ctx = build_context(text, lex, [m.start for m in found])
+    mentions = [m for m in found if not ctx.is_heading(m.start)]
     out: list[Candidate] = []
     next_start: int | None = None
     prev_phrase = ""  # subject and verb of the previous value-with-object, for elided verbs
