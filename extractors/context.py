@@ -32,7 +32,7 @@ PLAN_HORIZON_RE = regex.compile(
 )
 VISION_RE = regex.compile(r"(?:tầm\s+nhìn|định\s+hướng)\s+(?:đến\s+)?(?:năm\s+)?(?P<year>(?:19|20)\d\d)", FLAGS)
 # A line that opens a section: numbered/lettered/bulleted heading or a short line with a colon.
-HEADING_MARK_RE = regex.compile(r"^\s*(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[*•+]|[-–])\s*", FLAGS)
+HEADING_MARK_RE = regex.compile(r"^\s*(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s*", FLAGS)
 SENTENCE_END_RE = regex.compile(r"(?<=[.!?…])\s+(?=[\p{Lu}\d\"“(])|\n")
 CLAUSE_END_RE = regex.compile(r"[;]|(?<=[.!?…])\s|\n")
 # Inside a sentence, clauses of a target list end at ";" or an ellipsis ("…", "...").
@@ -132,10 +132,15 @@ class DocContext:
         return year
 
 
+_SECTION_WORDS = regex.compile(r"^(?:mục\s+tiêu|định\s+hướng|tầm\s+nhìn|giai\s+đoạn|chỉ\s+tiêu)\b", FLAGS)
+
+
 def _is_heading_line(line: str, has_value: bool) -> bool:
     stripped = line.strip()
     if not stripped or len(stripped) > 160:
         return False
+    if _SECTION_WORDS.match(stripped) and len(stripped) <= 80 and not has_value and not stripped.endswith("."):
+        return True
     if stripped.endswith(":") and not has_value:
         return True
     return bool(HEADING_MARK_RE.match(stripped) and not has_value and len(stripped) < 120 and not stripped.endswith("."))
@@ -158,15 +163,19 @@ def find_years(text: str) -> list[YearMention]:
     return out
 
 
-def document_horizon(text: str, title: str) -> int | None:
-    """Guide §3 (3): the title's `đến năm X`, a one-year plan's year, else the vision year."""
+def document_horizon(text: str, title: str, first_heading: int | None = None) -> int | None:
+    """Guide §3 (3): the title's `đến năm X`, a one-year plan's year, else the vision year.
+
+    The opening searched for a plan's name or vision is the text before the first section
+    heading (at most 1,500 characters): `Định hướng đến năm X` there heads its own section.
+    """
     m = HORIZON_TITLE_RE.search(title)
     if m:
         return int(m["year"])
     m = ONE_YEAR_RE.search(title)
     if m:
         return int(m["year"])
-    opening = text[:1500]
+    opening = text[: min(1500, first_heading if first_heading is not None else 1500)]
     m = PLAN_HORIZON_RE.search(opening)
     if m:
         return int(m["year"])
@@ -247,7 +256,7 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
         headings=headings,
         boundaries=sorted(boundaries, key=lambda b: b.pos),
         years=years,
-        horizon=document_horizon(text, title),
+        horizon=document_horizon(text, title, headings[0][0] if headings else None),
         title=title,
     )
 

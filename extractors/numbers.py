@@ -100,6 +100,12 @@ def words_to_number(words: str) -> float | None:
     return float(total + current) if seen else None
 
 
+def _head(text: str, pos: int) -> str:
+    """The first two syllables after `pos`, lower-cased: the noun a value counts."""
+    words = regex.findall(r"\w+", text[pos : pos + 40])[:2]
+    return " ".join(words).lower() if len(words) == 2 and not any(w.isdigit() for w in words) else ""
+
+
 def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     return any(s < b and a < e for a, b in spans)
 
@@ -133,8 +139,19 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
     for m in RANK_RE.finditer(text):
         group = "a" if m["a"] else "b"
         add(Mention(m.start(group), m.end(group), float(m[group]), None, "rank"))
+    percent_heads = [(p.start, _head(text, p.end)) for p in found if p.unit == "percent"]
     for m in BARE_RE.finditer(text):
-        if lex.percent_noun_re.match(text, m.end()) and int(m["a"]) <= 100:
+        if int(m["a"]) > 100:
+            continue
+        head = _head(text, m.end())
+        # guide §2: a bare number before a noun always measured as a share, or in a list
+        # parallel to percentages of the same noun ("90% hồ sơ ..., 80 hồ sơ ...")
+        parallel = any(
+            h == head and 0 < m.start() - p < 200 and not regex.search(r"[;.\n]", text[p : m.start()])
+            for p, h in percent_heads
+            if h
+        )
+        if lex.percent_noun_re.match(text, m.end()) or parallel:
             add(Mention(m.start("a"), m.end("a"), float(m["a"]), None, "percent"))
     for pattern in (FULL_RE, NUMBER_OF_RE, COUNT_RE):
         for m in pattern.finditer(text):

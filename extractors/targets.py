@@ -384,7 +384,21 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
     )
 
 
-def extract_candidates(text: str, lex: Lexicon | None = None, national: bool = False) -> list[Candidate]:
+def _names_other_province(clause_left: str, province: str | None, lex: Lexicon) -> bool:
+    """Guide §1: a figure whose clause is about another province is not this plan's target."""
+    if province is None:
+        return False
+    own = lex.province_canon.get(fold(province).replace("TP ", ""), fold(province))
+    for m in lex.province_re.finditer(fold(clause_left)):
+        canon = lex.province_canon.get(regex.sub(r"\s+", " ", m.group(1)))
+        if canon and canon != own and not (own and canon in own or own in canon):
+            return True
+    return False
+
+
+def extract_candidates(
+    text: str, lex: Lexicon | None = None, national: bool = False, province: str | None = None
+) -> list[Candidate]:
     """Every target statement of a normalised document, in text order."""
     lex = lex or get_lexicon()
     found = find_mentions(text, lex)
@@ -425,6 +439,8 @@ def extract_candidates(text: str, lex: Lexicon | None = None, national: bool = F
         if lex.cue_re["not_digital"].search(text[cs : m.start][-80:] + text[m.start : seg_end_abs]):
             continue
         if not national and m.unit != "rank" and lex.cue_re["national"].search(seg_text):
+            continue
+        if not national and _names_other_province(text[cs : m.start], province, lex):
             continue
         scopes, spans = find_scopes(seg_text, lex)
         coverage = m.unit == "percent" and bool(_PLACE_COVERAGE.match(right_trim))

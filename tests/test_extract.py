@@ -197,3 +197,37 @@ def test_place_coverage_has_no_scope() -> None:
     cands = extract_candidates("hạ tầng mạng băng rộng cáp quang phủ đạt 75% hộ gia đình, 100% đơn vị cấp xã.")
     assert [(c.value, c.scope) for c in cands] == [(75, None), (100, None)]
     assert "đơn vị cấp xã" in cands[1].indicator
+
+
+def test_bare_numbers_parallel_to_percents_are_percents() -> None:
+    cands = extract_candidates(
+        "Năm 2025, tỉnh phấn đấu 90% hồ sơ công việc cấp tỉnh, 80 hồ sơ cấp huyện và 60 hồ sơ cấp xã được xử lý trên môi trường mạng."
+    )
+    assert [(c.value, c.unit, c.scope) for c in cands] == [
+        (90, "percent", "province"), (80, "percent", "district"), (60, "percent", "commune"),
+    ]
+
+
+def test_count_in_another_clause_is_not_made_a_percent() -> None:
+    cands = extract_candidates(
+        "Đến năm 2025, tỉnh có 100% sản phẩm OCOP được đưa lên sàn thương mại điện tử; có ít nhất 10 sản phẩm ứng dụng truy xuất nguồn gốc."
+    )
+    assert [(c.value, c.unit) for c in cands] == [(100, "percent"), (10, "count")]
+
+
+def test_figures_about_another_province_are_not_targets() -> None:
+    text = "Trong khi đó, TP Hồ Chí Minh đặt mục tiêu kinh tế số chiếm 25% GRDP; tỉnh Bình Dương phấn đấu kinh tế số chiếm 20% GRDP."
+    assert [c.value for c in extract_candidates(text, province="Bình Dương")] == [20]
+
+
+def test_later_vision_heading_is_not_the_document_horizon() -> None:
+    text = (
+        "a) Về xã hội số\nTỷ lệ dân số trưởng thành có điện thoại thông minh đạt 80%.\n"
+        "Định hướng đến năm 2035\n100% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng.\n"
+    )
+    assert [(c.deadline_year, c.pillar) for c in extract_candidates(text)] == [(None, "society"), (2035, None)]
+
+
+def test_bulleted_boilerplate_is_not_a_heading() -> None:
+    text = "Lạng Sơn đặt mục tiêu đến năm 2030\n  • Nam miền Bắc\n  • Nữ miền Nam\nTỷ lệ dân số có tài khoản thanh toán điện tử trên 80%.\n"
+    assert [c.deadline_year for c in extract_candidates(text)] == [2030]
