@@ -198,6 +198,9 @@ _RANK_LEAD = regex.compile(
     FLAGS,
 )
 _COMMA_OR_COLON = regex.compile(r"[,:]")
+# An annual rate ("tăng 1-2 bậc theo từng năm", "7%/năm") runs to the end of the period
+# its own clause states ("..., bảo đảm đến năm 2030 ...").
+_ANNUAL = regex.compile(r"(?<!\w)(?:theo\s+từng\s+năm|hằng\s+năm|hàng\s+năm|mỗi\s+năm)(?!\w)|/\s*năm\b", FLAGS)
 _RANK_GROUP = regex.compile(
     r"^\s*(?:(?:tỉnh|thành\s+phố|thành|địa\s+phương|nước|quốc\s+gia)\s*[/,]?\s*)+\)?\s*$", FLAGS
 )
@@ -466,6 +469,10 @@ def extract_candidates(
             if last_end > m.end:
                 tail = _strip_ends(_PARENS.sub(" ", text[last_end:seg_end_abs]), lex)
         year, source = resolve_year(ctx, m.start, m.end, nxt.start if nxt else None)
+        if _ANNUAL.search(text, seg.start, seg_end_abs + 15):
+            period_end = next((y for y in ctx.years if seg_end_abs <= y.start < ce), None)
+            if period_end is not None:
+                year, source = period_end.year, "clause"
         uncarried = resolve_year(ctx, m.start, m.end, nxt.start if nxt else None, carry=False)[0]
         pillar = ctx.pillar_at(m.start) or pillar_in_clause(seg_text, lex)
         lead = len(seg_text) - len(seg_text.lstrip(" ,;:.-–—•*+"))

@@ -231,3 +231,11 @@ def test_later_vision_heading_is_not_the_document_horizon() -> None:
 def test_bulleted_boilerplate_is_not_a_heading() -> None:
     text = "Lạng Sơn đặt mục tiêu đến năm 2030\n  • Nam miền Bắc\n  • Nữ miền Nam\nTỷ lệ dân số có tài khoản thanh toán điện tử trên 80%.\n"
     assert [c.deadline_year for c in extract_candidates(text)] == [2030]
+
+
+def test_annual_rate_runs_to_the_end_of_its_period() -> None:
+    cands = extract_candidates(
+        "Phấn đấu Chỉ số DTI của tỉnh năm 2025 nằm trong nhóm Top 20 và tăng dần (ít nhất 1-2 bậc) theo từng năm, "
+        "bảo đảm đến năm 2030 nằm trong nhóm dẫn đầu."
+    )
+    assert [(c.value, c.deadline_year) for c in cands] == [(20, 2025), (1, 2030)]
