@@ -22,7 +22,7 @@ from underthesea import sent_tokenize, word_tokenize
 
 from pipeline.extract import extract_source
 from pipeline.ingest import expand_inputs, load_source
-from pipeline.nlp import pos_words, warm_up
+from pipeline.nlp import phrase_doc, phrase_tokens, pos_words, warm_up
 
 
 def _docs(folders: list[Path]) -> list:
@@ -33,6 +33,8 @@ def _time(fn, rounds: int) -> float:
     times = []
     for _ in range(rounds):
         pos_words.cache_clear()
+        phrase_doc.cache_clear()
+        phrase_tokens.cache_clear()
         started = time.perf_counter()
         fn()
         times.append(time.perf_counter() - started)

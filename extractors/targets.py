@@ -18,7 +18,7 @@ from extractors.context import DocContext, build_context, pillar_in_clause, reso
 from extractors.lexicon import FLAGS, Lexicon, fold, get_lexicon
 from extractors.numbers import Mention, find_mentions
 from extractors.overlap import indicator_overlap, syllables
-from pipeline.nlp import pos_words, segment
+from pipeline.nlp import phrase_doc, phrase_tokens
 
 _SPLIT_DELIMS = regex.compile(r":|,|;|\(|\s+và\s+|\s+hoặc\s+|\s+-\s+", FLAGS)
 _LINK_VERB = regex.compile(r"(?<!\w)(?:đạt(?:\s+được)?(?:\s+mức)?|là|chiếm|bằng|ở\s+mức|đặt)\s*$", FLAGS)
@@ -240,39 +240,22 @@ def _is_reported(ctx: DocContext, lex: Lexicon, pos: int) -> bool:
 
 
 def _word_spans(phrase: str) -> list[tuple[int, int, str]]:
-    """(start, end, POS) of underthesea's words in `phrase`."""
-    spans = []
-    pos = 0
-    for word, tag in pos_words(phrase):
-        first = word.split()[0] if word.split() else word
-        i = phrase.find(first, pos)
-        if i < 0:
-            continue
-        end = i
-        for syl in word.split():
-            j = phrase.find(syl, end)
-            if j < 0:
-                break
-            end = j + len(syl)
-        spans.append((i, end, tag))
-        pos = end
-    return spans
+    """(start, end, POS) of the words of `phrase`, from its spaCy Doc (underthesea inside)."""
+    return [(t.idx, t.idx + len(t.text), t.tag_) for t in phrase_doc(phrase) if not t.is_space]
 
 
 def _cut_new_clause(right: str, lex: Lexicon) -> str:
     """Stop a value's right part where a comma opens a new clause (a clause-opening word)."""
     if "," not in right:
         return right
-    words = segment(right)
-    pos = 0
-    for k, word in enumerate(words[:-1]):
-        pos = right.find(word, pos)
-        if word == "," and " ".join(words[k + 1 : k + 3]).lower().startswith(tuple(lex.clause_openers)):
-            nxt = words[k + 1].lower()
-            two = " ".join(w.lower() for w in words[k + 1 : k + 3])
-            if nxt in lex.clause_openers or two in lex.clause_openers:
-                return right[:pos]
-        pos += len(word)
+    words = [t for t in phrase_tokens(right) if not t.is_space]
+    for k, token in enumerate(words[:-1]):
+        if token.text != ",":
+            continue
+        one = words[k + 1].text.lower()
+        two = " ".join(t.text.lower() for t in words[k + 1 : k + 3])
+        if one in lex.clause_openers or two in lex.clause_openers:
+            return right[: token.idx]
     return right
 
 

@@ -92,15 +92,63 @@ def create_underthesea_tokenizer() -> Callable[[Language], UndertheseaTokenizer]
     return lambda nlp: UndertheseaTokenizer(nlp.vocab)
 
 
+@Language.component("chitieu_pos")
+def underthesea_pos(doc: Doc) -> Doc:
+    """Set `token.tag_` from underthesea's POS tagger, aligned to our tokens by text."""
+    pairs = list(pos_words(doc.text))
+    k = 0
+    for token in doc:
+        if token.is_space:
+            continue
+        while k < len(pairs) and pairs[k][0].split() != token.text.split():
+            if token.text.startswith(pairs[k][0]):
+                break
+            k += 1
+        if k < len(pairs):
+            token.tag_ = pairs[k][1]
+            k += 1
+    return doc
+
+
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
-    """The shared blank Vietnamese pipeline with the underthesea tokenizer."""
-    return spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
+    """The shared blank Vietnamese pipeline: underthesea tokenizer, then its POS tags."""
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}})
+    nlp.add_pipe("chitieu_pos")
+    return nlp
 
 
 def make_doc(text: str) -> Doc:
-    """A spaCy Doc over `text` (already normalised): `doc.text == text`."""
+    """A spaCy Doc over `text` (already normalised): `doc.text == text`, words tagged."""
     return get_nlp()(text)
+
+
+@lru_cache(maxsize=4096)
+def phrase_doc(text: str) -> Doc:
+    """A tagged Doc for a short phrase, cached: the extractor asks for the same phrases often.
+
+    The tagger segments as it tags, so its words are used as the tokens when they align
+    with the text (one segmentation instead of two); otherwise the normal pipeline runs.
+    """
+    pairs = pos_words(text)
+    try:
+        words = align_words(text, [w for w, _ in pairs])
+    except ValueError:  # the tagger rewrote a character (old tone placement): tokenize anew
+        return make_doc(text)
+    nlp = get_nlp()
+    doc_words, spaces = get_words_and_spaces(words, text)
+    doc = Doc(nlp.vocab, words=doc_words, spaces=spaces)
+    tags = iter(tag for _, tag in pairs)
+    for token in doc:
+        if not token.is_space:
+            token.tag_ = next(tags, "")
+    return doc
+
+
+@lru_cache(maxsize=4096)
+def phrase_tokens(text: str) -> Doc:
+    """Words only (tokenizer, no tagger) for a short phrase, cached: cheaper when no POS is needed."""
+    return get_nlp().make_doc(text)
 
 
 @lru_cache(maxsize=4096)
