@@ -104,6 +104,11 @@ class DocContext:
             start = ss + m.end()
         return start, se
 
+    def heading_before(self, pos: int) -> str | None:
+        """The text of the last heading line before `pos`, if any."""
+        before = [(s, e) for s, e in self.headings if e <= pos]
+        return self.text[before[-1][0] : before[-1][1]] if before else None
+
     def is_heading(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.headings)
 

@@ -51,7 +51,7 @@ class PillarEntry(WordsEntry):
 
 
 class CueEntry(_Entry):
-    kind: Literal["achieved", "reported", "forward", "national", "not_digital"]
+    kind: Literal["achieved", "reported", "report_heading", "forward", "national", "not_digital"]
     pattern: str = Field(min_length=1)
 
 

@@ -422,6 +422,9 @@ def extract_candidates(
         # guide §1: reported results, statistics, national figures, non-digital targets
         if _is_reported(ctx, lex, m.start):
             continue
+        heading = ctx.heading_before(m.start)
+        if heading is not None and lex.cue_re["report_heading"].search(heading.strip()):
+            continue
         if lex.cue_re["not_digital"].search(text[cs : m.start][-80:] + text[m.start : seg_end_abs]):
             continue
         if not national and m.unit != "rank" and lex.cue_re["national"].search(seg_text):

@@ -239,3 +239,11 @@ def test_annual_rate_runs_to_the_end_of_its_period() -> None:
         "bảo đảm đến năm 2030 nằm trong nhóm dẫn đầu."
     )
     assert [(c.value, c.deadline_year) for c in cands] == [(20, 2025), (1, 2030)]
+
+
+def test_values_under_a_results_heading_are_reported_not_targets() -> None:
+    text = (
+        "1. Kết quả năm 2023\nToàn tỉnh có 85% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng.\n"
+        "2. Mục tiêu năm 2024\n95% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng.\n"
+    )
+    assert [(c.value, c.deadline_year) for c in extract_candidates(text)] == [(95, 2024)]

@@ -39,3 +39,15 @@ def _check(gold: Path, doc: Path) -> None:
     text = load_source(doc).text
     for t in plan.targets:
         assert t.quote in text, f"{gold.name}: quote not in normalised text: {t.quote!r}"
+
+
+def test_corpus_manifest_lists_every_document_and_marks_in_house_ones() -> None:
+    import json
+
+    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+    listed = {entry["file"] for entry in manifest}
+    on_disk = {p.name for p in CORPUS.iterdir() if p.suffix in {".txt", ".html", ".htm", ".pdf"}}
+    assert listed == on_disk
+    for entry in manifest:
+        assert isinstance(entry["in_house"], bool) and entry["note"]
+        assert entry["in_house"] == (entry["source"] is None)
