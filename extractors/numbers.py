@@ -132,10 +132,10 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
             add(Mention(m.start(), m.end(), value, None, "percent"))
     for pattern in (RANK_RANGE_RE, STEPS_RE):
         for m in pattern.finditer(text):
-            a = float(m["a"])
-            b = float(m["b"]) if m["b"] else None
-            if b is None or a < b:
-                add(Mention(m.start(), m.end(), a, b, "rank"))
+            low = float(m["a"])
+            high = float(m["b"]) if m["b"] else None
+            if high is None or low < high:
+                add(Mention(m.start(), m.end(), low, high, "rank"))
     for m in RANK_RE.finditer(text):
         group = "a" if m["a"] else "b"
         add(Mention(m.start(group), m.end(group), float(m[group]), None, "rank"))

@@ -11,6 +11,7 @@ list, an elided indicator inherited from its neighbour, restatements merged.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import regex
 
@@ -69,7 +70,9 @@ class Candidate:
     uncarried_year: int | None = None
 
 
+@lru_cache(maxsize=4)
 def _scope_patterns(lex: Lexicon) -> tuple[regex.Pattern[str], dict[str, regex.Pattern[str]]]:
+    """Scope phrases (`cấp tỉnh, huyện và xã`, `các cơ quan thành phố`), compiled once per lexicon."""
     level = "|".join(f"(?:{p})" for p in lex.scope_words.values())
     listed = (
         r"(?:(?:ở|tại|đối\s+với|của)\s+)?\(?cấp\s+(?:" + level + r")"
@@ -77,7 +80,7 @@ def _scope_patterns(lex: Lexicon) -> tuple[regex.Pattern[str], dict[str, regex.P
         r"|(?:(?:tại|của)\s+)?các\s+cơ\s+quan\s+(?:cấp\s+)?(?:tỉnh|thành\s+phố)(?!\w)"
         r"|(?<=cán\s+bộ,?\s+(?:công\s+chức,?\s+)?|công\s+chức\s+)(?:xã|huyện)(?!\w)"
     )
-    each = {scope: regex.compile(p, FLAGS) for scope, p in lex.scope_words.items()}
+    each: dict[str, regex.Pattern[str]] = {scope: regex.compile(p, FLAGS) for scope, p in lex.scope_words.items()}
     return regex.compile(listed, FLAGS), each
 
 
@@ -496,7 +499,8 @@ def extract_candidates(
         elif coordinated:
             indicators = [_strip_ends(part, lex) for part in coordinated]
         for ind in indicators:
-            for scope in scopes or [None]:
+            scope_list: list[str | None] = list(scopes) or [None]
+            for scope in scope_list:
                 out.append(replace(base, scope=scope, indicator=ind))
     return _merge_duplicates(_drop_conflicting_carry(_resolve_lists(out)))
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from schemas.plan import Plan, Target
+from schemas.plan import Comparator, Direction, Pillar, Plan, Scope, Target, Unit
 
 
 class TargetLike(Protocol):
@@ -42,13 +42,13 @@ def build_plan(
         Target(
             value=c.value,
             value_max=c.value_max,
-            unit=c.unit,
-            comparator=c.comparator,
-            direction=c.direction,
+            unit=Unit(c.unit),
+            comparator=Comparator(c.comparator),
+            direction=Direction(c.direction),
             indicator=c.indicator or c.quote,
-            scope=c.scope,
+            scope=Scope(c.scope) if c.scope else None,
             deadline_year=c.deadline_year,
-            pillar=c.pillar,
+            pillar=Pillar(c.pillar) if c.pillar else None,
             achieved=c.achieved,
             quote=c.quote,
             start=c.start,
