@@ -23,7 +23,8 @@ YEAR_RE = regex.compile(
     r"(?:(?P<from>(?:19|20)\d\d)\s*[-–—]\s*)?(?P<year>(?:19|20)\d\d)(?![\d/])",
     FLAGS,
 )
-_DATE_BEFORE = regex.compile(r"(?:tháng\s+\d{1,2}|\d{1,2}/\d{1,2}/?)\s*$", FLAGS)
+# Dates ("ngày 5 tháng 6 năm 2023") and baselines ("tăng 10% so với năm 2021") are not deadlines.
+_DATE_BEFORE = regex.compile(r"(?:tháng\s+\d{1,2}|\d{1,2}/\d{1,2}/?|so\s+với(?:\s+cùng\s+kỳ)?)\s*$", FLAGS)
 HORIZON_TITLE_RE = regex.compile(r"(?:đến|tới)\s+năm\s+(?P<year>(?:19|20)\d\d)", FLAGS)
 ONE_YEAR_RE = regex.compile(r"\b(?:kế\s+hoạch|chương\s+trình)\b[^.\n]{0,120}?\bnăm\s+(?P<year>(?:19|20)\d\d)(?!\s*[-–—]\s*\d)", FLAGS)
 PLAN_HORIZON_RE = regex.compile(
@@ -159,7 +160,7 @@ def find_years(text: str) -> list[YearMention]:
     """Year expressions; a trailing one follows the value it dates, others govern onwards."""
     out: list[YearMention] = []
     for m in YEAR_RE.finditer(text):
-        if _DATE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        if _DATE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             continue
         before = text[max(0, m.start() - 40) : m.start()]
         after = text[m.end() : m.end() + 8]

@@ -42,6 +42,7 @@ class DocumentFields:
     doc_number: str | None
     issued: dt.date | None
     national: bool
+    year: int | None  # issued, else the page's date: the present the text speaks from
 
 
 def _date(d: str, m: str, y: str | None, default_year: int | None) -> dt.date | None:
@@ -191,10 +192,13 @@ def find_fields(text: str, lex: Lexicon) -> DocumentFields:
     province = find_province(text, lex)
     national = is_national(text, lex, province)
     doc_type, number, issued = find_document(text, lex)
+    pm = PAGE_YEAR_RE.search(text[:800])
+    page_year = int(pm["y"] or pm["y2"]) if pm else None
     return DocumentFields(
         province="Việt Nam" if national else province,
         doc_type=doc_type,
         doc_number=number,
         issued=issued,
         national=national,
+        year=issued.year if issued else page_year,
     )

@@ -160,5 +160,18 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
             value = parse_number(m["a"])
             if 0 < value <= lex.counts.max_count:
                 add(Mention(m.start("a"), m.end("a"), value, None, "count"))
+    # a list of counts: "50 doanh nghiệp công nghệ số, 200 hợp tác xã ..." (the lead word is shared)
+    counts = sorted((c for c in found if c.unit == "count"), key=lambda c: c.start)
+    for c in counts:
+        last = c
+        for m in BARE_RE.finditer(text, c.end, min(len(text), c.end + 200)):
+            between = text[last.end : m.start()]
+            if regex.search(r"[;.\n:]", between) or not regex.search(r"(?:,|\bvà)\s*$", between, FLAGS):
+                continue
+            if lex.not_count_re.match(text, m.end()) or _overlaps(taken, m.start("a"), m.end("a")):
+                continue
+            mention = Mention(m.start("a"), m.end("a"), parse_number(m["a"]), None, "count")
+            add(mention)
+            last = mention
     found.sort(key=lambda x: x.start)
     return found

@@ -30,7 +30,7 @@ _CUT_BEFORE = regex.compile(
     FLAGS,
 )
 _YEAR_PHRASE = regex.compile(
-    r"(?<!\w)(?:(?:đến|tới|vào|trong|đến\s+cuối|cuối)\s+)?(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}(?!\d)",
+    r"(?<!\w)(?:(?:đến|tới|vào|trong|trước|đến\s+cuối|đến\s+hết|cuối)\s+)?(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}(?!\d)",
     FLAGS,
 )
 _OWN_VERB = regex.compile(r"(?<!\w)(?:đạt|là|chiếm|bằng)(?!\w)", FLAGS)
@@ -197,7 +197,7 @@ _LINK_AT_END = regex.compile(
 )
 _CONJ_ONLY = regex.compile(r"^(?:[\s,;:.\-–—•*+]|(?<!\w)(?:và|hoặc|với)(?!\w))*$", FLAGS)
 _RANK_LEAD = regex.compile(
-    r"(?:(?<!\w)(?:nằm|đứng|vào|lọt|duy\s+trì)\s*)?(?:(?<!\w)(?:trong|thuộc)\s*)?(?:(?<!\w)nhóm\s*)?(?:(?<!\w)(?:top|tốp)\s*)?$",
+    r"(?:(?<!\w)(?:nằm|đứng|vào|lọt|duy\s+trì|đưa(?:\s+tỉnh)?\s+vào)\s*)?(?:(?<!\w)(?:trong|thuộc)\s*)?(?:(?<!\w)nhóm\s*)?(?:(?<!\w)(?:top|tốp)\s*)?$",
     FLAGS,
 )
 _COMMA_OR_COLON = regex.compile(r"[,:]")
@@ -386,9 +386,17 @@ def _names_other_province(clause_left: str, province: str | None, lex: Lexicon) 
 
 
 def extract_candidates(
-    text: str, lex: Lexicon | None = None, national: bool = False, province: str | None = None
+    text: str,
+    lex: Lexicon | None = None,
+    national: bool = False,
+    province: str | None = None,
+    doc_year: int | None = None,
 ) -> list[Candidate]:
-    """Every target statement of a normalised document, in text order."""
+    """Every target statement of a normalised document, in text order.
+
+    `doc_year` is the year the document was issued or published, when known: a value
+    stated for an earlier year is a result reported, not a commitment (guide §1).
+    """
     lex = lex or get_lexicon()
     found = find_mentions(text, lex)
     ctx = build_context(text, lex, [m.start for m in found])
@@ -458,6 +466,8 @@ def extract_candidates(
             if last_end > m.end:
                 tail = _strip_ends(_PARENS.sub(" ", text[last_end:seg_end_abs]), lex)
         year, source = resolve_year(ctx, m.start, m.end, nxt.start if nxt else None)
+        if doc_year is not None and year is not None and year < doc_year and source in ("clause", "sentence"):
+            continue
         if _ANNUAL.search(text, seg.start, seg_end_abs + 15):
             period_end = next((y for y in ctx.years if seg_end_abs <= y.start < ce), None)
             if period_end is not None:
@@ -537,10 +547,13 @@ def _resolve_lists(cands: list[Candidate]) -> list[Candidate]:
         if not c.indicator.strip():
             before = [p for p in cands[:i] if p.sentence == c.sentence and p.indicator.strip()]
             after = [n for n in cands[i + 1 :] if n.sentence == c.sentence and n.indicator.strip() and n.unit == c.unit]
+            earlier = [p for p in cands[:i] if p.paragraph_start == c.paragraph_start and p.indicator.strip()]
             if before:
                 c.indicator = before[-1].indicator
             elif after:
                 c.indicator = after[0].indicator
+            elif earlier:
+                c.indicator = earlier[-1].indicator
         if same and c.list_item and not c.cmp_from_word and c.comparator == "=":
             first = same[0]
             if first.cmp_from_word and not _OWN_VERB.search(c.quote):

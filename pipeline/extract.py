@@ -28,7 +28,9 @@ def extract_source(source: Source) -> Plan:
     """The plan record of one normalised document."""
     lex = get_lexicon()
     fields = find_fields(source.text, lex)
-    candidates = extract_candidates(source.text, lex, national=fields.national, province=fields.province)
+    candidates = extract_candidates(
+        source.text, lex, national=fields.national, province=fields.province, doc_year=fields.year
+    )
     return build_plan(
         doc_id=source.doc_id,
         text=source.text,

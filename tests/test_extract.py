@@ -247,3 +247,25 @@ def test_values_under_a_results_heading_are_reported_not_targets() -> None:
         "2. Mục tiêu năm 2024\n95% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng.\n"
     )
     assert [(c.value, c.deadline_year) for c in extract_candidates(text)] == [(95, 2024)]
+
+
+def test_a_value_for_a_year_before_the_document_is_a_reported_result() -> None:
+    text = "Năm 2022, tỉnh đạt 75% hồ sơ xử lý trực tuyến, tăng 10% so với năm 2021. Năm 2025, phấn đấu đạt 95%."
+    assert [(c.value, c.deadline_year) for c in extract_candidates(text, doc_year=2023)] == [(95, 2025)]
+
+
+def test_a_baseline_year_is_not_a_deadline() -> None:
+    cands = extract_candidates("Đến năm 2025, tăng 30% số doanh nghiệp công nghệ số so với năm 2020.")
+    assert [(c.direction, c.deadline_year) for c in cands] == [("increase", 2025)]
+
+
+def test_year_words_are_not_left_in_the_indicator() -> None:
+    cands = extract_candidates("Chỉ tiêu năm 2025: trước năm 2026 hoàn thành số hóa 100% hồ sơ lưu trữ.")
+    assert (cands[0].deadline_year, cands[0].indicator) == (2026, "số hóa hồ sơ lưu trữ")
+
+
+def test_a_list_of_counts_shares_its_lead_word() -> None:
+    cands = extract_candidates("Tỉnh phấn đấu đến năm 2030 có 50 doanh nghiệp công nghệ số, 200 hợp tác xã ứng dụng thương mại điện tử.")
+    assert [(c.value, c.unit, c.indicator) for c in cands] == [
+        (50, "count", "doanh nghiệp công nghệ số"), (200, "count", "hợp tác xã ứng dụng thương mại điện tử"),
+    ]
