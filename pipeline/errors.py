@@ -15,14 +15,19 @@ class IngestError(ChitieuError):
     """The file cannot be turned into text (unknown type, empty, binary, unreadable)."""
 
 
-E_UNSUPPORTED = "unsupported file type {suffix!r} (expected .txt, .html, .htm or .pdf)"
+E_UNSUPPORTED = "unsupported file type {suffix!r} (expected .txt, .html, .htm, .pdf or .docx)"
+E_OLD_WORD = "old Word .doc format is not supported: save it as .docx (or PDF) first"
 E_EMPTY = "file is empty"
 E_NO_TEXT = "no text found after normalisation"
 E_BINARY = "looks like binary data, not text"
-E_DECODE = "cannot decode as text (tried UTF-8, UTF-16 and Windows-1258)"
+E_DECODE = "cannot decode as text (tried UTF-8, UTF-16, Windows-1258, TCVN3 and VNI)"
 E_TOO_LARGE = "file is {size} bytes, over the {limit}-byte limit (raise --max-bytes)"
 E_PDF = "cannot read PDF: {reason}"
-E_PDF_SCANNED = (
-    "PDF has no text layer (a scan?); OCR is not available in this version"
-)
-E_HTML_NO_ARTICLE = "HTML page has no article text"
+E_PDF_NOT_PDF = "not a PDF file (no %PDF header)"
+E_PDF_TRUNCATED = "PDF is truncated or damaged (no end-of-file marker)"
+E_PDF_ENCRYPTED = "PDF is encrypted: it needs a password to open"
+E_PDF_SCANNED = "PDF has no text layer (a scan?) and OCR is not available: {reason}; {hint}"
+E_PDF_OCR_EMPTY = "PDF has no text layer and OCR found no text on its {pages} page(s)"
+E_PDF_OCR_FAILED = "OCR of a scanned page failed: {reason}"
+E_DOCX = "not a readable Word .docx file: {reason}"
+E_HTML_NO_ARTICLE = "HTML page has no article text (only menus, links or scripts)"

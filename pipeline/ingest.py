@@ -5,18 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.errors import E_EMPTY, E_NO_TEXT, E_TOO_LARGE, E_UNSUPPORTED, IngestError
+from pipeline.encodings import UTF8
+from pipeline.errors import E_EMPTY, E_NO_TEXT, E_OLD_WORD, E_TOO_LARGE, E_UNSUPPORTED, IngestError
+from pipeline.ingest_docx import docx_to_text
 from pipeline.ingest_html import html_to_text
 from pipeline.ingest_pdf import pdf_to_text
-from pipeline.ingest_txt import decode_text
+from pipeline.ingest_txt import decode_bytes
 from pipeline.normalize import normalize_text
 from pipeline.source import Source, doc_id_for, sha256_bytes
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA_TYPES = {
     ".txt": "text/plain",
     ".html": "text/html",
     ".htm": "text/html",
     ".pdf": "application/pdf",
+    ".docx": DOCX,
 }
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -35,23 +39,36 @@ def expand_inputs(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
+def _unsupported(path: Path) -> IngestError:
+    if path.suffix.lower() == ".doc":
+        return IngestError(E_OLD_WORD)
+    return IngestError(E_UNSUPPORTED.format(suffix=path.suffix.lower() or path.name))
+
+
+def extract_text(data: bytes, media_type: str) -> tuple[str, dict[str, str]]:
+    """The raw text of a file's bytes and what ingest learnt about it (metadata)."""
+    if media_type == "application/pdf":
+        return pdf_to_text(data)
+    if media_type == DOCX:
+        return docx_to_text(data)
+    decoded = decode_bytes(data)
+    meta = {} if decoded.encoding == UTF8 else {"encoding": decoded.encoding}
+    if media_type == "text/html":
+        text, html_meta = html_to_text(decoded.text)
+        return text, {**meta, **html_meta}
+    return decoded.text, meta
+
+
 def source_from_bytes(data: bytes, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     """Decode, extract and normalise the bytes of `path` into a Source."""
-    suffix = path.suffix.lower()
-    media_type = MEDIA_TYPES.get(suffix)
+    media_type = MEDIA_TYPES.get(path.suffix.lower())
     if media_type is None:
-        raise IngestError(E_UNSUPPORTED.format(suffix=suffix or path.name))
+        raise _unsupported(path)
     if not data:
         raise IngestError(E_EMPTY)
     if len(data) > max_bytes:
         raise IngestError(E_TOO_LARGE.format(size=len(data), limit=max_bytes))
-    metadata: dict[str, str] = {}
-    if media_type == "application/pdf":
-        raw = pdf_to_text(data)
-    elif media_type == "text/html":
-        raw, metadata = html_to_text(decode_text(data))
-    else:
-        raw = decode_text(data)
+    raw, metadata = extract_text(data, media_type)
     text = normalize_text(raw)
     if not text.strip():
         raise IngestError(E_NO_TEXT)
@@ -68,7 +85,7 @@ def source_from_bytes(data: bytes, path: Path, max_bytes: int = DEFAULT_MAX_BYTE
 def load_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     """Read a file from disk into a Source (see `source_from_bytes`)."""
     if not supported(path):
-        raise IngestError(E_UNSUPPORTED.format(suffix=path.suffix or path.name))
+        raise _unsupported(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:

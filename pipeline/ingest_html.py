@@ -1,50 +1,285 @@
-"""HTML ingest: the article text of a portal or news page, paragraphs kept.
+"""HTML ingest: the article of a portal or news page, paragraphs kept, chrome dropped.
 
-Navigation, scripts, forms and footers are dropped; block elements become line breaks
-so that headings and list items stay separate lines for the section parser.
+The article is found by the portals' own containers (`pipeline.html_selectors`), or,
+on pages without them (old table layouts, `<br>`-separated text), as the block with
+the most text outside links.  Menus, breadcrumbs, related-news lists, rating boxes,
+counters, footers, forms and scripts are removed by element and then by line, and the
+article ends at a heading such as "Tin liên quan".  Block elements and `<br>` become
+line breaks so headings and list items stay lines for the section parser.  The title
+opens the text (as in a saved article); title and published date are metadata.
 """
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, Tag
+import datetime as dt
+from collections import defaultdict
 
+import regex
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from pipeline.encodings import UTF8, fix_legacy_text
 from pipeline.errors import E_HTML_NO_ARTICLE, IngestError
+from pipeline.html_selectors import (
+    BOILERPLATE,
+    DROP_CLASS_PARTS,
+    DROP_CLASS_WORDS,
+    DROP_TAGS,
+    SELECTORS,
+)
 
-DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "form", "aside",
-             "iframe", "svg", "button", "select", "input", "template")
-BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br",
-              "section", "article", "blockquote", "td", "th", "ul", "ol", "table")
-# Containers that portals (NukeViet and the like) and news sites use for the body.
-ARTICLE_SELECTORS = ("article", "[itemprop=articleBody]", ".news-detail", ".detail-content",
-                     ".bodytext", "#news-bodyhtml", ".article-content", ".content-detail",
-                     "main")
+BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "section",
+              "article", "blockquote", "ul", "ol", "table", "dd", "dt", "figcaption", "header",
+              "main", "pre", "center", "caption")
+PARAGRAPH_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "pre",
+                            "figcaption", "caption", "span", "font", "b", "strong", "i", "em", "u"})
+# Text outside links, in characters, below which a block is not an article: for a
+# container the page itself marks as the article, and for a block found by density.
+MIN_MARKED_CHARS = 20
+MIN_ARTICLE_CHARS = 200
+# A block holding more than this share of the page's text is never dropped as boilerplate.
+KEEP_SHARE = 0.4
+
+_TAIL = frozenset(BOILERPLATE.tail_headings)
+_LINE_DROP = regex.compile("|".join(f"(?:{p})" for p in BOILERPLATE.line_patterns), regex.IGNORECASE)
+_CLASS_PART = regex.compile("|".join(regex.escape(p) for p in DROP_CLASS_PARTS), regex.IGNORECASE)
+_CLASS_WORD = regex.compile(
+    r"(?:^|[-_\s])(?:" + "|".join(DROP_CLASS_WORDS) + r")(?:$|[-_\s\d])", regex.IGNORECASE
+)
+_HIDDEN = regex.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", regex.IGNORECASE)
+_DATE_NUM = regex.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d\d)(?!\d)")
+_DATE_WORDS = regex.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d\d)", regex.IGNORECASE)
+_DATE_ISO = regex.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
+_TITLE_SUFFIX = regex.compile(r"\s+[-|–—:]\s+[^-|–—]{3,80}$")
 
 
-def _main_node(soup: BeautifulSoup) -> Tag:
-    for selector in ARTICLE_SELECTORS:
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _iso(d: str, m: str, y: str) -> str | None:
+    try:
+        return dt.date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in `text` as YYYY-MM-DD (ISO, `dd/mm/yyyy`, `ngày d tháng m năm y`)."""
+    if m := _DATE_ISO.search(text):
+        return _iso(m[3], m[2], m[1])
+    if m := _DATE_WORDS.search(text) or _DATE_NUM.search(text):
+        return _iso(m[1], m[2], m[3])
+    return None
+
+
+def page_title(soup: BeautifulSoup) -> tuple[str | None, bool]:
+    """The headline, and whether it is only the <title> (which often names just the site)."""
+    for selector in SELECTORS.title:
         node = soup.select_one(selector)
-        if node is not None and len(node.get_text(strip=True)) > 200:
+        if node is None:
+            continue
+        text = _flat(str(node.get("content") or "") if node.name == "meta" else node.get_text(" "))
+        if selector == "title":
+            text = _TITLE_SUFFIX.sub("", text)
+        if len(text) >= 20 or (len(text) >= 8 and selector != "title"):
+            return text, selector == "title"
+    return None, False
+
+
+def _headline(line: str) -> bool:
+    """A first line that reads as a headline: short, not a finished sentence."""
+    return 15 <= len(line) <= 250 and not line.rstrip().endswith((".", ";", ":"))
+
+
+def _date_after_title(soup: BeautifulSoup) -> str | None:
+    """A dateline just after the h1 (within its block), before any other list of dates."""
+    h1 = soup.find("h1")
+    if h1 is None:
+        return None
+    for block in (h1.parent, h1.parent.parent if h1.parent else None):
+        if not isinstance(block, Tag):
+            continue
+        text = _flat(block.get_text(" "))
+        title = _flat(h1.get_text(" "))
+        at = text.find(title)
+        if at >= 0 and (date := parse_date(text[at + len(title) : at + len(title) + 120])):
+            return date
+    return None
+
+
+def published(soup: BeautifulSoup) -> str | None:
+    """The published date from meta tags, `<time>`, or a dateline near the title."""
+    for selector in SELECTORS.date_meta:
+        for node in soup.select(selector):
+            value = str(node.get("content") or node.get("datetime") or node.get_text(" "))
+            if date := parse_date(value):
+                return date
+    if date := _date_after_title(soup):
+        return date
+    for selector in SELECTORS.date_text:
+        for node in soup.select(selector)[:5]:
+            text = _flat(node.get_text(" "))
+            if len(text) <= 80 and (date := parse_date(text)):
+                return date
+    return None
+
+
+def lead_text(soup: BeautifulSoup) -> str | None:
+    """The sapo (bold lead paragraph) that many portals keep outside the body container."""
+    for selector in SELECTORS.lead:
+        node = soup.select_one(selector)
+        if node is not None and len(text := _flat(node.get_text(" "))) >= 20:
+            return text
+    return None
+
+
+def _text_len(node: Tag) -> int:
+    return len(_flat(node.get_text(" ")))
+
+
+def _link_free_len(node: Tag) -> int:
+    total = _text_len(node)
+    links = sum(len(_flat(a.get_text(" "))) for a in node.find_all("a"))
+    return total - links
+
+
+def _is_boilerplate(tag: Tag) -> bool:
+    if tag.name in ("html", "body") or tag.attrs is None:
+        return False
+    if _HIDDEN.search(str(tag.get("style") or "")) or tag.has_attr("hidden"):
+        return True
+    names = " ".join([*(tag.get("class") or []), str(tag.get("id") or "")])
+    return bool(names.strip()) and bool(_CLASS_PART.search(names) or _CLASS_WORD.search(names))
+
+
+def drop_boilerplate(soup: BeautifulSoup) -> None:
+    """Remove non-article elements, never one that holds most of the page's text."""
+    page_len = max(1, _text_len(soup))
+    for tag in soup(DROP_TAGS):
+        if not tag.decomposed and _text_len(tag) <= KEEP_SHARE * page_len:
+            tag.decompose()
+    for form in soup("form"):  # ASP.NET portals wrap the whole page in one <form>
+        if form.decomposed:
+            continue
+        if _text_len(form) > KEEP_SHARE * page_len:
+            form.unwrap()
+        else:
+            form.decompose()
+    for header in soup("header"):
+        if not header.decomposed and header.find_parent(["article", "main"]) is None:
+            header.decompose()
+    for tag in soup.find_all(True):
+        if not tag.decomposed and _is_boilerplate(tag) and _text_len(tag) <= KEEP_SHARE * page_len:
+            tag.decompose()
+
+
+def _densest(soup: BeautifulSoup) -> Tag | None:
+    """The block whose paragraphs hold the most text outside links (readability-style)."""
+    scores: dict[int, float] = defaultdict(float)
+    nodes: dict[int, Tag] = {}
+    for string in soup.find_all(string=True):
+        if not isinstance(string, NavigableString) or string.find_parent("a") is not None:
+            continue
+        n = len(_flat(str(string)))
+        if n == 0:
+            continue
+        block = string.parent
+        while block is not None and block.name in PARAGRAPH_TAGS:
+            block = block.parent
+        if block is None or not isinstance(block, Tag):
+            continue
+        for weight, node in ((1.0, block), (0.5, block.parent)):
+            if isinstance(node, Tag) and node.name not in ("[document]", "html"):
+                scores[id(node)] += weight * n
+                nodes[id(node)] = node
+    if not scores:
+        return None
+    best = max(scores, key=lambda k: scores[k])
+    return nodes[best]
+
+
+def _one_article(found: list[Tag]) -> tuple[Tag | None, list[Tag]]:
+    """The article among a selector's matches, or the teasers of a listing page."""
+    sizes = sorted(((_link_free_len(n), i) for i, n in enumerate(found)), reverse=True)
+    sizes = [(size, i) for size, i in sizes if size >= MIN_MARKED_CHARS]
+    if not sizes:
+        return None, []
+    if len(sizes) >= 3 and sizes[0][0] < 3 * sizes[1][0]:
+        return None, [found[i] for _, i in sizes]
+    return found[sizes[0][1]], []
+
+
+def main_node(soup: BeautifulSoup) -> Tag | None:
+    """The article container: the first selector marking one article, else the densest block.
+
+    A block that holds three or more teasers of a listing (a category page's `<article>`
+    items) is not an article.
+    """
+    teasers: list[Tag] = []
+    for selector in SELECTORS.article:
+        node, listed = _one_article(soup.select(selector))
+        if node is not None:
             return node
-    return soup.body or soup
+        teasers = teasers or listed
+    node = _densest(soup)
+    if node is None or _link_free_len(node) < MIN_ARTICLE_CHARS:
+        return None
+    if sum(1 for t in teasers if t is node or node in t.parents or t in node.parents) >= 3:
+        return None
+    return node
+
+
+def node_lines(node: Tag) -> list[str]:
+    """The node's text with block elements and `<br>` as line breaks, spaces collapsed."""
+    for br in node.find_all("br"):
+        br.replace_with("\n")
+    for tag in node.find_all(BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    return [_flat(line) for line in node.get_text().split("\n") if line.strip()]
+
+
+def clean_lines(lines: list[str]) -> list[str]:
+    """Drop boilerplate lines; stop at the first related-news or comments heading."""
+    out = []
+    for line in lines:
+        key = line.strip(" :.-–—»›>").casefold()
+        if key in _TAIL:
+            break
+        if _LINE_DROP.match(line):
+            continue
+        out.append(line)
+    return out
 
 
 def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
-    """Article text and metadata (title) of an HTML page."""
+    """Article text and metadata (title, published date) of an HTML page."""
     soup = BeautifulSoup(markup, "lxml")
     meta: dict[str, str] = {}
-    if soup.title and soup.title.string:
-        meta["title"] = soup.title.string.strip()
-    for tag in soup(DROP_TAGS):
-        tag.decompose()
-    node = _main_node(soup)
-    for tag in node.find_all(BLOCK_TAGS):
-        if tag.name == "br":
-            tag.replace_with("\n")
-        else:
-            tag.insert_before("\n")
-            tag.insert_after("\n")
-    lines = [" ".join(line.split()) for line in node.get_text().split("\n")]
-    text = "\n".join(line for line in lines if line)
-    if not text.strip():
+    title, from_title_tag = page_title(soup)
+    date = published(soup)
+    lead = lead_text(soup)
+    drop_boilerplate(soup)
+    node = main_node(soup)
+    if node is None:
+        raise IngestError(E_HTML_NO_ARTICLE)
+    lines = clean_lines(node_lines(node))
+    if title is None or (from_title_tag and lines and _headline(lines[0])):
+        title = lines[0] if lines and _headline(lines[0]) else title  # old pages: a bold first line
+    date = date or next((d for line in lines[:4] if len(line) <= 60 and (d := parse_date(line))), None)
+    body = "\n".join(lines)
+    if lead and _flat(lead) not in _flat(body):
+        lines.insert(0, lead)
+    if title and not any(_flat(title) in line for line in lines[:3]):
+        lines.insert(0, title)
+    if title:
+        meta["title"] = title
+    if date:
+        meta["published"] = date
+    fixed = [fix_legacy_text(line) for line in lines]
+    if any(f.encoding != UTF8 for f in fixed):
+        meta["encoding"] = next(f.encoding for f in fixed if f.encoding != UTF8)
+    text = "\n".join(f.text for f in fixed)
+    if sum(len(line) for line in lines if line != title) < MIN_MARKED_CHARS:
         raise IngestError(E_HTML_NO_ARTICLE)
     return text, meta

@@ -1,21 +1,27 @@
 """Plain-text ingest: bytes to a Python string, refusing binary junk.
 
-Decoding is tried in the order Vietnamese files are met in practice: UTF-8 (with or
-without BOM), UTF-16 with a BOM, then Windows-1258, the legacy Windows code page.
+Vietnamese files arrive as UTF-8 (with or without BOM), UTF-16, Windows-1258, or in the
+legacy font encodings TCVN3 (ABC) and VNI; `pipeline.encodings` picks the reading with
+the most well-formed Vietnamese, so a wrong guess never passes silently as mojibake.
 """
 
 from __future__ import annotations
 
 import codecs
 
+from pipeline.encodings import Decoded, best_decoding, bomless_utf16, candidates
 from pipeline.errors import E_BINARY, E_DECODE, IngestError
 
-_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v", "\x1a"}  # \x1a: DOS end-of-file mark
+
+
+def _is_utf16(data: bytes) -> bool:
+    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or bomless_utf16(data) is not None
 
 
 def looks_binary(data: bytes) -> bool:
     """NUL bytes outside UTF-16 text, or many control characters, mean not text."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if _is_utf16(data):
         return False
     sample = data[:8192]
     if b"\x00" in sample:
@@ -24,22 +30,16 @@ def looks_binary(data: bytes) -> bool:
     return controls > max(8, len(sample) // 50)
 
 
-def decode_text(data: bytes) -> str:
-    """Decode bytes of a text file; raise IngestError with the reason if impossible."""
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode bytes of a text file and name the encoding; IngestError if impossible."""
     if looks_binary(data):
         raise IngestError(E_BINARY)
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise IngestError(E_DECODE) from exc
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1258")
-    except UnicodeDecodeError as exc:
-        raise IngestError(E_DECODE) from exc
+    options = candidates(data)
+    if not options:
+        raise IngestError(E_DECODE)
+    return best_decoding(options)
+
+
+def decode_text(data: bytes) -> str:
+    """The text of a text file (see `decode_bytes`)."""
+    return decode_bytes(data).text

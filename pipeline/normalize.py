@@ -13,9 +13,10 @@ import unicodedata
 import regex
 
 # Characters that display as nothing or as a plain space in Vietnamese web text.
-_ZERO_WIDTH = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH = regex.compile(r"[\u200b\u200c\u200d\u2060-\u2064\ufeff\u00ad\u180e]")
 _ODD_SPACES = regex.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
-_CRLF = regex.compile(r"\r\n?")
+# Line endings: CRLF, CR, and the Unicode line and paragraph separators (Word, web CMSs).
+_CRLF = regex.compile(r"\r\n?|[\u2028\u2029\u0085]")
 
 # A line that ends a sentence, a heading or a list item: its break is real.
 _HARD_END = regex.compile(r"[.:;!?…)\]\"”'»|]\s*$|^\s*$")

@@ -1,0 +1,83 @@
+"""Word (.docx) ingest with python-docx: paragraphs and tables in document order.
+
+Word keeps each paragraph whole, so no line re-joining is needed; tables become lines
+through `pipeline.tables` (the official header is usually a borderless two-column
+table, appendices list indicators per year).  Running headers and footers live in
+the section parts, which are not read.  Text pasted from TCVN3/VNI-font documents is
+converted (see `pipeline.encodings.fix_legacy_text`).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+from pipeline.encodings import UTF8, fix_legacy_text
+from pipeline.errors import E_DOCX, IngestError
+from pipeline.tables import table_lines
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell's paragraphs (and nested tables' lines), one per line."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    parts: list[str] = []
+    for child in cell._tc.iterchildren():
+        if child.tag == _W + "p":
+            parts.append(Paragraph(child, cell).text)
+        elif child.tag == _W + "tbl":
+            parts.extend(table_lines(_table_rows(Table(child, cell))))
+    return "\n".join(parts)
+
+
+def _table_rows(table: Any) -> list[list[str | None]]:
+    """Rows of cell texts; a cell merged across columns is given once."""
+    rows: list[list[str | None]] = []
+    for row in table.rows:
+        cells: list[str | None] = []
+        seen: set[int] = set()
+        for cell in row.cells:
+            key = id(cell._tc)
+            cells.append(None if key in seen else _cell_text(cell))
+            seen.add(key)
+        rows.append(cells)
+    return rows
+
+
+def _blocks(document: Any) -> Iterator[str]:
+    """Body paragraphs and table lines, in the order they appear."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in document.element.body.iterchildren():
+        if child.tag == _W + "p":
+            yield Paragraph(child, document).text
+        elif child.tag == _W + "tbl":
+            yield from table_lines(_table_rows(Table(child, document)))
+
+
+def docx_to_text(data: bytes) -> tuple[str, dict[str, str]]:
+    """The text of a .docx file and its core properties (title) as metadata."""
+    import docx
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise IngestError(E_DOCX.format(reason="not a zip package (damaged, or another format renamed .docx)"))
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines = [line for block in _blocks(document) for line in block.split("\n")]
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise IngestError(E_DOCX.format(reason=f"{type(exc).__name__}: {str(exc)[:120]}")) from exc
+    text = "\n".join(" ".join(line.split()) for line in lines if line.strip())
+    fixed = fix_legacy_text(text)
+    meta: dict[str, str] = {}
+    if fixed.encoding != UTF8:
+        meta["encoding"] = fixed.encoding
+    title = (document.core_properties.title or "").strip()
+    if title:
+        meta["title"] = title
+    return fixed.text, meta
