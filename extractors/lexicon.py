@@ -101,8 +101,14 @@ def words_pattern(words: list[str]) -> str:
     """An alternation of whole words, longest first, refusing an empty list."""
     if not words or not all(w.strip() for w in words):
         raise ValueError("empty word in a lexicon alternation")
-    escaped = sorted((regex.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
-    return r"(?<!\w)(?:" + "|".join(escaped) + r")(?!\w)"
+    parts = []
+    for w in sorted(words, key=len, reverse=True):
+        body = regex.escape(w).replace(r"\ ", r"\s+")
+        # word boundaries only where the word has word characters at its edge ("≥" needs none)
+        head = r"(?<!\w)" if regex.match(r"\w", w) else ""
+        tail = r"(?!\w)" if regex.search(r"\w$", w) else ""
+        parts.append(head + body + tail)
+    return "(?:" + "|".join(parts) + ")"
 
 
 class Lexicon:

@@ -44,6 +44,7 @@ def extract_source(source: Source) -> Plan:
             "doc_number": fields.doc_number,
             "issued": fields.issued,
             "extractor_version": version_tag(),
+            "metadata": source.metadata,
         },
     )
 

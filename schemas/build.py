@@ -68,6 +68,7 @@ def build_plan(
         doc_number=fields.get("doc_number"),
         issued=issued if isinstance(issued, dt.date) or issued is None else None,
         extractor_version=fields.get("extractor_version"),
+        metadata=dict(fields.get("metadata") or {}),
         targets=targets,
     )
     plan.check_offsets(text)

@@ -138,6 +138,10 @@ class Plan(BaseModel):
     doc_number: str | None = None
     issued: dt.date | None = None
     extractor_version: str | None = None
+    metadata: dict[str, str] = Field(
+        default_factory=dict,
+        description="What ingest learnt about the file: page title, published date, legacy encoding, OCR'd pages",
+    )
     targets: list[Target] = Field(default_factory=list)
 
     @field_validator("issued")
