@@ -1,0 +1,299 @@
+"""The accuracy gate: the scorer's figures compared with floors stored in the repository.
+
+Figures are measured by running the extractor in-process on every gold document, so the
+gate sees the code as it is now, not records left on disk. A document whose extraction
+crashes counts as having no prediction: all its gold targets are missed. The floors file
+also keeps a hash of the gold and corpus files it was measured on, so an edited gold set
+fails the gate until someone re-measures on purpose.
+
+Floors are rewritten only by `update_floors` (`chitieu floors --update`). It raises a
+floor when the figure rose and refuses to lower one unless `allow_lower` is given, so a
+regression cannot be waved through by re-running the update.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.batch import failure_reason
+from pipeline.corpus import index_documents
+from pipeline.evaluate import evaluate
+from pipeline.extract import extract_source
+from pipeline.ingest import expand_inputs, load_source
+from schemas.gold import load_dir
+from schemas.plan import Plan
+
+DEFAULT_FLOORS = Path("tests/accuracy_floors.json")
+# Paths are relative to the floors file's folder, so the file means the same wherever it is read.
+DEFAULT_SETS: dict[str, dict[str, str]] = {
+    "seeds": {"corpus": "../corpus", "gold": "../gold"},
+    "dev": {"corpus": "../../shared/corpus-dev", "gold": "../../shared/corpus-dev/gold"},
+}
+ABOUT = (
+    "Accuracy floors checked by tests/test_accuracy_gate.py (make test). Rewritten only by "
+    "`chitieu floors --update` (or `python -m pipeline.floors --update`); lowering a floor needs "
+    "--allow-lower. Paths are relative to this file. `hash` covers the gold files and the corpus "
+    "documents: editing either fails the gate until the floors are re-measured."
+)
+
+
+@dataclass
+class Measurement:
+    """One set's figures, the hash of its inputs, and the documents that could not be extracted."""
+
+    figures: dict[str, float | None]
+    hash: str
+    documents: int
+    gold_targets: int
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+def floor3(value: float | None) -> float | None:
+    """Round down to 3 decimals, so a floor set from a figure never exceeds that figure."""
+    if value is None:
+        return None
+    return math.floor(value * 1000 + 1e-6) / 1000
+
+
+def inputs_hash(corpus: Path, gold: Path) -> str:
+    """sha256 over the names and bytes of every gold file and corpus document."""
+    digest = hashlib.sha256()
+    entries = [("gold", p) for p in sorted(gold.glob("*.json"))]
+    entries += [("corpus", p) for p in expand_inputs([corpus])]
+    for kind, path in entries:
+        base = gold if kind == "gold" else corpus
+        digest.update(f"{kind}/{path.relative_to(base).as_posix()}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return "sha256:" + digest.hexdigest()
+
+
+def figures_of(result: dict[str, Any]) -> dict[str, float | None]:
+    """The gated figures of an `evaluate()` result, flat: F1s, field accuracies, document fields."""
+    figures: dict[str, float | None] = {
+        "value_f1": result["value"]["f1"],
+        "strict_f1": result["strict"]["f1"],
+    }
+    figures.update(result["fields"])
+    figures["indicator_overlap"] = result["indicator_overlap"]
+    figures.update({f"document.{k}": v for k, v in result["document_fields"].items()})
+    return figures
+
+
+def predict(gold: dict[str, Plan], corpus: Path) -> tuple[dict[str, Plan], dict[str, str]]:
+    """Extract every gold document in-process; a crash or a missing file is a failure, not a stop."""
+    documents = index_documents([corpus])
+    pred: dict[str, Plan] = {}
+    failures: dict[str, str] = {}
+    for doc_id in sorted(gold):
+        path = documents.get(doc_id)
+        if path is None:
+            failures[doc_id] = f"no document {doc_id}.* in {corpus}"
+            continue
+        try:
+            pred[doc_id] = extract_source(load_source(path))
+        except Exception as exc:  # noqa: BLE001  a crash is scored as a miss, never a gate crash
+            failures[doc_id] = failure_reason(exc)
+    return pred, failures
+
+
+def measure(corpus: Path, gold: Path) -> Measurement:
+    """Run the extractor over `corpus` and score it against `gold` (guide §5)."""
+    gold_plans = load_dir(gold)
+    pred, failures = predict(gold_plans, corpus)
+    result = evaluate(gold_plans, pred)
+    return Measurement(
+        figures=figures_of(result),
+        hash=inputs_hash(corpus, gold),
+        documents=result["documents"],
+        gold_targets=result["gold_targets"],
+        failures=failures,
+    )
+
+
+def load_floors(path: Path) -> dict[str, Any]:
+    """The floors file, or an empty one when it does not exist yet."""
+    if not path.exists():
+        return {"about": ABOUT, "sets": {}}
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    data.setdefault("sets", {})
+    return data
+
+
+def set_paths(floors_path: Path, spec: dict[str, Any]) -> tuple[Path, Path]:
+    """A set's corpus and gold folders, resolved against the floors file's folder."""
+    base = floors_path.resolve().parent
+    return (base / spec["corpus"]).resolve(), (base / spec["gold"]).resolve()
+
+
+def below_floors(floors: dict[str, float | None], figures: dict[str, float | None]) -> list[str]:
+    """One line per figure under its floor (a figure that vanished counts as under)."""
+    problems = []
+    for name, floor in floors.items():
+        if floor is None:
+            continue
+        got = figures.get(name)
+        if got is None or got < floor:
+            problems.append(f"{name}: {got if got is not None else 'none'} is below its floor {floor}")
+    return problems
+
+
+def check_set(floors_path: Path, name: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Measure one stored set and compare it with its floors and hash.
+
+    Returns `status`: "ok", "failed" (with `problems`), or "skipped" (with `reason`) when
+    the set's gold folder is absent, as `../shared` is on a machine without it.
+    """
+    data = data if data is not None else load_floors(floors_path)
+    spec = data["sets"].get(name)
+    if spec is None:
+        return {"set": name, "status": "skipped", "reason": f"no floors stored for {name!r}"}
+    corpus, gold = set_paths(floors_path, spec)
+    if not gold.is_dir():
+        return {"set": name, "status": "skipped", "reason": f"{gold} is absent"}
+    m = measure(corpus, gold)
+    problems = []
+    hash_ok = m.hash == spec.get("hash")
+    if not hash_ok:
+        problems.append(
+            f"gold or corpus files changed since the floors were set ({spec['gold']}, {spec['corpus']}); "
+            "re-measure on purpose with `chitieu floors --update` (add --allow-lower if a figure drops)"
+        )
+    problems += below_floors(spec.get("floors", {}), m.figures)
+    return {
+        "set": name,
+        "status": "failed" if problems else "ok",
+        "problems": problems,
+        "hash_ok": hash_ok,
+        "figures": m.figures,
+        "floors": spec.get("floors", {}),
+        "failures": m.failures,
+    }
+
+
+def check_floors(floors_path: Path, names: Sequence[str] | None = None) -> dict[str, Any]:
+    """`check_set` for every stored set (or the named ones)."""
+    data = load_floors(floors_path)
+    wanted = list(names) if names else list(data["sets"])
+    results = [check_set(floors_path, n, data) for n in wanted]
+    return {"file": str(floors_path), "ok": all(r["status"] != "failed" for r in results), "sets": results}
+
+
+def update_floors(
+    floors_path: Path, names: Sequence[str] | None = None, allow_lower: bool = False
+) -> dict[str, Any]:
+    """Re-measure sets and store their figures (rounded down) and hashes as the new floors.
+
+    Nothing is written when any floor would go down without `allow_lower`: the result then
+    lists each refused figure. A set whose gold folder is absent keeps its stored floors.
+    """
+    data = load_floors(floors_path)
+    wanted = list(names) if names else list(DEFAULT_SETS)
+    new_sets = dict(data["sets"])
+    refused: list[str] = []
+    report: list[dict[str, Any]] = []
+    for name in wanted:
+        spec = dict(data["sets"].get(name) or DEFAULT_SETS.get(name) or {})
+        if not spec:
+            raise ValueError(f"unknown set {name!r} (known: {', '.join(DEFAULT_SETS)})")
+        corpus, gold = set_paths(floors_path, spec)
+        if not gold.is_dir():
+            report.append({"set": name, "status": "skipped", "reason": f"{gold} is absent"})
+            continue
+        m = measure(corpus, gold)
+        new_floors = {k: floor3(v) for k, v in m.figures.items()}
+        old_floors: dict[str, float | None] = spec.get("floors", {})
+        lowered = [
+            f"{name}.{line}" for line in below_floors(old_floors, new_floors)
+        ]
+        refused += lowered
+        new_sets[name] = {
+            "corpus": spec["corpus"],
+            "gold": spec["gold"],
+            "hash": m.hash,
+            "documents": m.documents,
+            "gold_targets": m.gold_targets,
+            "floors": new_floors,
+        }
+        report.append({
+            "set": name, "status": "measured", "old": old_floors, "new": new_floors,
+            "lowered": lowered, "failures": m.failures,
+        })
+    if refused and not allow_lower:
+        return {"file": str(floors_path), "written": False, "refused": refused, "sets": report}
+    out = {"about": data.get("about", ABOUT), "sets": new_sets}
+    _write_json(floors_path, out)
+    return {"file": str(floors_path), "written": True, "refused": [], "sets": report}
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    """Atomic write, so an interrupted update never leaves half a floors file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_check(result: dict[str, Any]) -> str:
+    """Figures next to their floors, one line each, then any problem."""
+    lines = []
+    for s in result["sets"]:
+        if s["status"] == "skipped":
+            lines.append(f"{s['set']}: skipped ({s['reason']})")
+            continue
+        lines.append(f"{s['set']}: {s['status']}")
+        for name, floor in s["floors"].items():
+            got = s["figures"].get(name)
+            mark = "  BELOW" if floor is not None and (got is None or got < floor) else ""
+            lines.append(f"  {name:<22} {_fmt(got, 4):>6}  floor {_fmt(floor):>5}{mark}")
+        for doc_id, reason in s["failures"].items():
+            lines.append(f"  {doc_id}: {reason} (scored as all missed)")
+        if not s["hash_ok"]:
+            lines.append(f"  ! {s['problems'][0]}")
+    return "\n".join(lines)
+
+
+def render_update(result: dict[str, Any]) -> str:
+    """What an update changed, or what it refused to lower."""
+    lines = []
+    for s in result["sets"]:
+        if s["status"] == "skipped":
+            lines.append(f"{s['set']}: skipped ({s['reason']}); stored floors kept")
+            continue
+        lines.append(f"{s['set']}:")
+        for name, new in s["new"].items():
+            old = s["old"].get(name)
+            change = "" if old == new else f"  (was {_fmt(old)})"
+            lines.append(f"  {name:<22} {_fmt(new):>6}{change}")
+        for doc_id, reason in s["failures"].items():
+            lines.append(f"  {doc_id}: {reason} (scored as all missed)")
+    if result["refused"]:
+        lines.append("refused: these floors would go down (pass --allow-lower to accept):")
+        lines += [f"  {r}" for r in result["refused"]]
+    lines.append(f"{'wrote' if result['written'] else 'did not write'} {result['file']}")
+    return "\n".join(lines)
+
+
+def _fmt(v: float | None, digits: int = 3) -> str:
+    return "-" if v is None else f"{v:.{digits}f}"
+
+
+if __name__ == "__main__":
+    import sys
+
+    from pipeline.cli import main
+
+    raise SystemExit(main(["floors", *sys.argv[1:]]))
