@@ -33,7 +33,7 @@ from pipeline.batch import failure_reason
 from pipeline.extract import extract_source
 from pipeline.ingest import expand_inputs, load_source
 from pipeline.source import Source
-from schemas.gold import write_plan
+from schemas.gold import describe_validation_error, write_plan
 from schemas.plan import Comparator, Direction, Pillar, Plan, Scope, Target, Unit
 
 TEXT = "text"  # the Text object tag and the task data key
@@ -296,9 +296,7 @@ def region_target(text: str, region: dict[str, Any], fields: dict[str, dict[str,
     try:
         return Target.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "target"
-        raise LabelError(f"{loc}: {first['msg']}") from None
+        raise LabelError(describe_validation_error(exc, "target")) from None
 
 
 def from_task(task: dict[str, Any], annotator: str | None = None) -> Plan | None:

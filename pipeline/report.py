@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import html
 import itertools
-import os
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +33,7 @@ from pipeline.evaluate import (
     pair_targets,
 )
 from pipeline.ingest import load_source
-from schemas.gold import load_dir
+from schemas.gold import load_dir, write_text_atomic
 from schemas.plan import Plan, Target
 
 TABLE_FIELDS = ("value", "value_max", "unit", "comparator", "direction", "scope", "deadline_year",
@@ -385,13 +383,4 @@ def build_report(gold_dir: Path, pred_dir: Path, corpus_dirs: Sequence[Path], ou
 
 def _write_text(path: Path, text: str) -> None:
     """Atomic write: a half-written report never replaces a good one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text)

@@ -21,6 +21,13 @@ class RecordError(ValueError):
     """A plan file that cannot be read or does not validate."""
 
 
+def describe_validation_error(exc: ValidationError, what: str = "record") -> str:
+    """The first problem of a pydantic error as `field.path: message`, one line."""
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"]) or what
+    return f"{loc}: {first['msg']}"
+
+
 def load_plan(path: Path) -> Plan:
     """Read and validate one plan file; the error names the file and the field."""
     try:
@@ -30,9 +37,7 @@ def load_plan(path: Path) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "record"
-        raise RecordError(f"{path}: {loc}: {first['msg']}") from exc
+        raise RecordError(f"{path}: {describe_validation_error(exc)}") from exc
 
 
 def load_dir(folder: Path) -> dict[str, Plan]:
@@ -47,14 +52,18 @@ def load_dir(folder: Path) -> dict[str, Plan]:
 
 
 def write_plan(plan: Plan, path: Path) -> None:
-    """Write atomically (temp file + rename) so a crash never leaves half a record."""
+    """Write a record atomically, UTF-8 with Vietnamese unescaped."""
+    write_text_atomic(path, json.dumps(plan.to_json(), ensure_ascii=False, indent=1) + "\n")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Temp file + rename: a crash never leaves half a file in place of a good one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(plan.to_json(), ensure_ascii=False, indent=1) + "\n"
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a record is an ordinary shared file
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; records and reports are ordinary shared files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
