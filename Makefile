@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # Prefect's state stays inside the project (git-ignored), quiet and offline.
 export PREFECT_HOME := $(CURDIR)/.cache/prefect
 
-.PHONY: run test lint venv clean
+.PHONY: run test lint venv clean sysdeps
 
 venv: $(STAMP)
 
@@ -20,8 +20,33 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/chitieu run --input corpus --gold gold --out out/records
 
-test: $(STAMP)
+test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest -q
+
+# Debian packages that tests use: chromium renders the HTML report (tests/test_report.py);
+# tesseract-ocr with its Vietnamese model reads scanned PDFs (tests/test_ingest_pdf.py).
+# Installed only when missing and only as root (CI runs as root on a fresh machine); elsewhere
+# a no-op, and the tests that need a package skip. Installing chromium takes about 20 s,
+# tesseract about 10 s.
+sysdeps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	  echo "sysdeps: chromium is missing (install it as root); the browser test will skip"; \
+	else \
+	  echo "sysdeps: installing chromium"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends chromium >/dev/null; } \
+	  || echo "sysdeps: could not install chromium; the browser test will skip"; \
+	fi
+	@if tesseract --list-langs 2>/dev/null | grep -qx vie; then :; \
+	elif [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	  echo "sysdeps: tesseract-ocr-vie is missing (install it as root); the OCR test will skip"; \
+	else \
+	  echo "sysdeps: installing tesseract-ocr tesseract-ocr-vie"; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-vie >/dev/null; } \
+	  || echo "sysdeps: could not install tesseract; the OCR test will skip"; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline extractors schemas flows.py tests

@@ -5,6 +5,12 @@ folder in chunks (a Prefect task costs tens of milliseconds, so one task per doc
 would cost more than the extraction), then scores the records against gold.  It runs
 locally in Prefect's ephemeral mode with nothing to set up, quietly and offline.
 
+`batch_flow` (`chitieu run --store`) runs the same stages over a folder or a zip of any
+size into a DuckDB store: each document is keyed by the sha256 of its bytes and skipped
+when a plan from the current extractor+lexicon version is already stored, so a re-run, a
+resumed run and a scheduled run over a watched folder only do the new work.  It runs in
+worker processes on this machine by default, or on a Dask cluster with `dask_address`.
+
 `python flows.py` does what `chitieu run` does.
 """
 
@@ -28,18 +34,55 @@ _PREFECT_DEFAULTS = {
 for _key, _value in _PREFECT_DEFAULTS.items():
     os.environ.setdefault(_key, _value)
 Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)  # Prefect makes only the leaf
+# Dask: ~140 INFO lines per cluster otherwise; scratch space beside Prefect's, not in /tmp.
+os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+os.environ.setdefault("DASK_TEMPORARY_DIRECTORY", str(Path(os.environ["PREFECT_HOME"]).parent / "dask"))
 
-from prefect import flow, task
-from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+import logging
+import math
+import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import timedelta
 
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
+from prefect.futures import PrefectFuture
+from prefect.settings import (
+    PREFECT_API_URL,
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+    get_current_settings,
+    temporary_settings,
+)
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+
+from pipeline.archive import DocRef, Limits, Reader, Refused, check_input, iter_bytes, list_input
 from pipeline.batch import failure_reason
+from pipeline.errors import IngestError
 from pipeline.evaluate import evaluate, render_text
-from pipeline.extract import extract_source
+from pipeline.extract import extract_source, version_tag
 from pipeline.ingest import expand_inputs, load_source
 from pipeline.nlp import warm_up
+from pipeline.progress import Progress
+from pipeline.source import sha256_bytes
+from pipeline.store import (
+    STATUS_EXTRACTED,
+    STATUS_FAILED,
+    STATUS_NO_TARGETS,
+    Outcome,
+    Store,
+    pack,
+    plan_text,
+    unpack,
+)
 from schemas.gold import load_dir, write_plan
 
 DEFAULT_CHUNK = 50
+# At exit Prefect drains its event queue and says so at WARNING ("Still processing items:
+# 1 items remaining...") although nothing is wrong; errors from it still show.
+logging.getLogger("EventsWorker").setLevel(logging.ERROR)
 
 
 @task(name="extract-chunk")
@@ -96,6 +139,313 @@ def corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size: 
         raise FileNotFoundError(f"{input_dir}: not a folder")
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return _corpus_flow(input_dir, gold_dir, out_dir, chunk_size)
+
+
+# --- batch runs into a store (issue #7) -------------------------------------------------
+
+# Chunk sizing, measured by bench/task_overhead.py on 2 cores (README, "Batch runs"): one
+# Prefect task costs ~3 ms of wall time in a thread but ~80 ms in a process pool or on Dask
+# (about 160 ms of a worker's time, as two run at once), against ~8-11 ms to extract a
+# typical 6 kB document.  So a task carries at least MIN_CHUNK documents (overhead near 5 %),
+# each worker gets the same number of chunks (up to CHUNKS_PER_WORKER, so none idles at the
+# end), and MAX_CHUNK bounds the work an interruption loses and the size of one result.
+# Starting a process pool costs ~2.5 s (spawn, imports, model load), which pays off only
+# from about PARALLEL_MIN_DOCS documents; below that the run stays in this process, in
+# chunks of IN_PROCESS_CHUNK (a thread task costs almost nothing, and progress stays fine).
+MIN_CHUNK = 150
+MAX_CHUNK = 250
+CHUNKS_PER_WORKER = 4
+PARALLEL_MIN_DOCS = 600
+IN_PROCESS_CHUNK = 50
+IN_FLIGHT_PER_WORKER = 2  # submitted ahead, so results stream in and memory stays flat
+NAME_BATCH = 1000
+NO_TARGETS_REASON = "no quantified target found"
+
+# The rules' version is a task input, so the cache key changes with the lexicon or the
+# extractor version, not only with this task's source code.
+EXTRACT_CACHE_POLICY = TASK_SOURCE + INPUTS
+
+
+def failed_outcome(ref: dict[str, Any], reason: str, seconds: float = 0.0) -> Outcome:
+    """A document that could not be extracted, as data."""
+    return Outcome(name=ref["name"], sha256=ref.get("sha256"), size=ref.get("size"), status=STATUS_FAILED,
+                   reason=reason, seconds=seconds, targets=0, plan=None)
+
+
+def extract_ref(reader: Reader, ref: dict[str, Any]) -> Outcome:
+    """One document through the one code path (Source -> Plan); a failure is an outcome."""
+    started = time.perf_counter()
+    try:
+        source = reader.source(DocRef(ref["name"], ref["path"], ref.get("member")))
+        if source.sha256 != ref["sha256"]:
+            raise IngestError("file changed while the run was reading it")
+        plan = extract_source(source)
+    except Exception as exc:  # noqa: BLE001  a bad file is an outcome; the chunk carries on
+        return failed_outcome(ref, failure_reason(exc), time.perf_counter() - started)
+    return Outcome(
+        name=ref["name"], sha256=ref["sha256"], size=ref["size"],
+        status=STATUS_EXTRACTED if plan.targets else STATUS_NO_TARGETS,
+        reason=None if plan.targets else NO_TARGETS_REASON,
+        seconds=time.perf_counter() - started, targets=len(plan.targets), plan=plan_text(plan),
+    )
+
+
+@task(name="extract-refs", cache_policy=EXTRACT_CACHE_POLICY, cache_expiration=timedelta(days=7),
+      persist_result=True)
+def extract_refs(refs: list[dict[str, Any]], version: str) -> bytes:
+    """Extract a chunk of documents wherever the task runs; outcomes are data, packed small."""
+    if version != version_tag():  # a worker on another host with other rules
+        return pack([failed_outcome(r, f"worker has extractor {version_tag()}, the run asked for {version}")
+                     for r in refs])
+    warm_up()
+    with Reader() as reader:
+        return pack([extract_ref(reader, ref) for ref in refs])
+
+
+def chunk_size_for(todo: int, workers: int) -> int:
+    """Documents per task for `workers` parallel workers: equal shares, never tiny ones."""
+    for per_worker in range(CHUNKS_PER_WORKER, 0, -1):
+        size = math.ceil(todo / (workers * per_worker))
+        if size > MAX_CHUNK:  # a big input: more chunks, still a multiple of the workers
+            chunks = math.ceil(todo / MAX_CHUNK / workers) * workers
+            return math.ceil(todo / chunks)
+        if size >= MIN_CHUNK:
+            return size
+    return max(1, math.ceil(todo / workers))  # a small input: one chunk per worker
+
+
+def local_runner(todo: int, workers: int | None, chunk_size: int | None) -> tuple[TaskRunner[Any], str, int, int]:
+    """Worker processes when the work pays for starting them; otherwise this process.
+
+    Returns the runner, its label, the number of workers and the chunk size.
+    """
+    n = workers or os.cpu_count() or 1
+    parallel = n > 1 and (workers is not None or todo >= PARALLEL_MIN_DOCS)
+    size = chunk_size or (chunk_size_for(todo, n) if parallel else IN_PROCESS_CHUNK)
+    chunks = math.ceil(todo / max(1, size))
+    if parallel and chunks > 1:
+        n = min(n, chunks)
+        return ProcessPoolTaskRunner(max_workers=n, initializer=warm_up), f"processes:{n}", n, size
+    return ThreadPoolTaskRunner(max_workers=1), "in-process", 1, size
+
+
+def dask_runner(address: str) -> tuple[TaskRunner[Any], str]:
+    """The same tasks on an existing Dask cluster (prefect-dask)."""
+    from prefect_dask import DaskTaskRunner
+
+    return DaskTaskRunner(address=address, client_kwargs={"timeout": "20s"}), f"dask:{address}"
+
+
+class _Scan:
+    """What listing and hashing the input found: work to do, skips, failures."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.todo: list[dict[str, Any]] = []
+        self.skipped = 0
+        self.duplicates = 0
+        self.stored_targets = 0
+        self.failures: list[tuple[str, str | None, str]] = []
+        self.seconds = 0.0
+
+
+def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: Limits) -> _Scan:
+    """Hash every document once, one at a time, and keep only what is not stored yet."""
+    started = time.perf_counter()
+    scan = _Scan()
+    entries = list_input(input_path, limits)
+    scan.documents = len(entries)
+    scan.failures = [(e.name, None, e.reason) for e in entries if isinstance(e, Refused)]
+    seen: set[str] = set()
+    pending: list[dict[str, Any]] = []
+    names: list[tuple[str, str]] = []
+
+    def settle() -> None:
+        stored = db.stored([p["sha256"] for p in pending], version)
+        for p in pending:
+            if p["sha256"] in stored:
+                scan.skipped += 1
+                scan.stored_targets += stored[p["sha256"]]
+                names.append((p["sha256"], p["name"]))
+            else:
+                scan.todo.append(p)
+        pending.clear()
+        db.add_names(run_id, names)
+        names.clear()
+
+    for ref, data in iter_bytes(entries, limits):
+        if isinstance(data, IngestError):
+            scan.failures.append((ref.name, None, str(data)))
+            continue
+        sha = sha256_bytes(data)
+        if sha in seen:  # the same bytes under another name: one document
+            scan.skipped += 1
+            scan.duplicates += 1
+            names.append((sha, ref.name))
+            continue
+        seen.add(sha)
+        pending.append({"name": ref.name, "path": ref.path, "member": ref.member, "sha256": sha, "size": len(data)})
+        if len(pending) >= NAME_BATCH:
+            settle()
+    settle()
+    db.add_failures(run_id, scan.failures)
+    scan.seconds = time.perf_counter() - started
+    return scan
+
+
+def _submit_all(
+    runner: TaskRunner[Any], extract: Any, chunks: deque[list[dict[str, Any]]], window: int, version: str,
+) -> Iterator[tuple[list[dict[str, Any]], list[Outcome]]]:
+    """Submit chunks with at most `window` in flight; yield (refs, outcomes) in order.
+
+    Results are taken oldest first rather than with `prefect.futures.as_completed`: on a
+    process pool every done-callback that `as_completed` registers unpickles the whole
+    result again (Prefect 3.8's `_UnpicklingFuture.add_done_callback`), which cost CPU
+    and left the flow's process growing by ~10 MB a chunk.  Chunks are of equal size, so
+    they finish in about the order they were sent, and the window keeps workers fed.
+
+    A chunk whose task fails as a whole (a worker died, a result could not be sent) is split
+    into single documents and tried once more, so one poison document fails alone.
+    """
+    inflight: deque[tuple[PrefectFuture[Any], list[dict[str, Any]]]] = deque()
+    while chunks or inflight:
+        while chunks and len(inflight) < window:
+            refs = chunks.popleft()
+            inflight.append((runner.submit(extract, {"refs": refs, "version": version}), refs))
+        future, refs = inflight.popleft()
+        try:
+            outcomes = unpack(future.result())
+        except Exception as exc:  # noqa: BLE001  the chunk failed as a whole, not a document
+            if len(refs) > 1:
+                chunks.extend([ref] for ref in refs)
+                continue
+            outcomes = [failed_outcome(refs[0], f"task failed: {failure_reason(exc)}")]
+        del future
+        yield refs, outcomes
+
+
+def summary_markdown(summary: dict[str, Any]) -> str:
+    """The closing summary as a Markdown table (a Prefect artifact in the UI)."""
+    keys = ("documents", "processed", "skipped", "duplicates", "failed", "targets", "seconds",
+            "docs_per_second", "runner", "chunk_size", "extractor_version")
+    rows = "\n".join(f"| {k} | {summary[k]} |" for k in keys)
+    fails = "\n".join(f"- `{f['name']}`: {f['reason']}" for f in summary["failures"][:50])
+    return f"| field | value |\n|---|---|\n{rows}\n" + (f"\n**Failures**\n\n{fails}\n" if fails else "")
+
+
+def share_api(stack: ExitStack) -> None:
+    """Point worker processes at this run's Prefect API so they do not each start their own.
+
+    In ephemeral mode the API URL is unset, and every spawned worker process would start a
+    private ephemeral server of its own on its first task: about 4 s each on 2 cores, and
+    several servers writing one SQLite file.  Measured: first result of a 2-process pool
+    after 9.6 s without this, 2.5 s with it.
+    """
+    if get_current_settings().api.url:
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the singleton this process's flow run already uses
+    if server.running:
+        stack.enter_context(temporary_settings(updates={PREFECT_API_URL: server.api_url}))
+
+
+def open_runner(stack: ExitStack, todo: int, workers: int | None, chunk_size: int | None,
+                dask_address: str | None) -> tuple[TaskRunner[Any], str, int, int]:
+    """Start the task runner; return it with its label, worker count and chunk size."""
+    share_api(stack)
+    if dask_address:
+        runner, label = dask_runner(dask_address)
+        stack.enter_context(runner)
+        n = max(1, sum(runner.client.nthreads().values()))  # type: ignore[attr-defined]
+        return runner, label, n, chunk_size or chunk_size_for(todo, n)
+    runner, label, n, size = local_runner(todo, workers, chunk_size)
+    stack.enter_context(runner)
+    return runner, label, n, size
+
+
+@flow(name="chitieu-batch", log_prints=False)
+def batch_flow(
+    input: str,
+    store: str,
+    workers: int | None = None,
+    chunk_size: int | None = None,
+    dask_address: str | None = None,
+    cache: bool = True,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """Extract every document of a folder or zip into the store, skipping what is stored.
+
+    `workers` defaults to the number of cores; `dask_address` (tcp://host:port) runs the
+    tasks on that Dask cluster instead; `cache=False` neither reads nor writes Prefect's
+    task cache (benchmarks).  Returns the summary that the CLI prints.
+    """
+    logger = get_run_logger()
+    started = time.perf_counter()
+    version = version_tag()
+    extract = extract_refs if cache else extract_refs.with_options(cache_policy=NO_CACHE, persist_result=False)
+    with Store.open(Path(store)) as db:
+        run_id = db.begin_run(input, version, "dask" if dask_address else "local", workers or 0)
+        summary: dict[str, Any] = {"run_id": run_id, "store": store, "input": input, "extractor_version": version}
+        try:
+            scan = scan_input(db, run_id, Path(input), version, Limits())
+            logger.info("%s: %d documents, %d to extract, %d already stored, %d duplicates, %d refused (%.1f s)",
+                        input, scan.documents, len(scan.todo), scan.skipped - scan.duplicates,
+                        scan.duplicates, len(scan.failures), scan.seconds)
+            processed, targets = 0, scan.stored_targets
+            failures = [{"name": n, "reason": r} for n, _, r in scan.failures]
+            with ExitStack() as stack:
+                runner, label, n_workers, size = open_runner(stack, len(scan.todo), workers, chunk_size, dask_address)
+                chunks = deque(scan.todo[i : i + size] for i in range(0, len(scan.todo), size))
+                summary.update(runner=label, workers=n_workers, chunk_size=size, chunks=len(chunks))
+                logger.info("%d chunks of up to %d documents on %s", len(chunks), size, label)
+                bar = Progress(len(scan.todo), enabled=progress)
+                stack.callback(bar.close)
+                for refs, outcomes in _submit_all(runner, extract, chunks, IN_FLIGHT_PER_WORKER * n_workers, version):
+                    for o in db.write_outcomes(run_id, outcomes, version):
+                        if o["status"] == STATUS_FAILED:
+                            failures.append({"name": o["name"], "reason": o["reason"] or "unknown"})
+                        else:
+                            processed += 1
+                            targets += o["targets"]
+                    bar.advance(len(refs))
+                    logger.debug("stored a chunk of %d documents", len(refs))
+            seconds = time.perf_counter() - started
+            summary.update(
+                documents=scan.documents, processed=processed, skipped=scan.skipped, duplicates=scan.duplicates,
+                failed=len(failures), targets=targets, seconds=round(seconds, 3),
+                scan_seconds=round(scan.seconds, 3),
+                docs_per_second=round(processed / seconds, 2) if seconds > 0 else 0.0, failures=failures,
+            )
+            db.finish_run(run_id, "completed", summary)
+        except BaseException as exc:
+            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            db.finish_run(run_id, status, summary, error=failure_reason(exc))
+            raise
+    for f in failures:
+        logger.info("failed: %s: %s", f["name"], f["reason"])
+    logger.info("%d documents: %d processed, %d skipped, %d failed, %d targets, %.1f s",
+                summary["documents"], processed, scan.skipped, len(failures), targets, seconds)
+    create_markdown_artifact(summary_markdown(summary), key="chitieu-batch-summary",
+                             description=f"chitieu batch run {run_id}")
+    return summary
+
+
+def run_batch(
+    input: str,
+    store: str,
+    workers: int | None = None,
+    chunk_size: int | None = None,
+    dask_address: str | None = None,
+    cache: bool = True,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """Run `batch_flow` from the command line: inputs checked first, no heartbeat join."""
+    check_input(Path(input), Limits())
+    Store.open(Path(store)).close()  # a locked or foreign store fails here, in one line
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        return batch_flow(input, store, workers=workers, chunk_size=chunk_size, dask_address=dask_address,
+                          cache=cache, progress=progress)
 
 
 if __name__ == "__main__":

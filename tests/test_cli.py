@@ -39,7 +39,7 @@ def test_bad_files_fail_one_line_each_and_the_rest_is_written(tmp_path: Path, ca
     junk.write_bytes(bytes(range(256)) * 4)
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 truncated")
-    odd = tmp_path / "notes.docx"
+    odd = tmp_path / "notes.odt"
     odd.write_bytes(b"PK")
     out = tmp_path / "out"
     code = main(["extract", str(good), str(empty), str(junk), str(broken), str(odd), "--out", str(out), "-q"])
@@ -83,7 +83,11 @@ def test_schema_prints_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(capsys.readouterr().out)["title"] == "Plan"
 
 
-@pytest.mark.parametrize("command", [[], ["extract"], ["evaluate"], ["run"], ["schema"]])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["extract"], ["evaluate"], ["run"], ["schema"],
+     ["floors"], ["report"], ["pre-annotate"], ["import-labels"]],
+)
 def test_every_command_has_help(command: list[str]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", *command, "--help"], capture_output=True, text=True, check=False

@@ -1,0 +1,101 @@
+"""`chitieu export`: the store's contents as Parquet, CSV or JSON Lines files.
+
+Two shapes, chosen by `--out`:
+
+* a file (`targets.parquet`, `targets.csv`, `plans.jsonl`): for Parquet and CSV, one row
+  per target with its document's fields beside it, the table analysts load first; for
+  JSON Lines, one plan record per line, the same JSON `chitieu extract` writes;
+* a folder (no suffix, or an existing folder): one file per store table
+  (`runs`, `documents`, `names`, `plans`, `targets`, `failures`), for a full copy.
+
+DuckDB writes Parquet and CSV itself, so no pyarrow is needed.  Every file is written to a
+temporary name and renamed, so a reader never sees half an export.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline.errors import ChitieuError
+from pipeline.store import PLAN_COLUMNS, TABLES, TARGET_COLUMNS, Store
+
+FORMATS = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
+COPY_OPTIONS = {"parquet": "(FORMAT parquet, COMPRESSION zstd)", "csv": "(FORMAT csv, HEADER true)",
+                "jsonl": "(FORMAT json)"}
+_ORDER = {"runs": "started_at", "documents": "first_name", "names": "name, sha256", "plans": "source, sha256",
+          "targets": "sha256, ordinal", "failures": "failed_at, name"}
+FLAT_TARGETS = (
+    "SELECT p.sha256, "
+    + ", ".join(f'p."{c}"' for c, _ in PLAN_COLUMNS)
+    + ", t.ordinal, "
+    + ", ".join(f't."{c}"' for c, _ in TARGET_COLUMNS)
+    + " FROM targets t JOIN plans p USING (sha256) ORDER BY p.source, p.sha256, t.ordinal"
+)
+_FETCH = 1000
+
+
+class ExportError(ChitieuError):
+    """The export was asked for in a way that cannot be done."""
+
+
+@contextmanager
+def _atomic(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path`, renamed onto it only when writing succeeded."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    os.unlink(tmp)  # DuckDB's COPY wants to create the file itself
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _copy(store: Store, query: str, fmt: str, path: Path) -> None:
+    with _atomic(path) as tmp:
+        store.con.execute(f"COPY ({query}) TO '{_sql_path(tmp)}' {COPY_OPTIONS[fmt]}")
+
+
+def _write_records(store: Store, path: Path) -> None:
+    """Plan records one per line, streamed from the store a thousand at a time."""
+    cursor = store.con.execute("SELECT record FROM plans ORDER BY source, sha256")
+    with _atomic(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
+        while rows := cursor.fetchmany(_FETCH):
+            for (record,) in rows:
+                fh.write(record + "\n")
+
+
+def is_folder_target(out: Path) -> bool:
+    """A folder export when `out` is an existing folder or has no suffix."""
+    return out.is_dir() or not out.suffix
+
+
+def export_store(store_path: Path, fmt: str, out: Path) -> list[Path]:
+    """Write the export and return the files written."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})")
+    ext = FORMATS[fmt]
+    with Store.open(store_path, read_only=True) as store:
+        if is_folder_target(out):
+            written = []
+            for table in TABLES:
+                path = out / f"{table}{ext}"
+                _copy(store, f"SELECT * FROM {table} ORDER BY {_ORDER[table]}", fmt, path)
+                written.append(path)
+            return written
+        if out.suffix.lower() != ext:
+            raise ExportError(f"{out}: a {fmt} export file should end in {ext} (or give a folder)")
+        if fmt == "jsonl":
+            _write_records(store, out)
+        else:
+            _copy(store, FLAT_TARGETS, fmt, out)
+        return [out]

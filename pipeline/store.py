@@ -1,0 +1,373 @@
+"""The batch store: one DuckDB file of documents, plans, targets and runs, queryable with SQL.
+
+Why DuckDB: one embedded file with nothing to run, SQL over it from Python or the `duckdb`
+shell, and `COPY … TO` that writes Parquet and CSV itself (no pyarrow); its column store
+suits the questions asked of targets (counts per province, pillar, year).  Its limit is one
+writing process per file, which fits: only the flow's own process writes, workers only
+return outcomes.  A second writer is refused with a clear message rather than waiting.
+
+Documents are keyed by the sha256 of their bytes, so the same file under two names is one
+document with two rows in `names`.  Each chunk of outcomes is written in one transaction:
+a crash leaves whole plans with all their targets, or nothing of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, TypedDict, cast
+
+import duckdb
+
+from pipeline.errors import ChitieuError
+from schemas.plan import Plan
+
+SCHEMA_VERSION = 1
+WRITER_MEMORY = "256MB"
+INSERT_BATCH = 100  # plans per INSERT: bounds what DuckDB copies from Python at once
+STATUS_EXTRACTED = "extracted"  # a plan with at least one target
+STATUS_NO_TARGETS = "no_targets"  # a valid plan that states no quantified target
+STATUS_FAILED = "failed"
+
+TARGET_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("value", "DOUBLE"),
+    ("value_max", "DOUBLE"),
+    ("unit", "VARCHAR"),
+    ("comparator", "VARCHAR"),
+    ("direction", "VARCHAR"),
+    ("indicator", "VARCHAR"),
+    ("scope", "VARCHAR"),
+    ("deadline_year", "INTEGER"),
+    ("pillar", "VARCHAR"),
+    ("achieved", "BOOLEAN"),
+    ("quote", "VARCHAR"),
+    ("start", "INTEGER"),
+    ("end", "INTEGER"),
+    ("sentence", "VARCHAR"),
+)
+PLAN_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("doc_id", "VARCHAR"),
+    ("source", "VARCHAR"),
+    ("media_type", "VARCHAR"),
+    ("province", "VARCHAR"),
+    ("doc_type", "VARCHAR"),
+    ("doc_number", "VARCHAR"),
+    ("issued", "DATE"),
+    ("extractor_version", "VARCHAR"),
+)
+
+DDL = [
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS runs (
+        run_id VARCHAR PRIMARY KEY, status VARCHAR, input VARCHAR, extractor_version VARCHAR,
+        runner VARCHAR, workers INTEGER, chunk_size INTEGER, chunks INTEGER,
+        started_at TIMESTAMP, finished_at TIMESTAMP, seconds DOUBLE, scan_seconds DOUBLE,
+        documents INTEGER, processed INTEGER, skipped INTEGER, duplicates INTEGER, failed INTEGER,
+        targets INTEGER, docs_per_second DOUBLE, error VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS documents (
+        sha256 VARCHAR PRIMARY KEY, size_bytes BIGINT, first_name VARCHAR, status VARCHAR,
+        reason VARCHAR, extractor_version VARCHAR, run_id VARCHAR, seconds DOUBLE, updated_at TIMESTAMP)""",
+    """CREATE TABLE IF NOT EXISTS names (
+        sha256 VARCHAR, name VARCHAR, run_id VARCHAR, PRIMARY KEY (sha256, name))""",
+    "CREATE TABLE IF NOT EXISTS plans (sha256 VARCHAR PRIMARY KEY, "
+    + ", ".join(f'"{c}" {t}' for c, t in PLAN_COLUMNS)
+    + ", n_targets INTEGER, run_id VARCHAR, extracted_at TIMESTAMP, record JSON)",
+    # No key index on targets: (sha256, ordinal) is kept unique by replacing a plan's
+    # targets in the transaction that replaces the plan, and an index would slow bulk inserts.
+    "CREATE TABLE IF NOT EXISTS targets (sha256 VARCHAR, ordinal INTEGER, "
+    + ", ".join(f'"{c}" {t}' for c, t in TARGET_COLUMNS)
+    + ")",
+    """CREATE TABLE IF NOT EXISTS failures (
+        run_id VARCHAR, name VARCHAR, sha256 VARCHAR, reason VARCHAR, failed_at TIMESTAMP)""",
+]
+TABLES = ("runs", "documents", "names", "plans", "targets", "failures")
+
+
+class StoreError(ChitieuError):
+    """The store cannot be opened or used (locked by another run, newer schema, not DuckDB)."""
+
+
+class Outcome(TypedDict):
+    """What a worker returns for one document: plain data that pickles and JSON-serialises.
+
+    The plan travels as its JSON text, not as nested dicts: a chunk's results then take a
+    fraction of the memory in the flow's process and pickle faster on their way back.
+    """
+
+    name: str
+    sha256: str | None
+    size: int | None
+    status: str
+    reason: str | None
+    seconds: float
+    targets: int
+    plan: str | None
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC timestamps: DuckDB's TIMESTAMPTZ would need pytz to read back."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def pack(outcomes: Sequence[Outcome]) -> bytes:
+    """A chunk's outcomes as compressed JSON, the form they travel in from a worker.
+
+    Plan records compress about 10:1.  Sent as a list of strings, a 250-document chunk was
+    ~5 MB that Prefect's process-pool runner pickles twice and unpickles again in the
+    flow's process, which grew by ~10 MB a chunk; compressed, the flow's memory stays flat.
+    """
+    return zlib.compress(json.dumps(outcomes, ensure_ascii=False).encode("utf-8"), 1)
+
+
+def unpack(data: bytes) -> list[Outcome]:
+    """The outcomes `pack` made."""
+    return cast(list[Outcome], json.loads(zlib.decompress(data)))
+
+
+def plan_text(plan: Plan) -> str:
+    """A plan record as stored and exported: the JSON `chitieu extract` writes, on one line."""
+    return json.dumps(plan.to_json(), ensure_ascii=False)
+
+
+class Store:
+    """A DuckDB store; open it with `Store.open(path)` and use it as a context manager."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.con = con
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, read_only: bool = False) -> Store:
+        """Open (or create) the store; refuse a locked, newer or foreign file in one line."""
+        if read_only and not path.is_file():
+            raise StoreError(f"{path}: no such store")
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(f"{path}: store is in use by another process (one writer at a time)") from exc
+            raise StoreError(f"{path}: cannot open store: {exc}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"{path}: cannot open store: {exc}") from exc
+        if not read_only:
+            # The writer shares the machine with the extraction workers: one thread, and a
+            # bounded cache (DuckDB would otherwise keep up to 80 % of RAM of written pages).
+            con.execute(f"SET threads = 1; SET memory_limit = '{WRITER_MEMORY}'")
+        store = cls(con, path)
+        if read_only:
+            store._check_schema()
+        else:
+            store._create()
+        return store
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close and drop the connection: a traceback that keeps this Store alive (a failed
+        flow run's state does) must not keep a DuckDB object alive until exit, where the
+        bindings report it as a leak."""
+        if hasattr(self, "con"):
+            self.con.close()
+            del self.con
+
+    def _create(self) -> None:
+        self.con.begin()
+        for statement in DDL:
+            self.con.execute(statement)
+        self.con.execute(
+            "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)]
+        )
+        self.con.commit()
+        self._check_schema()
+
+    def _check_schema(self) -> None:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException as exc:
+            raise StoreError(f"{self.path}: not a chitieu store") from exc
+        if row is None or int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: store schema {row and row[0]} is newer than this chitieu ({SCHEMA_VERSION})")
+
+    # --- runs ---------------------------------------------------------------------------
+
+    def begin_run(self, input_name: str, extractor_version: str, runner: str, workers: int) -> str:
+        """Record a new run; runs left 'running' by a killed process are marked interrupted."""
+        run_id = uuid.uuid4().hex
+        self.con.begin()
+        self.con.execute(
+            "UPDATE runs SET status = 'interrupted' WHERE status = 'running'"
+        )  # safe: DuckDB's file lock means no other process is writing now
+        self.con.execute(
+            "INSERT INTO runs (run_id, status, input, extractor_version, runner, workers, started_at) "
+            "VALUES (?, 'running', ?, ?, ?, ?, ?)",
+            [run_id, input_name, extractor_version, runner, workers, utcnow()],
+        )
+        self.con.commit()
+        return run_id
+
+    def finish_run(self, run_id: str, status: str, summary: dict[str, Any], error: str | None = None) -> None:
+        """Close the run's row with its counts and timings."""
+        keys = ("runner", "workers", "chunk_size", "chunks", "seconds", "scan_seconds", "documents",
+                "processed", "skipped", "duplicates", "failed", "targets", "docs_per_second")
+        present = [k for k in keys if k in summary]
+        sets = ", ".join(f"{k} = ?" for k in present)
+        self.con.execute(
+            f"UPDATE runs SET status = ?, finished_at = ?, error = ?{', ' + sets if sets else ''} WHERE run_id = ?",
+            [status, utcnow(), error, *(summary[k] for k in present), run_id],
+        )
+
+    # --- reading ------------------------------------------------------------------------
+
+    def stored(self, shas: Sequence[str], extractor_version: str) -> dict[str, int]:
+        """Of these documents, those with a plan from this extractor version, and their target counts."""
+        if not shas:
+            return {}
+        rows = self.con.execute(
+            "SELECT sha256, n_targets FROM plans WHERE extractor_version = ? "
+            "AND sha256 IN (SELECT unnest(?::VARCHAR[]))",
+            [extractor_version, list(shas)],
+        ).fetchall()
+        return {sha: n for sha, n in rows}
+
+    def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Column names and rows of one SQL statement (read-only stores refuse writes)."""
+        try:
+            cursor = self.con.execute(sql)
+            columns = [d[0] for d in cursor.description or []]
+            return columns, cursor.fetchall() if columns else []
+        except duckdb.Error as exc:
+            raise StoreError(" ".join(str(exc).split())) from exc
+
+    def plan_records(self) -> dict[str, dict[str, Any]]:
+        """Every stored plan record keyed by sha256 (tests and comparisons)."""
+        rows = self.con.execute("SELECT sha256, record FROM plans ORDER BY sha256").fetchall()
+        return {sha: json.loads(record) for sha, record in rows}
+
+    # --- writing ------------------------------------------------------------------------
+
+    def add_names(self, run_id: str, pairs: Sequence[tuple[str, str]]) -> None:
+        """Remember every name a document was seen under (in one transaction)."""
+        if not pairs:
+            return
+        shas, names = zip(*pairs, strict=True)
+        self.con.execute(
+            "INSERT INTO names SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ?) "
+            "ON CONFLICT DO NOTHING",
+            [list(shas), list(names), run_id],
+        )
+
+    def add_failures(self, run_id: str, rows: Sequence[tuple[str, str | None, str]]) -> None:
+        """Failures found before extraction (refused zip members, unreadable files)."""
+        if not rows:
+            return
+        names, shas, reasons = zip(*rows, strict=True)
+        self.con.execute(
+            "INSERT INTO failures SELECT * FROM (SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+            "unnest(?::VARCHAR[]), ?)",
+            [run_id, list(names), list(shas), list(reasons), utcnow()],
+        )
+
+    def write_outcomes(self, run_id: str, outcomes: Sequence[Outcome], extractor_version: str) -> list[Outcome]:
+        """Write a chunk of outcomes in one transaction and return them as stored.
+
+        Plans were validated by `schemas/` where they were made (the worker checks that it
+        runs the same extractor version), so they are only parsed here, not validated again
+        (that would double the flow process's share of the work).  If the chunk cannot be
+        stored, each document is tried alone, and one that still cannot is stored as a
+        failure with its reason.
+        """
+        try:
+            self._write_chunk(run_id, outcomes, extractor_version)
+            return list(outcomes)
+        except (duckdb.Error, ValueError, KeyError, TypeError) as exc:  # a malformed record, or DuckDB refusing it
+            if len(outcomes) == 1:
+                reason = "cannot store the plan: " + " ".join(str(exc).split())[:200]
+                failed = [Outcome(**{**outcomes[0], "status": STATUS_FAILED, "reason": reason, "targets": 0,
+                                     "plan": None})]
+                self._write_chunk(run_id, failed, extractor_version)
+                return failed
+        return [o for one in outcomes for o in self.write_outcomes(run_id, [one], extractor_version)]
+
+    def _write_chunk(self, run_id: str, outcomes: Sequence[Outcome], extractor_version: str) -> None:
+        now = utcnow()
+        self.con.begin()
+        try:
+            self._write_documents(run_id, outcomes, extractor_version, now)
+            self.add_names(run_id, [(o["sha256"], o["name"]) for o in outcomes if o["sha256"]])
+            self.add_failures(
+                run_id, [(o["name"], o["sha256"], o["reason"] or "") for o in outcomes if o["status"] == STATUS_FAILED]
+            )
+            plans = [o for o in outcomes if o["status"] != STATUS_FAILED and o["plan"] is not None]
+            for i in range(0, len(plans), INSERT_BATCH):  # one transaction, bounded statements
+                self._write_plans(run_id, plans[i : i + INSERT_BATCH], now)
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+
+    def _write_documents(self, run_id: str, outcomes: Sequence[Outcome], version: str, now: dt.datetime) -> None:
+        rows = [o for o in outcomes if o["sha256"]]
+        if not rows:
+            return
+        self.con.execute(
+            """INSERT INTO documents SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::BIGINT[]),
+                   unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ?, ?,
+                   unnest(?::DOUBLE[]), ?)
+               ON CONFLICT (sha256) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+                   extractor_version = excluded.extractor_version, run_id = excluded.run_id,
+                   seconds = excluded.seconds, updated_at = excluded.updated_at""",
+            [
+                [o["sha256"] for o in rows],
+                [o["size"] for o in rows],
+                [o["name"] for o in rows],
+                [o["status"] for o in rows],
+                [o["reason"] for o in rows],
+                version,
+                run_id,
+                [o["seconds"] for o in rows],
+                now,
+            ],
+        )
+
+    def _write_plans(self, run_id: str, plans: Sequence[Outcome], now: dt.datetime) -> None:
+        """Replace these documents' plans and targets, a column at a time."""
+        shas = [o["sha256"] for o in plans]
+        texts = [o["plan"] or "" for o in plans]
+        records = [json.loads(text) for text in texts]
+        self.con.execute("DELETE FROM targets WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas])
+        self.con.execute("DELETE FROM plans WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas])
+        plan_cols = ", ".join(f"unnest(?::{t}[])" for _, t in PLAN_COLUMNS)
+        self.con.execute(
+            f"INSERT INTO plans SELECT * FROM (SELECT unnest(?::VARCHAR[]), {plan_cols}, "
+            "unnest(?::INTEGER[]), ?, ?, unnest(?::JSON[]))",
+            [shas, *([r.get(c) for r in records] for c, _ in PLAN_COLUMNS), [len(r["targets"]) for r in records],
+             run_id, now, texts],
+        )
+        t_sha: list[str | None] = []
+        t_ord: list[int] = []
+        columns: dict[str, list[Any]] = {c: [] for c, _ in TARGET_COLUMNS}
+        for sha, record in zip(shas, records, strict=True):
+            for i, target in enumerate(record["targets"]):
+                t_sha.append(sha)
+                t_ord.append(i)
+                for c, _ in TARGET_COLUMNS:
+                    columns[c].append(target.get(c))
+        if t_sha:
+            target_cols = ", ".join(f"unnest(?::{t}[])" for _, t in TARGET_COLUMNS)
+            self.con.execute(
+                f"INSERT INTO targets SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::INTEGER[]), {target_cols})",
+                [t_sha, t_ord, *(columns[c] for c, _ in TARGET_COLUMNS)],
+            )
