@@ -40,6 +40,7 @@ os.environ.setdefault("DASK_TEMPORARY_DIRECTORY", str(Path(os.environ["PREFECT_H
 
 import logging
 import math
+import socket
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -60,7 +61,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 from pipeline.archive import DocRef, Limits, Reader, Refused, check_input, iter_bytes, list_input
 from pipeline.batch import failure_reason
-from pipeline.errors import IngestError
+from pipeline.errors import ChitieuError, IngestError
 from pipeline.evaluate import evaluate, render_text
 from pipeline.extract import extract_source, version_tag
 from pipeline.ingest import expand_inputs, load_source
@@ -144,9 +145,9 @@ def corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size: 
 # --- batch runs into a store (issue #7) -------------------------------------------------
 
 # Chunk sizing, measured by bench/task_overhead.py on 2 cores (README, "Batch runs"): one
-# Prefect task costs ~3 ms of wall time in a thread but ~80 ms in a process pool or on Dask
-# (about 160 ms of a worker's time, as two run at once), against ~8-11 ms to extract a
-# typical 6 kB document.  So a task carries at least MIN_CHUNK documents (overhead near 5 %),
+# Prefect task costs ~3 ms of wall time in a thread but 45-80 ms on a process pool and
+# 60-75 ms on Dask (twice that of a worker's time, as two run at once), against ~8 ms to
+# extract a typical 4-6 kB document.  So a task carries at least MIN_CHUNK documents (overhead near 5 %),
 # each worker gets the same number of chunks (up to CHUNKS_PER_WORKER, so none idles at the
 # end), and MAX_CHUNK bounds the work an interruption loses and the size of one result.
 # Starting a process pool costs ~2.5 s (spawn, imports, model load), which pays off only
@@ -299,10 +300,10 @@ def _submit_all(
     """Submit chunks with at most `window` in flight; yield (refs, outcomes) in order.
 
     Results are taken oldest first rather than with `prefect.futures.as_completed`: on a
-    process pool every done-callback that `as_completed` registers unpickles the whole
-    result again (Prefect 3.8's `_UnpicklingFuture.add_done_callback`), which cost CPU
-    and left the flow's process growing by ~10 MB a chunk.  Chunks are of equal size, so
-    they finish in about the order they were sent, and the window keeps workers fed.
+    process pool, each done-callback that `as_completed` registers (one per pass, on every
+    pending future) makes Prefect 3.8's `_UnpicklingFuture` unpickle the whole result once
+    more, in the flow's process.  Chunks are of equal size, so they finish in about the
+    order they were sent, and the window keeps the workers fed meanwhile.
 
     A chunk whose task fails as a whole (a worker died, a result could not be sent) is split
     into single documents and tried once more, so one poison document fails alone.
@@ -431,6 +432,15 @@ def batch_flow(
     return summary
 
 
+def check_scheduler(address: str, timeout: float = 5.0) -> None:
+    """Fail in one line, before Prefect starts, when nothing listens at the Dask address."""
+    host, _, port = address.removeprefix("tcp://").rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except (OSError, ValueError) as exc:
+        raise ChitieuError(f"cannot reach a Dask scheduler at {address}: {exc}") from exc
+
+
 def run_batch(
     input: str,
     store: str,
@@ -443,6 +453,8 @@ def run_batch(
     """Run `batch_flow` from the command line: inputs checked first, no heartbeat join."""
     check_input(Path(input), Limits())
     Store.open(Path(store)).close()  # a locked or foreign store fails here, in one line
+    if dask_address:
+        check_scheduler(dask_address)
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return batch_flow(input, store, workers=workers, chunk_size=chunk_size, dask_address=dask_address,
                           cache=cache, progress=progress)

@@ -117,9 +117,10 @@ def utcnow() -> dt.datetime:
 def pack(outcomes: Sequence[Outcome]) -> bytes:
     """A chunk's outcomes as compressed JSON, the form they travel in from a worker.
 
-    Plan records compress about 10:1.  Sent as a list of strings, a 250-document chunk was
-    ~5 MB that Prefect's process-pool runner pickles twice and unpickles again in the
-    flow's process, which grew by ~10 MB a chunk; compressed, the flow's memory stays flat.
+    Plan records compress about 10:1 (a 250-document chunk: 4.9 MB of JSON, 0.5 MB packed,
+    13 ms to pack).  Returned as plain strings through Prefect's process-pool runner, which
+    pickles results twice and unpickles them in the flow's process, the flow's process grew
+    from 370 MB to 1.1 GB over 10,000 documents; packed, it stays between 430 and 545 MB.
     """
     return zlib.compress(json.dumps(outcomes, ensure_ascii=False).encode("utf-8"), 1)
 

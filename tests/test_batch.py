@@ -93,7 +93,7 @@ def test_a_rules_change_re_extracts(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_cache_key_includes_the_rules_version() -> None:
     policy = flows.extract_refs.cache_policy
-    ctx = SimpleNamespace(task=flows.extract_refs)
+    ctx: Any = SimpleNamespace(task=flows.extract_refs)  # compute_key reads only .task
     key = policy.compute_key(task_ctx=ctx, inputs={"refs": [], "version": "0.1.0+lex.a"}, flow_parameters={})
     same = policy.compute_key(task_ctx=ctx, inputs={"refs": [], "version": "0.1.0+lex.a"}, flow_parameters={})
     other = policy.compute_key(task_ctx=ctx, inputs={"refs": [], "version": "0.1.0+lex.b"}, flow_parameters={})

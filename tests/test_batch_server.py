@@ -1,7 +1,7 @@
 """The README's team setup, for real: `prefect server start`, a process work pool, a
 deployment of `batch_flow` on a schedule over an inbox folder, and a worker.
 
-It takes about a minute (the server alone needs ~8 s with a fresh database), so it is not
+It takes about 35 s (the server alone needs ~8 s with a fresh database), so it is not
 part of the default suite: run it with `CHITIEU_SERVER_TEST=1 .venv/bin/python -m pytest
 tests/test_batch_server.py`.  Everything listens on 127.0.0.1 and is stopped at the end.
 """
@@ -24,7 +24,7 @@ from pipeline.store import Store, StoreError
 from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.skipif(os.environ.get("CHITIEU_SERVER_TEST") != "1",
-                                reason="starts a Prefect server, a worker and a deployment (~60 s); "
+                                reason="starts a Prefect server, a worker and a deployment (~35 s); "
                                        "set CHITIEU_SERVER_TEST=1")
 PREFECT = [sys.executable, "-m", "prefect"]
 INTERVAL = 10  # seconds between scheduled runs
