@@ -35,7 +35,6 @@ VISION_RE = regex.compile(r"(?:tầm\s+nhìn|định\s+hướng)\s+(?:đến\s+)
 # A line that opens a section: numbered/lettered/bulleted heading or a short line with a colon.
 HEADING_MARK_RE = regex.compile(r"^\s*(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s*", FLAGS)
 SENTENCE_END_RE = regex.compile(r"(?<=[.!?…])\s+(?=[\p{Lu}\d\"“(])|\n")
-CLAUSE_END_RE = regex.compile(r"[;]|(?<=[.!?…])\s|\n")
 # Inside a sentence, clauses of a target list end at ";" or an ellipsis ("…", "...").
 CLAUSE_SPLIT_RE = regex.compile(r";|…|\.\.\.")
 

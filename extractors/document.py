@@ -132,12 +132,19 @@ def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None) -> list[_N
     return sorted(found, key=lambda n: n.pos)
 
 
-def find_document(text: str, lex: Lexicon) -> tuple[str | None, str | None, dt.date | None]:
-    """(doc_type, doc_number, issued) of the document the text is about."""
-    page_year = None
+def find_page_year(text: str) -> int | None:
+    """The year of the first date near the top (a page's dateline): the text's present."""
     pm = PAGE_YEAR_RE.search(text[:800])
-    if pm:
-        page_year = int(pm["y"] or pm["y2"])
+    return int(pm["y"] or pm["y2"]) if pm else None
+
+
+def find_document(
+    text: str, lex: Lexicon, page_year: int | None = None
+) -> tuple[str | None, str | None, dt.date | None]:
+    """(doc_type, doc_number, issued) of the document the text is about.
+
+    `page_year` completes dates written without a year (`Ngày 27.9`).
+    """
     # 1. an official header
     hn = HEADER_NUMBER_RE.search(text[:3000])
     if hn:
@@ -191,9 +198,8 @@ def find_fields(text: str, lex: Lexicon) -> DocumentFields:
     """All document fields of a normalised text."""
     province = find_province(text, lex)
     national = is_national(text, lex, province)
-    doc_type, number, issued = find_document(text, lex)
-    pm = PAGE_YEAR_RE.search(text[:800])
-    page_year = int(pm["y"] or pm["y2"]) if pm else None
+    page_year = find_page_year(text)
+    doc_type, number, issued = find_document(text, lex, page_year)
     return DocumentFields(
         province="Việt Nam" if national else province,
         doc_type=doc_type,

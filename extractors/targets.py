@@ -472,7 +472,9 @@ def extract_candidates(
             period_end = next((y for y in ctx.years if seg_end_abs <= y.start < ce), None)
             if period_end is not None:
                 year, source = period_end.year, "clause"
-        uncarried = resolve_year(ctx, m.start, m.end, nxt.start if nxt else None, carry=False)[0]
+        uncarried = year
+        if source == "carried":  # kept in case the carry is withdrawn (_drop_conflicting_carry)
+            uncarried = resolve_year(ctx, m.start, m.end, nxt.start if nxt else None, carry=False)[0]
         pillar = ctx.pillar_at(m.start) or pillar_in_clause(seg_text, lex)
         lead = len(seg_text) - len(seg_text.lstrip(" ,;:.-–—•*+"))
         q_start = min(seg.start + lead, m.start)
