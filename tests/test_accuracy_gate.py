@@ -23,7 +23,9 @@ from tests.conftest import DEV, ROOT, needs_dev
 FLOORS = ROOT / "tests" / "accuracy_floors.json"
 
 
-@pytest.mark.parametrize("name", ["seeds", pytest.param("dev", marks=needs_dev)])
+@pytest.mark.parametrize(
+    "name", ["seeds", pytest.param("dev", marks=needs_dev), pytest.param("dev2", marks=needs_dev)]
+)
 def test_extractor_meets_stored_floors(name: str) -> None:
     result = floors.check_set(FLOORS, name)
     if result["status"] == "skipped":
@@ -34,17 +36,18 @@ def test_extractor_meets_stored_floors(name: str) -> None:
 
 def test_floors_file_covers_both_sets_with_hashes() -> None:
     data = json.loads(FLOORS.read_text(encoding="utf-8"))
-    assert set(data["sets"]) == {"seeds", "dev"}
+    assert set(data["sets"]) == {"seeds", "dev", "dev2"}
     for spec in data["sets"].values():
         assert spec["hash"].startswith("sha256:")
         assert {"value_f1", "strict_f1", "scope", "deadline_year", "comparator", "direction",
                 "pillar", "achieved", "indicator_overlap"} <= set(spec["floors"])
 
 
-def test_dev_set_is_measured_by_path_not_copied() -> None:
-    spec = json.loads(FLOORS.read_text(encoding="utf-8"))["sets"]["dev"]
+@pytest.mark.parametrize("name, folder", [("dev", DEV), ("dev2", DEV.parent / "corpus-dev2")])
+def test_dev_sets_are_measured_by_path_not_copied(name: str, folder: Path) -> None:
+    spec = json.loads(FLOORS.read_text(encoding="utf-8"))["sets"][name]
     corpus, gold = floors.set_paths(FLOORS, spec)
-    assert corpus == DEV.resolve() and gold == (DEV / "gold").resolve()
+    assert corpus == folder.resolve() and gold == (folder / "gold").resolve()
 
 
 # ---------------------------------------------------------------- the gate's own rules
