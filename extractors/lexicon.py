@@ -124,10 +124,32 @@ class Lexicon:
         self.counts = CountRules.model_validate(_load("counts.yaml"))
         self.doctypes = TypeAdapter(list[DocType]).validate_python(_load("doctypes.yaml"))
         self.provinces = ProvinceList.model_validate(_load("provinces.yaml"))
+        ids = [c.id for c in self.cues]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise LexiconError(f"{LEXICON_DIR / 'cues.yaml'}: entry id used twice: {', '.join(dup)}")
         self._compile()
 
+    def cue(
+        self, kind: str, text: str, pos: int = 0, endpos: int | None = None
+    ) -> tuple[str, regex.Match[str]] | None:
+        """The first entry of `kind` (file order) whose pattern occurs in text[pos:endpos]: its id and match."""
+        for entry_id, pattern in self.cue_entries.get(kind, ()):
+            m = pattern.search(text, pos, len(text) if endpos is None else endpos)
+            if m:
+                return entry_id, m
+        return None
+
     def _compile(self) -> None:
-        self.cue_re = {c.kind: regex.compile(c.pattern, FLAGS) for c in self.cues}
+        # Many entries per kind, in file order; a kind's union answers "any cue of this kind?".
+        by_kind: dict[str, list[tuple[str, regex.Pattern[str]]]] = {}
+        for c in self.cues:
+            by_kind.setdefault(c.kind, []).append((c.id, regex.compile(c.pattern, FLAGS)))
+        self.cue_entries = {kind: tuple(entries) for kind, entries in by_kind.items()}
+        self.cue_re = {
+            kind: regex.compile("|".join(f"(?:{c.pattern})" for c in self.cues if c.kind == kind), FLAGS)
+            for kind in by_kind
+        }
         self.cmp_before = [
             (regex.compile(words_pattern(c.words) + r"\s*$", FLAGS), c.comparator)
             for c in self.comparators

@@ -11,14 +11,15 @@ list, an elided indicator inherited from its neighbour, restatements merged.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import regex
 
 from extractors.context import DocContext, build_context, pillar_in_clause, resolve_year
+from extractors.filters import IN_HEADING, RESTATEMENT, Site, first_verdict
 from extractors.lexicon import FLAGS, Lexicon, fold, get_lexicon
 from extractors.numbers import Mention, find_mentions
 from extractors.overlap import indicator_overlap, syllables
+from extractors.types import Drop, Extraction
 from pipeline.nlp import phrase_doc, phrase_tokens
 
 _SPLIT_DELIMS = regex.compile(r":|,|;|\(|\s+và\s+|\s+hoặc\s+|\s+-\s+", FLAGS)
@@ -36,10 +37,6 @@ _YEAR_PHRASE = regex.compile(
 _OWN_VERB = regex.compile(r"(?<!\w)(?:đạt|là|chiếm|bằng)(?!\w)", FLAGS)
 _PER_YEAR = regex.compile(r"^\s*/\s*năm\b", FLAGS)
 _PARENS = regex.compile(r"\([^()]*\)")
-_PLACE_COVERAGE = regex.compile(
-    r"^\s*(?:số\s+|các\s+|tất\s+cả\s+các\s+)?(?:đơn\s+vị\s+(?:hành\s+chính\s+)?(?:cấp\s+)?)?(?:xã|huyện|tỉnh|phường|thôn|ấp|bản|làng|quận|thị\s+xã)(?!\w)",
-    FLAGS,
-)
 _OBJECT_OF_SHARE = regex.compile(r"^\s*(?:GRDP|GDP|tổng\s+mức\s+bán\s+lẻ|tổng\s+sản\s+phẩm)", FLAGS)
 
 
@@ -68,41 +65,7 @@ class Candidate:
     tail: str = ""
     paragraph_start: int = 0
     uncarried_year: int | None = None
-
-
-@lru_cache(maxsize=4)
-def _scope_patterns(lex: Lexicon) -> tuple[regex.Pattern[str], dict[str, regex.Pattern[str]]]:
-    """Scope phrases (`cấp tỉnh, huyện và xã`, `các cơ quan thành phố`), compiled once per lexicon."""
-    level = "|".join(f"(?:{p})" for p in lex.scope_words.values())
-    listed = (
-        r"(?:(?:ở|tại|đối\s+với|của)\s+)?\(?cấp\s+(?:" + level + r")"
-        r"(?:\s*(?:,|và|hoặc|-)\s*(?:cấp\s+)?(?:" + level + r"))*\)?"
-        r"|(?:(?:tại|của)\s+)?các\s+cơ\s+quan\s+(?:cấp\s+)?(?:tỉnh|thành\s+phố)(?!\w)"
-        r"|(?<=cán\s+bộ,?\s+(?:công\s+chức,?\s+)?|công\s+chức\s+)(?:xã|huyện)(?!\w)"
-    )
-    each: dict[str, regex.Pattern[str]] = {scope: regex.compile(p, FLAGS) for scope, p in lex.scope_words.items()}
-    return regex.compile(listed, FLAGS), each
-
-
-def find_scopes(segment: str, lex: Lexicon) -> tuple[list[str], list[tuple[int, int]]]:
-    """Scopes named in a value's segment, in guide order, and the spans that named them."""
-    listed, each = _scope_patterns(lex)
-    scopes: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for m in listed.finditer(segment):
-        spans.append((m.start(), m.end()))
-        phrase = m.group(0)
-        if regex.search(r"cơ\s+quan", phrase, FLAGS):
-            hits = [(0, "province")]
-        else:
-            body = regex.sub(r"^.*?(?=cấp|\b(?:xã|huyện)\b)", "", phrase, count=1, flags=FLAGS)
-            hits = []
-            for scope, pattern in each.items():
-                hits.extend((w.start(), scope) for w in pattern.finditer(body))
-        for _, scope in sorted(hits):
-            if scope not in scopes:
-                scopes.append(scope)
-    return scopes, spans
+    mention: Mention | None = None  # the number this record reads (provenance, not output)
 
 
 def _strip_scopes(text: str, spans: list[tuple[int, int]], offset: int) -> str:
@@ -230,16 +193,6 @@ def _split_between(text: str, a_end: int, b_start: int) -> tuple[int, bool]:
         return colon[-1].end(), True
     chosen = delims[0] if _LINK_AT_END.search(text, a_end, b_start) else delims[-1]
     return chosen.end(), False
-
-
-def _is_reported(ctx: DocContext, lex: Lexicon, pos: int) -> bool:
-    """Guide §1: a result already reached, not a commitment."""
-    ss, _ = ctx.sentence_of(pos)
-    ps, pe = ctx.paragraph_of(pos)
-    reported = lex.cue_re["reported"]
-    if reported.search(ctx.text, ss, pos):
-        return True
-    return bool(reported.search(ctx.text, ps, pos) and not lex.cue_re["forward"].search(ctx.text, ps, pe))
 
 
 def _word_spans(phrase: str) -> list[tuple[int, int, str]]:
@@ -373,18 +326,6 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
     )
 
 
-def _names_other_province(clause_left: str, province: str | None, lex: Lexicon) -> bool:
-    """Guide §1: a figure whose clause is about another province is not this plan's target."""
-    if province is None:
-        return False
-    own = lex.province_canon.get(fold(province).replace("TP ", ""), fold(province))
-    for m in lex.province_re.finditer(fold(clause_left)):
-        canon = lex.province_canon.get(regex.sub(r"\s+", " ", m.group(1)))
-        if canon and canon != own and not (own and canon in own or own in canon):
-            return True
-    return False
-
-
 def extract_candidates(
     text: str,
     lex: Lexicon | None = None,
@@ -392,7 +333,18 @@ def extract_candidates(
     province: str | None = None,
     doc_year: int | None = None,
 ) -> list[Candidate]:
-    """Every target statement of a normalised document, in text order.
+    """Every target statement of a normalised document, in text order (see `extract`)."""
+    return list(extract(text, lex, national=national, province=province, doc_year=doc_year).candidates)
+
+
+def extract(
+    text: str,
+    lex: Lexicon | None = None,
+    national: bool = False,
+    province: str | None = None,
+    doc_year: int | None = None,
+) -> Extraction:
+    """Every target statement of a normalised document, and every number dropped with its rule.
 
     `doc_year` is the year the document was issued or published, when known: a value
     stated for an earlier year is a result reported, not a commitment (guide §1).
@@ -400,6 +352,11 @@ def extract_candidates(
     lex = lex or get_lexicon()
     found = find_mentions(text, lex)
     ctx = build_context(text, lex, [m.start for m in found])
+    drops: list[Drop] = [
+        Drop(m, IN_HEADING, "a number in a heading line names a section, not a target")
+        for m in found
+        if ctx.is_heading(m.start)
+    ]
     mentions = [m for m in found if not ctx.is_heading(m.start)]
     out: list[Candidate] = []
     next_start: int | None = None
@@ -430,24 +387,16 @@ def extract_candidates(
         comparator = comparator or "="
         seg_end_abs = m.end + len(right_trim)
         seg_text = text[seg.start : seg_end_abs]
-        # guide §1: reported results, statistics, national figures, non-digital targets
-        if _is_reported(ctx, lex, m.start):
+        site = Site(
+            ctx=ctx, lex=lex, mention=m, clause=(cs, ce), seg_start=seg.start, seg_end=seg_end_abs,
+            right=right_trim, breakdown=breakdown, next_start=nxt.start if nxt else None,
+            national=national, province=province, doc_year=doc_year,
+        )
+        verdict = first_verdict(site)  # guide §1: the non-target rules, in order (filters.py)
+        if verdict is not None:
+            drops.append(Drop(m, verdict.rule, verdict.reason))
             continue
-        heading = ctx.heading_before(m.start)
-        if heading is not None and lex.cue_re["report_heading"].search(heading.strip()):
-            continue
-        if lex.cue_re["not_digital"].search(text[cs : m.start][-80:] + text[m.start : seg_end_abs]):
-            continue
-        if not national and m.unit != "rank" and lex.cue_re["national"].search(seg_text):
-            continue
-        if not national and _names_other_province(text[cs : m.start], province, lex):
-            continue
-        scopes, spans = find_scopes(seg_text, lex)
-        coverage = m.unit == "percent" and bool(_PLACE_COVERAGE.match(right_trim))
-        if coverage:
-            scopes, spans = [], []
-        if breakdown and scopes:
-            continue  # "100% hồ sơ cấp tỉnh, huyện, xã ...: 90% ..., 80% ..., 60% ..." — the breakdown is the target
+        scopes, spans = list(site.scopes[0]), list(site.scopes[1])
         left_for_ind = _strip_scopes(seg.left_core, spans, 0)
         right_for_ind = _strip_scopes(right_trim, spans, m.end - seg.start)
         indicator = _build_indicator(left_for_ind, right_for_ind, lex, seg.share_verb, m.unit)
@@ -465,9 +414,7 @@ def extract_candidates(
             last_end = spans[-1][1] + seg.start
             if last_end > m.end:
                 tail = _strip_ends(_PARENS.sub(" ", text[last_end:seg_end_abs]), lex)
-        year, source = resolve_year(ctx, m.start, m.end, nxt.start if nxt else None)
-        if doc_year is not None and year is not None and year < doc_year and source in ("clause", "sentence"):
-            continue
+        year, source = site.year
         if _ANNUAL.search(text, seg.start, seg_end_abs + 15):
             period_end = next((y for y in ctx.years if seg_end_abs <= y.start < ce), None)
             if period_end is not None:
@@ -502,6 +449,7 @@ def extract_candidates(
             tail=tail,
             paragraph_start=ctx.paragraph_of(m.start)[0],
             uncarried_year=uncarried,
+            mention=m,
         )
         indicators = [indicator]
         two = _TWO_SHARES.match(indicator) if not right_clean else None
@@ -514,7 +462,21 @@ def extract_candidates(
             scope_list: list[str | None] = list(scopes) or [None]
             for scope in scope_list:
                 out.append(replace(base, scope=scope, indicator=ind))
-    return _merge_duplicates(_drop_conflicting_carry(_resolve_lists(out)))
+    kept = _merge_duplicates(_drop_conflicting_carry(_resolve_lists(out)))
+    drops += _restatement_drops(out, kept)
+    return Extraction(candidates=tuple(kept), drops=tuple(sorted(drops, key=lambda d: d.mention.start)))
+
+
+def _restatement_drops(before: list[Candidate], kept: list[Candidate]) -> list[Drop]:
+    """A value none of whose records survived the merge restates an earlier one (guide §2)."""
+    kept_ids = {id(c) for c in kept}
+    survivors = {c.mention for c in before if id(c) in kept_ids}
+    gone = {c.mention: c for c in before if id(c) not in kept_ids and c.mention not in survivors}
+    return [
+        Drop(m, RESTATEMENT, "guide §2: restates a commitment already recorded earlier in the document")
+        for m in gone
+        if m is not None
+    ]
 
 
 def _same_measure(a: Candidate, b: Candidate) -> bool:

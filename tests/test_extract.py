@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from extractors.targets import extract_candidates
+from extractors.targets import extract, extract_candidates
 
 
 def one(text: str) -> dict[str, Any]:
@@ -269,3 +269,29 @@ def test_a_list_of_counts_shares_its_lead_word() -> None:
     assert [(c.value, c.unit, c.indicator) for c in cands] == [
         (50, "count", "doanh nghiệp công nghệ số"), (200, "count", "hợp tác xã ứng dụng thương mại điện tử"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "dropped"),
+    [
+        ("năm 2022 đã có 100% hồ sơ được xử lý trực tuyến.", {}, [(100, "reported_result")]),
+        ("trên 80% dân số là người dân tộc thiểu số.", {}, [(80, "not_digital_population")]),
+        ("tốc độ tăng trưởng GRDP bình quân đạt 10%.", {}, [(10, "not_digital_growth")]),
+        ("1. Kết quả năm 2023\nToàn tỉnh có 85% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng.\n", {},
+         [(85, "report_heading")]),
+        ("Trong khi đó, TP Hồ Chí Minh đặt mục tiêu kinh tế số chiếm 25% GRDP; tỉnh Bình Dương phấn đấu kinh tế số chiếm 20% GRDP.",
+         {"province": "Bình Dương"}, [(25, "other_province")]),
+        ("Năm 2022, tỉnh đạt 75% hồ sơ xử lý trực tuyến, tăng 10% so với năm 2021. Năm 2025, phấn đấu đạt 95%.",
+         {"doc_year": 2023}, [(75, "before_document_year"), (10, "before_document_year")]),
+        (("Tiếp tục rà soát thực hiện 100% hồ sơ công việc tại cấp tỉnh, cấp huyện và cấp xã được xử lý trên môi trường mạng: "
+         "90% hồ sơ công việc tại cấp tỉnh, 80% hồ sơ công việc tại cấp huyện;"), {}, [(100, "summary_of_breakdown")]),
+        (("Bắc Ninh phấn đấu đến năm 2030, kinh tế số chiếm tối thiểu 35% GRDP\n"
+         "Theo Nghị quyết, tỉnh đặt mục tiêu đến năm 2030, kinh tế số chiếm tối thiểu 35% GRDP.\n"), {}, [(35, "restatement")]),
+    ],
+)
+def test_every_dropped_number_names_its_rule(text: str, kwargs: dict[str, Any], dropped: list[tuple[float, str]]) -> None:
+    result = extract(text, **kwargs)
+    assert [(d.mention.value, d.rule) for d in result.drops] == dropped
+    assert all(d.reason for d in result.drops)
+    kept = {c.mention for c in result.candidates}
+    assert not kept & {d.mention for d in result.drops}  # a number is either kept or dropped, never both

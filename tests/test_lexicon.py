@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.lexicon import get_lexicon, words_pattern
-from extractors.targets import extract_candidates
+from extractors.targets import extract, extract_candidates
 
 LEX = get_lexicon()
 
@@ -52,11 +52,39 @@ def test_pillar_examples(entry: str, sentence: str, present: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "sentence", "present"),
-    [(c.kind, s, True) for c in LEX.cues for s in c.match] + [(c.kind, s, False) for c in LEX.cues for s in c.no_match],
+    ("entry", "sentence", "present"),
+    [(c.id, s, True) for c in LEX.cues for s in c.match] + [(c.id, s, False) for c in LEX.cues for s in c.no_match],
 )
-def test_cue_examples(kind: str, sentence: str, present: bool) -> None:
-    assert bool(LEX.cue_re[kind].search(sentence)) is present
+def test_cue_examples(entry: str, sentence: str, present: bool) -> None:
+    cue = next(c for c in LEX.cues if c.id == entry)
+    own = dict(LEX.cue_entries[cue.kind])[entry]
+    assert bool(own.search(sentence)) is present, f"{entry}: {sentence!r}"
+    if present:  # every entry of a kind is live: a later entry does not replace an earlier one
+        assert LEX.cue(cue.kind, sentence) is not None
+        assert LEX.cue_re[cue.kind].search(sentence)
+
+
+DROP_KINDS = ("reported", "national", "not_digital")
+
+
+@pytest.mark.parametrize(
+    ("entry", "sentence"), [(c.id, s) for c in LEX.cues if c.kind in DROP_KINDS for s in c.match]
+)
+def test_cue_drops_its_example_by_its_own_id(entry: str, sentence: str) -> None:
+    result = extract(sentence, LEX)
+    assert not result.candidates, [c.quote for c in result.candidates]
+    assert entry in [d.rule for d in result.drops], result.drops
+
+
+@pytest.mark.parametrize(("entry", "heading"), [(c.id, s) for c in LEX.cues if c.kind == "report_heading" for s in c.match])
+def test_report_heading_drops_the_values_under_it(entry: str, heading: str) -> None:
+    result = extract(f"{heading}\n100% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng.\n", LEX)
+    assert [d.rule for d in result.drops] == [entry]
+
+
+def test_cue_ids_are_unique() -> None:
+    ids = [c.id for c in LEX.cues]
+    assert len(ids) == len(set(ids))
 
 
 def test_every_entry_has_examples_and_a_note() -> None:

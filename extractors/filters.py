@@ -1,0 +1,225 @@
+"""The non-target rules of labelling guide §1, as an ordered registry of small named filters.
+
+A number that reads as a target value is still not a target when it reports a result,
+sits under a results heading, measures something other than digital transformation,
+is a national figure, is about another province, is the summary of a breakdown, or is
+stated for a year before the document. Each of those is one function here: it looks at
+one window of the text (each window is defined once, on `Site`) and returns a `Verdict`
+naming the rule, or None. The word patterns live in `lexicon/cues.yaml`, many entries per
+kind; the rule id of a cue-based drop is the id of the entry that matched.
+
+To add a cue of an existing kind, add a YAML entry; to add a kind of non-target, add a
+function below and put it in `FILTERS` (docs/adding-rules.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import regex
+
+from extractors.context import DocContext, resolve_year
+from extractors.lexicon import Lexicon, fold
+from extractors.numbers import Mention
+from extractors.scopes import find_scopes
+
+# A percent whose right part names places ("100% xã", "các đơn vị cấp huyện") covers places:
+# its scope words are what is counted, not the target's scope.
+_PLACE_COVERAGE = regex.compile(
+    r"^\s*(?:số\s+|các\s+|tất\s+cả\s+các\s+)?(?:đơn\s+vị\s+(?:hành\s+chính\s+)?(?:cấp\s+)?)?(?:xã|huyện|tỉnh|phường|thôn|ấp|bản|làng|quận|thị\s+xã)(?!\w)",
+    regex.IGNORECASE | regex.UNICODE | regex.V0,
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why a number is not a target: the rule id (a lexicon entry id or a filter name) and a sentence."""
+
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """One value in its clause, as the filters see it; windows and costly readings are computed on demand."""
+
+    ctx: DocContext
+    lex: Lexicon
+    mention: Mention
+    clause: tuple[int, int]
+    seg_start: int  # where the value's share of its clause begins
+    seg_end: int  # where it ends (after the words that belong to the value)
+    right: str  # the value's right part, trimmed (text[mention.end : seg_end])
+    breakdown: bool  # a colon after this value introduces a breakdown of it
+    next_start: int | None  # the next value of the document, if any
+    national: bool
+    province: str | None
+    doc_year: int | None
+
+    # -- windows: each filter reads exactly one of these
+    @cached_property
+    def sentence_left(self) -> tuple[int, int]:
+        """From the start of the value's sentence to the value."""
+        return self.ctx.sentence_of(self.mention.start)[0], self.mention.start
+
+    @cached_property
+    def paragraph(self) -> tuple[int, int]:
+        """The value's whole paragraph (line)."""
+        return self.ctx.paragraph_of(self.mention.start)
+
+    @cached_property
+    def heading(self) -> str | None:
+        """The last heading line before the value."""
+        h = self.ctx.heading_before(self.mention.start)
+        return h.strip() if h is not None else None
+
+    @cached_property
+    def near(self) -> str:
+        """The last 80 characters of the clause before the value, then the value's segment."""
+        text = self.ctx.text
+        return text[self.clause[0] : self.mention.start][-80:] + text[self.mention.start : self.seg_end]
+
+    @cached_property
+    def segment(self) -> str:
+        """The value's share of its clause."""
+        return self.ctx.text[self.seg_start : self.seg_end]
+
+    @cached_property
+    def clause_left(self) -> str:
+        """The value's clause up to the value."""
+        return self.ctx.text[self.clause[0] : self.mention.start]
+
+    # -- readings that filters and the extractor share
+    @cached_property
+    def coverage(self) -> bool:
+        """A percent of places (`100% xã`): its place words are what is counted, not a scope."""
+        return self.mention.unit == "percent" and bool(_PLACE_COVERAGE.match(self.right))
+
+    @cached_property
+    def scopes(self) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+        """The scopes the segment names (guide §3) and the spans naming them, relative to `seg_start`."""
+        if self.coverage:
+            return (), ()
+        scopes, spans = find_scopes(self.segment, self.lex)
+        return tuple(scopes), tuple(spans)
+
+    @cached_property
+    def year(self) -> tuple[int | None, str]:
+        """The value's deadline year and the guide §3 rule that gave it."""
+        m = self.mention
+        return resolve_year(self.ctx, m.start, m.end, self.next_start)
+
+
+Filter = Callable[[Site], Verdict | None]
+
+
+def _cue(site: Site, kind: str, text: str, pos: int = 0, endpos: int | None = None) -> tuple[str, str] | None:
+    hit = site.lex.cue(kind, text, pos, endpos)
+    return (hit[0], hit[1].group(0).strip()) if hit else None
+
+
+def reported(site: Site) -> Verdict | None:
+    """Guide §1: a result already reached is not a commitment.
+
+    Window: the sentence up to the value; or the paragraph up to the value when the paragraph
+    has no forward-looking word (`lexicon/cues.yaml` kind `forward`).
+    """
+    text = site.ctx.text
+    ss, pos = site.sentence_left
+    hit = _cue(site, "reported", text, ss, pos)
+    if hit:
+        return Verdict(hit[0], f"guide §1: a result reached, not a target ({hit[1]!r} before it in its sentence)")
+    ps, pe = site.paragraph
+    hit = _cue(site, "reported", text, ps, pos)
+    if hit and not site.lex.cue("forward", text, ps, pe):
+        return Verdict(hit[0], f"guide §1: a result reached ({hit[1]!r} earlier in a paragraph that states no aim)")
+    return None
+
+
+def under_report_heading(site: Site) -> Verdict | None:
+    """Guide §1: values in a section headed as results or the current state report them. Window: the last heading."""
+    if site.heading is None:
+        return None
+    hit = _cue(site, "report_heading", site.heading)
+    return Verdict(hit[0], f"guide §1: under a results heading ({site.heading[:60]!r})") if hit else None
+
+
+def not_digital(site: Site) -> Verdict | None:
+    """Guide §1: general socio-economic targets and statistics are not digital-transformation targets.
+
+    Window: `Site.near` (the 80 characters before the value in its clause, and its segment).
+    """
+    hit = _cue(site, "not_digital", site.near)
+    return Verdict(hit[0], f"guide §1: not a digital-transformation measure ({hit[1]!r})") if hit else None
+
+
+def national_figure(site: Site) -> Verdict | None:
+    """Guide §1: a figure about the nation is not a province's target (kept in national documents).
+
+    Window: the value's segment. Ranks (`top 10 cả nước`) are the province's own place.
+    """
+    if site.national or site.mention.unit == "rank":
+        return None
+    hit = _cue(site, "national", site.segment)
+    return Verdict(hit[0], f"guide §1: a national figure ({hit[1]!r})") if hit else None
+
+
+def other_province(site: Site) -> Verdict | None:
+    """Guide §1: a figure whose clause is about another province is not this plan's target. Window: the clause up to the value."""
+    if site.national or site.province is None:
+        return None
+    lex = site.lex
+    own = lex.province_canon.get(fold(site.province).replace("TP ", ""), fold(site.province))
+    for m in lex.province_re.finditer(fold(site.clause_left)):
+        canon = lex.province_canon.get(regex.sub(r"\s+", " ", m.group(1)))
+        if canon and canon != own and not (own and canon in own or own in canon):
+            return Verdict("other_province", f"guide §1: about another province ({canon})")
+    return None
+
+
+def summary_of_breakdown(site: Site) -> Verdict | None:
+    """Guide §2: `100% hồ sơ cấp tỉnh, huyện, xã ...: 90% ..., 80% ..., 60% ...` — the breakdown is the target.
+
+    Window: the value's segment (its scopes) and whether a colon follows it.
+    """
+    if site.breakdown and site.scopes[0]:
+        return Verdict("summary_of_breakdown", "guide §2: a summary over scopes that a breakdown after the colon restates")
+    return None
+
+
+def before_document_year(site: Site) -> Verdict | None:
+    """Guide §1: a value stated for a year before the document was issued is a result reported.
+
+    Window: the value's own year, when its clause or sentence states it.
+    """
+    year, source = site.year
+    if site.doc_year is not None and year is not None and year < site.doc_year and source in ("clause", "sentence"):
+        return Verdict("before_document_year", f"guide §1: stated for {year}, before the document's year {site.doc_year}")
+    return None
+
+
+# The order is the order of the guide's questions; the first verdict is the one reported.
+FILTERS: tuple[Filter, ...] = (
+    reported,
+    under_report_heading,
+    not_digital,
+    national_figure,
+    other_province,
+    summary_of_breakdown,
+    before_document_year,
+)
+
+# Rule ids of drops made outside the registry, in the stages around it.
+IN_HEADING = "in_heading"
+RESTATEMENT = "restatement"
+
+
+def first_verdict(site: Site, filters: tuple[Filter, ...] = FILTERS) -> Verdict | None:
+    """The first filter that says the value is not a target, or None when none does."""
+    for f in filters:
+        verdict = f(site)
+        if verdict is not None:
+            return verdict
+    return None
