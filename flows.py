@@ -11,14 +11,14 @@ when a plan from the current extractor+lexicon version is already stored, so a r
 resumed run and a scheduled run over a watched folder only do the new work.  It runs in
 worker processes on this machine by default, or on a Dask cluster with `dask_address`.
 
-`python flows.py` does what `chitieu run` does.
+`chitieu run` is the entry point; this module never imports the CLI (tests/test_layers.py).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 # Quiet, offline Prefect (see ../shared/notes/env-recipe.md §2).  Set before importing it.
 _PREFECT_DEFAULTS = {
@@ -60,48 +60,30 @@ from prefect.settings import (
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from pipeline.archive import DocRef, Limits, Reader, Refused, check_input, iter_bytes, list_input
-from pipeline.batch import failure_reason
+from pipeline.batch import OutputNames
 from pipeline.errors import ChitieuError, IngestError
 from pipeline.evaluate import evaluate, render_text
-from pipeline.extract import extract_source, version_tag
-from pipeline.ingest import expand_inputs, load_source
+from pipeline.extract import version_tag
+from pipeline.ingest import expand_inputs
 from pipeline.nlp import warm_up
 from pipeline.progress import Progress
+from pipeline.run import Outcome, failure_reason, run_one
 from pipeline.source import sha256_bytes
-from pipeline.store import (
-    STATUS_EXTRACTED,
-    STATUS_FAILED,
-    STATUS_NO_TARGETS,
-    Outcome,
-    Store,
-    pack,
-    plan_text,
-    unpack,
-)
-from schemas.gold import load_dir, write_plan
+from pipeline.store import Store, pack, unpack
+from schemas.gold import load_dir
 
 DEFAULT_CHUNK = 50
+T = TypeVar("T")
 # At exit Prefect drains its event queue and says so at WARNING ("Still processing items:
 # 1 items remaining...") although nothing is wrong; errors from it still show.
 logging.getLogger("EventsWorker").setLevel(logging.ERROR)
 
 
 @task(name="extract-chunk")
-def extract_chunk(paths: list[str], out_dir: str) -> list[dict[str, Any]]:
-    """Every stage for a chunk of documents; each outcome is data, never an exception."""
+def extract_chunk(jobs: list[tuple[str, str]]) -> list[Outcome]:
+    """Every stage for a chunk of (document, record path) pairs; each outcome is data."""
     warm_up()
-    outcomes: list[dict[str, Any]] = []
-    for raw in paths:
-        path = Path(raw)
-        try:
-            source = load_source(path)  # ingest + normalise (NFC, spaces, re-joined lines)
-            plan = extract_source(source)  # tokenise + extract + validate
-            write_plan(plan, Path(out_dir) / f"{path.stem}.json")  # atomic write
-        except Exception as exc:  # noqa: BLE001  a bad file is an outcome; the chunk carries on
-            outcomes.append({"path": raw, "status": "failed", "reason": failure_reason(exc), "targets": 0})
-            continue
-        outcomes.append({"path": raw, "status": "written", "reason": None, "targets": len(plan.targets)})
-    return outcomes
+    return [run_one(Path(path), out=Path(out)) for path, out in jobs]
 
 
 @task(name="evaluate")
@@ -110,22 +92,26 @@ def evaluate_records(gold_dir: str, out_dir: str) -> dict[str, Any]:
     return evaluate(load_dir(Path(gold_dir)), load_dir(Path(out_dir)))
 
 
-def chunked(items: list[str], size: int) -> list[list[str]]:
+def chunked(items: list[T], size: int) -> list[list[T]]:
     """Consecutive chunks of at most `size` items."""
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 @flow(name="chitieu-corpus", log_prints=False)
 def _corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size: int = DEFAULT_CHUNK) -> dict[str, Any]:
-    files = [str(p) for p in expand_inputs([Path(input_dir)])]
+    files = list(expand_inputs([Path(input_dir)]))
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    futures = extract_chunk.map(chunked(files, chunk_size), out_dir=out_dir)
-    outcomes = [o for chunk in futures.result() for o in chunk]
+    names = OutputNames(Path(out_dir))
+    claims = [(path, names.claim(path)) for path in files]
+    refused = [c for _, c in claims if isinstance(c, Outcome)]
+    jobs = [(str(p), str(c)) for p, c in claims if not isinstance(c, Outcome)]
+    futures = extract_chunk.map(chunked(jobs, chunk_size))
+    outcomes = [o for chunk in futures.result() for o in chunk] + refused
     summary: dict[str, Any] = {
         "documents": len(files),
-        "written": sum(1 for o in outcomes if o["status"] == "written"),
-        "targets": sum(o["targets"] for o in outcomes),
-        "failures": [{"path": o["path"], "reason": o["reason"]} for o in outcomes if o["status"] == "failed"],
+        "written": sum(1 for o in outcomes if not o.failed),
+        "targets": sum(o.targets for o in outcomes),
+        "failures": [{"path": o.name, "reason": o.reason} for o in outcomes if o.failed],
     }
     if gold_dir and Path(gold_dir).is_dir():
         result = evaluate_records(gold_dir, out_dir)
@@ -160,35 +146,21 @@ PARALLEL_MIN_DOCS = 600
 IN_PROCESS_CHUNK = 50
 IN_FLIGHT_PER_WORKER = 2  # submitted ahead, so results stream in and memory stays flat
 NAME_BATCH = 1000
-NO_TARGETS_REASON = "no quantified target found"
 
 # The rules' version is a task input, so the cache key changes with the lexicon or the
 # extractor version, not only with this task's source code.
 EXTRACT_CACHE_POLICY = TASK_SOURCE + INPUTS
 
 
-def failed_outcome(ref: dict[str, Any], reason: str, seconds: float = 0.0) -> Outcome:
-    """A document that could not be extracted, as data."""
-    return Outcome(name=ref["name"], sha256=ref.get("sha256"), size=ref.get("size"), status=STATUS_FAILED,
-                   reason=reason, seconds=seconds, targets=0, plan=None)
+def failed_outcome(ref: dict[str, Any], reason: str) -> Outcome:
+    """A listed document that could not be extracted, as data."""
+    return Outcome.failure(ref["name"], reason, sha256=ref.get("sha256"), size=ref.get("size"))
 
 
 def extract_ref(reader: Reader, ref: dict[str, Any]) -> Outcome:
-    """One document through the one code path (Source -> Plan); a failure is an outcome."""
-    started = time.perf_counter()
-    try:
-        source = reader.source(DocRef(ref["name"], ref["path"], ref.get("member")))
-        if source.sha256 != ref["sha256"]:
-            raise IngestError("file changed while the run was reading it")
-        plan = extract_source(source)
-    except Exception as exc:  # noqa: BLE001  a bad file is an outcome; the chunk carries on
-        return failed_outcome(ref, failure_reason(exc), time.perf_counter() - started)
-    return Outcome(
-        name=ref["name"], sha256=ref["sha256"], size=ref["size"],
-        status=STATUS_EXTRACTED if plan.targets else STATUS_NO_TARGETS,
-        reason=None if plan.targets else NO_TARGETS_REASON,
-        seconds=time.perf_counter() - started, targets=len(plan.targets), plan=plan_text(plan),
-    )
+    """One listed document through `run_one`; its bytes must still hash as they did when listed."""
+    return run_one(DocRef(ref["name"], ref["path"], ref.get("member")), reader,
+                   expect_sha256=ref["sha256"], size=ref["size"])
 
 
 @task(name="extract-refs", cache_policy=EXTRACT_CACHE_POLICY, cache_expiration=timedelta(days=7),
@@ -404,11 +376,11 @@ def batch_flow(
                 stack.callback(bar.close)
                 for refs, outcomes in _submit_all(runner, extract, chunks, IN_FLIGHT_PER_WORKER * n_workers, version):
                     for o in db.write_outcomes(run_id, outcomes, version):
-                        if o["status"] == STATUS_FAILED:
-                            failures.append({"name": o["name"], "reason": o["reason"] or "unknown"})
+                        if o.failed:
+                            failures.append({"name": o.name, "reason": o.reason or "unknown"})
                         else:
                             processed += 1
-                            targets += o["targets"]
+                            targets += o.targets
                     bar.advance(len(refs))
                     logger.debug("stored a chunk of %d documents", len(refs))
             seconds = time.perf_counter() - started
@@ -459,8 +431,3 @@ def run_batch(
         return batch_flow(input, store, workers=workers, chunk_size=chunk_size, dask_address=dask_address,
                           cache=cache, progress=progress)
 
-
-if __name__ == "__main__":
-    from pipeline.cli import main
-
-    raise SystemExit(main(["run"]))

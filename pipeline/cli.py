@@ -37,7 +37,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return 1
     report = extract_files(files, Path(args.out), progress=not args.quiet)
     for failure in report.failures:
-        print(f"{failure.path}: {failure.reason}", file=sys.stderr)
+        print(f"{failure.name}: {failure.reason}", file=sys.stderr)
     if not args.quiet:
         print(
             f"{report.written} of {len(files)} documents written to {args.out}, "

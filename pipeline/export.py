@@ -14,13 +14,10 @@ temporary name and renamed, so a reader never sees half an export.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.errors import ChitieuError
+from pipeline.io import atomic_path
 from pipeline.store import PLAN_COLUMNS, TABLES, TARGET_COLUMNS, Store
 
 FORMATS = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
@@ -42,33 +39,19 @@ class ExportError(ChitieuError):
     """The export was asked for in a way that cannot be done."""
 
 
-@contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """A temporary path beside `path`, renamed onto it only when writing succeeded."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    os.unlink(tmp)  # DuckDB's COPY wants to create the file itself
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
 def _copy(store: Store, query: str, fmt: str, path: Path) -> None:
-    with _atomic(path) as tmp:
+    with atomic_path(path) as tmp:
         store.con.execute(f"COPY ({query}) TO '{_sql_path(tmp)}' {COPY_OPTIONS[fmt]}")
 
 
 def _write_records(store: Store, path: Path) -> None:
     """Plan records one per line, streamed from the store a thousand at a time."""
     cursor = store.con.execute("SELECT record FROM plans ORDER BY source, sha256")
-    with _atomic(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
         while rows := cursor.fetchmany(_FETCH):
             for (record,) in rows:
                 fh.write(record + "\n")

@@ -16,18 +16,16 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.batch import failure_reason
 from pipeline.corpus import index_documents
 from pipeline.evaluate import evaluate
-from pipeline.extract import extract_source
-from pipeline.ingest import expand_inputs, load_source
+from pipeline.ingest import expand_inputs
+from pipeline.io import write_json_atomic
+from pipeline.run import run_one
 from schemas.gold import load_dir
 from schemas.plan import Plan
 
@@ -41,7 +39,7 @@ DEFAULT_SETS: dict[str, dict[str, str]] = {
 }
 ABOUT = (
     "Accuracy floors checked by tests/test_accuracy_gate.py (make test). Rewritten only by "
-    "`chitieu floors --update` (or `python -m pipeline.floors --update`); lowering a floor needs "
+    "`chitieu floors --update`; lowering a floor needs "
     "--allow-lower. Paths are relative to this file. `hash` covers the gold files and the corpus "
     "documents: editing either fails the gate until the floors are re-measured."
 )
@@ -99,10 +97,11 @@ def predict(gold: dict[str, Plan], corpus: Path) -> tuple[dict[str, Plan], dict[
         if path is None:
             failures[doc_id] = f"no document {doc_id}.* in {corpus}"
             continue
-        try:
-            pred[doc_id] = extract_source(load_source(path))
-        except Exception as exc:  # noqa: BLE001  a crash is scored as a miss, never a gate crash
-            failures[doc_id] = failure_reason(exc)
+        outcome = run_one(path)  # a crash is an outcome: scored as a miss, never a gate crash
+        if outcome.plan is None:
+            failures[doc_id] = outcome.reason or "failed"
+        else:
+            pred[doc_id] = outcome.plan
     return pred, failures
 
 
@@ -231,22 +230,8 @@ def update_floors(
     if refused and not allow_lower:
         return {"file": str(floors_path), "written": False, "refused": refused, "sets": report}
     out = {"about": data.get("about", ABOUT), "sets": new_sets}
-    _write_json(floors_path, out)
+    write_json_atomic(floors_path, out)  # an interrupted update never leaves half a floors file
     return {"file": str(floors_path), "written": True, "refused": [], "sets": report}
-
-
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    """Atomic write, so an interrupted update never leaves half a floors file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def render_check(result: dict[str, Any]) -> str:
@@ -292,10 +277,3 @@ def render_update(result: dict[str, Any]) -> str:
 def _fmt(v: float | None, digits: int = 3) -> str:
     return "-" if v is None else f"{v:.{digits}f}"
 
-
-if __name__ == "__main__":
-    import sys
-
-    from pipeline.cli import main
-
-    raise SystemExit(main(["floors", *sys.argv[1:]]))

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,11 +27,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pipeline.batch import failure_reason
-from pipeline.extract import extract_source
-from pipeline.ingest import expand_inputs, load_source
+from pipeline.ingest import expand_inputs
+from pipeline.io import write_json_atomic, write_plan
+from pipeline.run import run_one
 from pipeline.source import Source
-from schemas.gold import describe_validation_error, write_plan
+from schemas.gold import describe_validation_error
 from schemas.plan import Comparator, Direction, Pillar, Plan, Scope, Target, Unit
 
 TEXT = "text"  # the Text object tag and the task data key
@@ -172,27 +170,22 @@ def pre_annotate(paths: Sequence[Path], blank: bool = False) -> PreAnnotation:
     """Tasks for every document under `paths`; a file that fails is a (path, reason), not a stop."""
     out = PreAnnotation()
     for path in expand_inputs(list(paths)):
-        try:
-            source = load_source(path)
-            out.tasks.append(to_task(source, None if blank else extract_source(source)))
-        except Exception as exc:  # noqa: BLE001  one bad file must not stop the batch
-            out.failures.append((str(path), failure_reason(exc)))
+        outcome = run_one(path, extract=_blank_plan if blank else None)
+        if outcome.source is None:
+            out.failures.append((outcome.name, outcome.reason or "failed"))
+            continue
+        out.tasks.append(to_task(outcome.source, None if blank else outcome.plan))
     return out
+
+
+def _blank_plan(source: Source) -> Plan:
+    """No predictions (`--blank`): the task carries the text only."""
+    return Plan(doc_id=source.doc_id)
 
 
 def write_tasks(tasks: list[dict[str, Any]], path: Path) -> None:
     """Write the task list atomically, UTF-8 with Vietnamese unescaped."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(tasks, fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the file is handed to Label Studio
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_json_atomic(path, tasks)
 
 
 # ---------------------------------------------------------------- export -> gold

@@ -33,7 +33,8 @@ from pipeline.evaluate import (
     pair_targets,
 )
 from pipeline.ingest import load_source
-from schemas.gold import load_dir, write_text_atomic
+from pipeline.io import write_text_atomic
+from schemas.gold import load_dir
 from schemas.plan import Plan, Target
 
 TABLE_FIELDS = ("value", "value_max", "unit", "comparator", "direction", "scope", "deadline_year",

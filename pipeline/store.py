@@ -13,6 +13,7 @@ a crash leaves whole plans with all their targets, or nothing of them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import uuid
@@ -20,19 +21,17 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypedDict, cast
+from typing import Any, Self
 
 import duckdb
 
 from pipeline.errors import ChitieuError
+from pipeline.run import Outcome, Status
 from schemas.plan import Plan
 
 SCHEMA_VERSION = 1
 WRITER_MEMORY = "256MB"
 INSERT_BATCH = 100  # plans per INSERT: bounds what DuckDB copies from Python at once
-STATUS_EXTRACTED = "extracted"  # a plan with at least one target
-STATUS_NO_TARGETS = "no_targets"  # a valid plan that states no quantified target
-STATUS_FAILED = "failed"
 
 TARGET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("value", "DOUBLE"),
@@ -92,47 +91,61 @@ class StoreError(ChitieuError):
     """The store cannot be opened or used (locked by another run, newer schema, not DuckDB)."""
 
 
-class Outcome(TypedDict):
-    """What a worker returns for one document: plain data that pickles and JSON-serialises.
-
-    The plan travels as its JSON text, not as nested dicts: a chunk's results then take a
-    fraction of the memory in the flow's process and pickle faster on their way back.
-    """
-
-    name: str
-    sha256: str | None
-    size: int | None
-    status: str
-    reason: str | None
-    seconds: float
-    targets: int
-    plan: str | None
-
-
 def utcnow() -> dt.datetime:
     """Naive UTC timestamps: DuckDB's TIMESTAMPTZ would need pytz to read back."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def pack(outcomes: Sequence[Outcome]) -> bytes:
-    """A chunk's outcomes as compressed JSON, the form they travel in from a worker.
-
-    Plan records compress about 10:1 (a 250-document chunk: 4.9 MB of JSON, 0.5 MB packed,
-    13 ms to pack).  Returned as plain strings through Prefect's process-pool runner, which
-    pickles results twice and unpickles them in the flow's process, the flow's process grew
-    from 370 MB to 1.1 GB over 10,000 documents; packed, it stays between 430 and 545 MB.
-    """
-    return zlib.compress(json.dumps(outcomes, ensure_ascii=False).encode("utf-8"), 1)
-
-
-def unpack(data: bytes) -> list[Outcome]:
-    """The outcomes `pack` made."""
-    return cast(list[Outcome], json.loads(zlib.decompress(data)))
-
-
 def plan_text(plan: Plan) -> str:
     """A plan record as stored and exported: the JSON `chitieu extract` writes, on one line."""
     return json.dumps(plan.to_json(), ensure_ascii=False)
+
+
+def record_of(outcome: Outcome) -> str | None:
+    """The outcome's plan as stored: the JSON text it travelled as, or made from its plan."""
+    if outcome.record is not None:
+        return outcome.record
+    return plan_text(outcome.plan) if outcome.plan is not None else None
+
+
+_HEAD = ("name", "status", "reason", "seconds", "sha256", "size", "targets")
+
+
+def pack(outcomes: Sequence[Outcome]) -> bytes:
+    """A chunk's outcomes as compressed lines, the form they travel in from a worker.
+
+    Each outcome is one JSON line of its fields, followed by a line with its plan's JSON
+    text when it has one: the plan is serialised once, here, and parsed once, by the store
+    (`_write_plans`), never nested as a string inside another JSON document. JSON text
+    holds no raw newline, so the lines split safely. Plan records compress about 10:1
+    (a 250-document chunk, measured when plans still travelled as escaped strings inside
+    one JSON list: 4.9 MB of JSON, 0.5 MB packed, 13 ms to pack). Returned as
+    plain strings through Prefect's process-pool runner, which pickles results twice and
+    unpickles them in the flow's process, the flow's process grew from 370 MB to 1.1 GB
+    over 10,000 documents; packed, it stays between 430 and 545 MB.
+    """
+    lines: list[str] = []
+    for o in outcomes:
+        record = record_of(o)
+        head = {k: getattr(o, k) for k in _HEAD}
+        lines.append(json.dumps({**head, "status": o.status.value, "record": record is not None},
+                                ensure_ascii=False))
+        if record is not None:
+            lines.append(record)
+    return zlib.compress("\n".join(lines).encode("utf-8"), 1)
+
+
+def unpack(data: bytes) -> list[Outcome]:
+    """The outcomes `pack` made, each plan kept as its JSON text (`Outcome.record`)."""
+    text = zlib.decompress(data).decode("utf-8")
+    lines = iter(text.split("\n") if text else [])
+    outcomes = []
+    for line in lines:
+        head = json.loads(line)
+        record = next(lines) if head.pop("record") else None
+        head["status"] = Status(head["status"])
+        outcomes.append(Outcome(**head, record=record))
+    return outcomes
 
 
 class Store:
@@ -296,8 +309,8 @@ class Store:
         except (duckdb.Error, ValueError, KeyError, TypeError) as exc:  # a malformed record, or DuckDB refusing it
             if len(outcomes) == 1:
                 reason = "cannot store the plan: " + " ".join(str(exc).split())[:200]
-                failed = [Outcome(**{**outcomes[0], "status": STATUS_FAILED, "reason": reason, "targets": 0,
-                                     "plan": None})]
+                failed = [dataclasses.replace(outcomes[0], status=Status.FAILED, reason=reason, targets=0,
+                                              plan=None, record=None)]
                 self._write_chunk(run_id, failed, extractor_version)
                 return failed
         return [o for one in outcomes for o in self.write_outcomes(run_id, [one], extractor_version)]
@@ -307,11 +320,9 @@ class Store:
         self.con.begin()
         try:
             self._write_documents(run_id, outcomes, extractor_version, now)
-            self.add_names(run_id, [(o["sha256"], o["name"]) for o in outcomes if o["sha256"]])
-            self.add_failures(
-                run_id, [(o["name"], o["sha256"], o["reason"] or "") for o in outcomes if o["status"] == STATUS_FAILED]
-            )
-            plans = [o for o in outcomes if o["status"] != STATUS_FAILED and o["plan"] is not None]
+            self.add_names(run_id, [(o.sha256, o.name) for o in outcomes if o.sha256])
+            self.add_failures(run_id, [(o.name, o.sha256, o.reason or "") for o in outcomes if o.failed])
+            plans = [o for o in outcomes if not o.failed and record_of(o) is not None]
             for i in range(0, len(plans), INSERT_BATCH):  # one transaction, bounded statements
                 self._write_plans(run_id, plans[i : i + INSERT_BATCH], now)
             self.con.commit()
@@ -320,7 +331,7 @@ class Store:
             raise
 
     def _write_documents(self, run_id: str, outcomes: Sequence[Outcome], version: str, now: dt.datetime) -> None:
-        rows = [o for o in outcomes if o["sha256"]]
+        rows = [o for o in outcomes if o.sha256]
         if not rows:
             return
         self.con.execute(
@@ -331,23 +342,23 @@ class Store:
                    extractor_version = excluded.extractor_version, run_id = excluded.run_id,
                    seconds = excluded.seconds, updated_at = excluded.updated_at""",
             [
-                [o["sha256"] for o in rows],
-                [o["size"] for o in rows],
-                [o["name"] for o in rows],
-                [o["status"] for o in rows],
-                [o["reason"] for o in rows],
+                [o.sha256 for o in rows],
+                [o.size for o in rows],
+                [o.name for o in rows],
+                [o.status.value for o in rows],
+                [o.reason for o in rows],
                 version,
                 run_id,
-                [o["seconds"] for o in rows],
+                [o.seconds for o in rows],
                 now,
             ],
         )
 
     def _write_plans(self, run_id: str, plans: Sequence[Outcome], now: dt.datetime) -> None:
         """Replace these documents' plans and targets, a column at a time."""
-        shas = [o["sha256"] for o in plans]
-        texts = [o["plan"] or "" for o in plans]
-        records = [json.loads(text) for text in texts]
+        shas = [o.sha256 for o in plans]
+        texts = [record_of(o) or "" for o in plans]
+        records = [json.loads(text) for text in texts]  # the one parse of a plan on its way in
         self.con.execute("DELETE FROM targets WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas])
         self.con.execute("DELETE FROM plans WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas])
         plan_cols = ", ".join(f"unnest(?::{t}[])" for _, t in PLAN_COLUMNS)

@@ -1,4 +1,4 @@
-"""Reading and writing plan records on disk (gold files and predictions alike).
+"""Reading plan records from disk (gold files and predictions alike).
 
 Both sides of an evaluation are `Plan` JSON files named `<doc_id>.json`; loading them
 through one function means a malformed gold file fails with its path and field, never
@@ -8,8 +8,6 @@ as a silent zero in the scorecard.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -49,22 +47,3 @@ def load_dir(folder: Path) -> dict[str, Plan]:
         plan = load_plan(path)
         plans[path.stem] = plan
     return plans
-
-
-def write_plan(plan: Plan, path: Path) -> None:
-    """Write a record atomically, UTF-8 with Vietnamese unescaped."""
-    write_text_atomic(path, json.dumps(plan.to_json(), ensure_ascii=False, indent=1) + "\n")
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Temp file + rename: a crash never leaves half a file in place of a good one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; records and reports are ordinary shared files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from pipeline import floors
+from pipeline import floors, run
 from pipeline.cli import main
-from schemas.gold import write_plan
+from pipeline.io import write_plan
 from schemas.plan import Plan, Target
 from tests.conftest import DEV, ROOT, needs_dev
 
@@ -121,7 +121,7 @@ def test_a_crash_counts_as_every_gold_target_missed(tiny: Path, monkeypatch: pyt
     def boom(source: object) -> Plan:
         raise RuntimeError("extractor bug")
 
-    monkeypatch.setattr(floors, "extract_source", boom)
+    monkeypatch.setattr(run, "extract_source", boom)  # the one runner every caller goes through
     m = floors.measure(tiny / "corpus", tiny / "gold")
     assert m.figures["value_f1"] == 0.0
     assert m.failures == {"kh": "internal error (RuntimeError): extractor bug"}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import flows
+from pipeline.run import Status
 from tests.conftest import CORPUS, GOLD
 
 
@@ -25,9 +26,10 @@ def test_extract_chunk_task_records_failures_as_data(tmp_path: Path) -> None:
     good.write_text("Về phát triển kinh tế số:\nKinh tế số chiếm 20% GRDP đến năm 2025.\n", encoding="utf-8")
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"")
-    outcomes = flows.extract_chunk.fn([str(good), str(bad)], str(tmp_path / "out"))
-    assert [o["status"] for o in outcomes] == ["written", "failed"]
-    assert outcomes[1]["reason"] == "file is empty"
+    out = tmp_path / "out"
+    outcomes = flows.extract_chunk.fn([(str(good), str(out / "ok.json")), (str(bad), str(out / "bad.json"))])
+    assert [o.status for o in outcomes] == [Status.EXTRACTED, Status.FAILED]
+    assert outcomes[1].reason == "file is empty"
     assert json.loads((tmp_path / "out" / "ok.json").read_text(encoding="utf-8"))["targets"][0]["value"] == 20
 
 
@@ -45,3 +47,17 @@ def test_corpus_flow_writes_records_and_scores_them(prefect_harness: None, tmp_p
     assert len(list(out.glob("*.json"))) == n_docs
     assert summary["scores"]["strict"]["f1"] > 0.5
     assert "strict P" in summary["scorecard"]
+
+
+def test_run_out_refuses_a_second_input_with_the_same_stem(prefect_harness: None, tmp_path: Path) -> None:
+    """`chitieu run --out` shares `extract`'s guard: one record per name, never overwritten."""
+    for folder, value in (("a", "20%"), ("b", "30%")):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        (tmp_path / "in" / folder / "kh.txt").write_text(
+            f"Về phát triển kinh tế số:\nKinh tế số chiếm {value} GRDP đến năm 2025.\n", encoding="utf-8")
+    out = tmp_path / "records"
+    summary = flows.corpus_flow(str(tmp_path / "in"), None, str(out), chunk_size=1)
+    assert (summary["documents"], summary["written"]) == (2, 1)
+    [failure] = summary["failures"]
+    assert failure["path"] == str(tmp_path / "in" / "b" / "kh.txt") and "already written" in failure["reason"]
+    assert json.loads((out / "kh.json").read_text(encoding="utf-8"))["targets"][0]["value"] == 20

@@ -65,7 +65,7 @@ def test_batch_carries_on_and_writes_only_whole_records(tmp_path: Path) -> None:
     out = tmp_path / "out"
     report = extract_files(list(expand_inputs([inputs])), out)
     assert sorted(p.name for p in out.iterdir()) == ["ke-hoach.json", "tot.json"]
-    reasons = {Path(f.path).name: f.reason for f in report.failures}
+    reasons = {Path(f.name).name: f.reason for f in report.failures}
     assert set(reasons) == {"cat-cut.pdf", "rong.html", "menu.html", "tot.txt"}  # tot.docx came first
     assert "already written" in reasons["tot.txt"]
     assert "truncated" in reasons["cat-cut.pdf"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,26 +12,19 @@ import duckdb
 import pytest
 
 from pipeline.export import ExportError, export_store
-from pipeline.extract import extract_source, version_tag
-from pipeline.ingest import load_source
-from pipeline.store import STATUS_EXTRACTED, STATUS_FAILED, Outcome, Store, StoreError, plan_text
+from pipeline.extract import version_tag
+from pipeline.run import Outcome, Status, run_one
+from pipeline.store import Store, StoreError, pack, unpack
 from schemas.plan import Plan
 from tests.conftest import CORPUS
 
 FILES = sorted(CORPUS.glob("*.txt"))[:3]
 
 
-def outcome(path: Path) -> Outcome:
-    """What a worker returns for a corpus file."""
-    source = load_source(path)
-    plan = extract_source(source)
-    return Outcome(name=str(path), sha256=source.sha256, size=path.stat().st_size, status=STATUS_EXTRACTED,
-                   reason=None, seconds=0.01, targets=len(plan.targets), plan=plan_text(plan))
-
-
 @pytest.fixture(scope="module")
 def outcomes() -> list[Outcome]:
-    return [outcome(p) for p in FILES]
+    """What workers return for corpus files, after the trip back to the flow's process."""
+    return unpack(pack([run_one(p, size=p.stat().st_size) for p in FILES]))
 
 
 def counts(store: Store) -> dict[str, int]:
@@ -42,10 +36,10 @@ def test_write_then_skip_lookup_by_version(tmp_path: Path, outcomes: list[Outcom
     with Store.open(tmp_path / "s.duckdb") as store:
         run = store.begin_run("corpus", version_tag(), "local", 1)
         store.write_outcomes(run, outcomes, version_tag())
-        shas = [o["sha256"] for o in outcomes if o["sha256"]]
+        shas = [o.sha256 for o in outcomes if o.sha256]
         stored = store.stored(shas, version_tag())
         assert set(stored) == set(shas)
-        assert sum(stored.values()) == sum(o["targets"] for o in outcomes)
+        assert sum(stored.values()) == sum(o.targets for o in outcomes)
         assert store.stored(shas, "0.0.0+lex.other") == {}
         assert counts(store)["targets"] == sum(stored.values())
         columns = ("value", "value_max", "unit", "comparator", "direction", "indicator", "scope", "deadline_year",
@@ -53,8 +47,8 @@ def test_write_then_skip_lookup_by_version(tmp_path: Path, outcomes: list[Outcom
         for o in outcomes:
             rows = store.con.execute(
                 "SELECT " + ", ".join(f'"{c}"' for c in columns) + " FROM targets WHERE sha256 = ? ORDER BY ordinal",
-                [o["sha256"]]).fetchall()
-            assert rows == [tuple(t[c] for c in columns) for t in json.loads(o["plan"] or "")["targets"]]
+                [o.sha256]).fetchall()
+            assert rows == [tuple(t[c] for c in columns) for t in json.loads(o.record or "")["targets"]]
 
 
 def test_rewriting_a_plan_replaces_its_targets(tmp_path: Path, outcomes: list[Outcome]) -> None:
@@ -62,12 +56,12 @@ def test_rewriting_a_plan_replaces_its_targets(tmp_path: Path, outcomes: list[Ou
         run = store.begin_run("corpus", version_tag(), "local", 1)
         store.write_outcomes(run, outcomes, version_tag())
         before = counts(store)
-        newer = [Outcome(**{**o, "plan": json.dumps({**json.loads(o["plan"] or ""), "extractor_version": "new-version"})})
+        newer = [replace(o, record=json.dumps({**json.loads(o.record or ""), "extractor_version": "new-version"}))
                  for o in outcomes]
         store.write_outcomes(run, newer, "new-version")
         assert counts(store) == before
-        assert len(store.stored([o["sha256"] or "" for o in outcomes], "new-version")) == len(outcomes)
-        assert store.stored([o["sha256"] or "" for o in outcomes], version_tag()) == {}
+        assert len(store.stored([o.sha256 or "" for o in outcomes], "new-version")) == len(outcomes)
+        assert store.stored([o.sha256 or "" for o in outcomes], version_tag()) == {}
 
 
 def test_a_crash_inside_a_chunk_leaves_no_half_written_plan(
@@ -89,15 +83,15 @@ def test_a_crash_inside_a_chunk_leaves_no_half_written_plan(
 
 
 def test_a_plan_that_cannot_be_stored_fails_alone_with_its_reason(tmp_path: Path, outcomes: list[Outcome]) -> None:
-    broken = Outcome(**{**outcomes[0], "plan": '{"doc_id": "kh", "targets": [{"value": "nhiều"'})  # cut short
+    broken = replace(outcomes[0], record='{"doc_id": "kh", "targets": [{"value": "nhiều"')  # cut short
     with Store.open(tmp_path / "s.duckdb") as store:
         run = store.begin_run("corpus", version_tag(), "local", 1)
         written = store.write_outcomes(run, [broken, *outcomes[1:]], version_tag())
-        assert [o["status"] for o in written] == [STATUS_FAILED] + [STATUS_EXTRACTED] * (len(outcomes) - 1)
-        assert "cannot store the plan" in (written[0]["reason"] or "")
+        assert [o.status for o in written] == [Status.FAILED] + [Status.EXTRACTED] * (len(outcomes) - 1)
+        assert "cannot store the plan" in (written[0].reason or "")
         status, reason = store.con.execute(
-            "SELECT status, reason FROM documents WHERE sha256 = ?", [broken["sha256"]]).fetchone()  # type: ignore[misc]
-        assert status == STATUS_FAILED and "cannot store the plan" in reason
+            "SELECT status, reason FROM documents WHERE sha256 = ?", [broken.sha256]).fetchone()  # type: ignore[misc]
+        assert status == Status.FAILED.value and "cannot store the plan" in reason
         assert counts(store)["plans"] == len(outcomes) - 1 and counts(store)["failures"] == 1
 
 
@@ -131,7 +125,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory, outcomes: list[Outcome]) ->
 
 def test_export_parquet_and_csv_files_have_one_row_per_target(filled: Path, tmp_path: Path,
                                                               outcomes: list[Outcome]) -> None:
-    n_targets = sum(o["targets"] for o in outcomes)
+    n_targets = sum(o.targets for o in outcomes)
     for fmt in ("parquet", "csv"):
         out = tmp_path / f"targets.{fmt}"
         assert export_store(filled, fmt, out) == [out]
@@ -149,8 +143,8 @@ def test_export_jsonl_file_holds_the_plan_records(filled: Path, tmp_path: Path, 
     assert len(lines) == len(outcomes)
     records = {json.loads(line)["sha256"]: json.loads(line) for line in lines}
     for o in outcomes:
-        assert records[o["sha256"]] == json.loads(o["plan"] or "")
-        Plan.model_validate(records[o["sha256"]])
+        assert records[o.sha256 or ""] == json.loads(o.record or "")
+        Plan.model_validate(records[o.sha256 or ""])
     assert "Kinh tế số" in out.read_text(encoding="utf-8") or "kinh tế số" in out.read_text(encoding="utf-8")
 
 
@@ -186,3 +180,13 @@ def test_runs_left_running_by_a_killed_process_become_interrupted(tmp_path: Path
         store.begin_run("corpus", version_tag(), "local", 1)
         status = store.con.execute("SELECT status FROM runs WHERE run_id = ?", [first]).fetchone()
     assert status == ("interrupted",)
+
+
+def test_outcomes_travel_packed_with_the_plan_serialised_once(outcomes: list[Outcome]) -> None:
+    """A worker's outcomes come back equal, each plan as the JSON line the store keeps."""
+    [first, *_] = outcomes
+    assert first.plan is None and first.record is not None  # not re-validated in the flow's process
+    assert unpack(pack(outcomes)) == outcomes
+    failed = Outcome.failure("kh.txt", "file is empty", sha256="0" * 64, size=0)
+    assert unpack(pack([failed])) == [failed]
+    assert unpack(pack([])) == []

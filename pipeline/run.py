@@ -1,0 +1,130 @@
+"""One document, from its reference to an outcome: the one per-document runner.
+
+`chitieu extract`, both Prefect flows, the accuracy gate and Label Studio pre-annotation
+all hand each document to `run_one`, so a document is loaded, extracted, timed and, when
+anything goes wrong, turned into a one-line reason in exactly one place. Whatever runs it,
+a document ends as an `Outcome` with a `Status`: `extracted` (a plan with targets),
+`no_targets` (a valid plan that states none) or `failed` (with the reason), never as an
+exception that stops the batch.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from pipeline.archive import DocRef, Reader
+from pipeline.errors import ChitieuError, IngestError
+from pipeline.extract import extract_source
+from pipeline.io import write_plan
+from pipeline.source import Source
+from schemas.plan import Plan
+
+NO_TARGETS_REASON = "no quantified target found"
+REASON_CHARS = 200  # an unexpected error's message is cut here: one line, not a traceback
+
+
+class Status(str, Enum):
+    """What became of a document (stored as its value in `documents.status`)."""
+
+    EXTRACTED = "extracted"  # a plan with at least one target
+    NO_TARGETS = "no_targets"  # a valid plan that states no quantified target
+    FAILED = "failed"  # no plan; `reason` says why
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One document's result as data: its status, the reason, the plan, and the time taken.
+
+    `plan` is set in the process that extracted the document; an outcome that travelled
+    from a worker (`pipeline.store.unpack`) carries the plan's JSON text in `record` instead,
+    because the flow's process only stores it and need not validate it again. `source` is
+    kept for callers that need the text (pre-annotation) and is never sent anywhere.
+    """
+
+    name: str  # what a user sees: the path, or `archive.zip!member`
+    status: Status
+    reason: str | None = None
+    seconds: float = 0.0
+    sha256: str | None = None
+    size: int | None = None
+    targets: int = 0
+    plan: Plan | None = field(default=None, repr=False)
+    record: str | None = field(default=None, repr=False)
+    source: Source | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def failed(self) -> bool:
+        return self.status is Status.FAILED
+
+    @classmethod
+    def failure(cls, name: str, reason: str, *, sha256: str | None = None, size: int | None = None,
+                seconds: float = 0.0) -> Outcome:
+        """A document that has no plan, and why."""
+        return cls(name=name, status=Status.FAILED, reason=reason, seconds=seconds, sha256=sha256, size=size)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A one-line reason: our own errors as they are, anything else with its type."""
+    if isinstance(exc, ChitieuError):
+        return str(exc)
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"internal error ({type(exc).__name__}): {text[:REASON_CHARS]}"
+
+
+def _ref(doc: DocRef | Path) -> DocRef:
+    return doc if isinstance(doc, DocRef) else DocRef(name=str(doc), path=str(doc))
+
+
+def _load(ref: DocRef, reader: Reader | None) -> Source:
+    if reader is not None:
+        return reader.source(ref)
+    with Reader() as own:  # closes the archive again when the ref is a zip member
+        return own.source(ref)
+
+
+def run_one(
+    doc: DocRef | Path,
+    reader: Reader | None = None,
+    *,
+    expect_sha256: str | None = None,
+    size: int | None = None,
+    out: Path | None = None,
+    extract: Callable[[Source], Plan] | None = None,
+) -> Outcome:
+    """Load, extract and (with `out`) write one document; every failure becomes its outcome.
+
+    `reader` keeps zip archives open across a chunk (a plain file needs none).
+    `expect_sha256` is the hash the document had when it was listed: a file changed since
+    then fails rather than storing a plan under the wrong key. `extract` replaces the
+    extractor (`extract_source`); pre-annotation without predictions passes one that
+    returns an empty plan.
+    """
+    ref = _ref(doc)
+    started = time.perf_counter()
+    sha256 = expect_sha256
+    try:
+        source = _load(ref, reader)
+        sha256 = source.sha256
+        if expect_sha256 is not None and source.sha256 != expect_sha256:
+            raise IngestError("file changed while the run was reading it")
+        plan = (extract or extract_source)(source)
+        if out is not None:
+            write_plan(plan, out)
+    except Exception as exc:  # noqa: BLE001  one bad document is an outcome; the batch carries on
+        return Outcome.failure(ref.name, failure_reason(exc), sha256=expect_sha256 or sha256, size=size,
+                               seconds=time.perf_counter() - started)
+    return Outcome(
+        name=ref.name,
+        status=Status.EXTRACTED if plan.targets else Status.NO_TARGETS,
+        reason=None if plan.targets else NO_TARGETS_REASON,
+        seconds=time.perf_counter() - started,
+        sha256=source.sha256,
+        size=size,
+        targets=len(plan.targets),
+        plan=plan,
+        source=source,
+    )
