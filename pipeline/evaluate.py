@@ -21,6 +21,7 @@ STRICT_FIELDS = ("scope", "deadline_year", "comparator", "direction", "achieved"
 ACCURACY_FIELDS = ("scope", "deadline_year", "comparator", "direction", "pillar", "achieved")
 DOC_FIELDS = ("province", "doc_type", "doc_number", "issued")
 STRICT_OVERLAP = 0.5
+LINK_FIELD = "indicator_id"  # scored only where the gold record labels it (a null written on purpose counts)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def evaluate(gold: dict[str, Plan], pred: dict[str, Plan]) -> dict[str, Any]:
     tot = {"gold": 0, "pred": 0, "value_tp": 0, "strict_tp": 0}
     field_hits = dict.fromkeys(ACCURACY_FIELDS, 0)
     overlap_sum = 0.0
+    link = {"labelled": 0, "hits": 0, "pred_ids": 0, "pred_hits": 0, "gold_ids": 0, "gold_found": 0}
     doc_hits = dict.fromkeys(DOC_FIELDS, 0)
     for doc_id in sorted(gold):
         g_plan = gold[doc_id]
@@ -118,6 +120,14 @@ def evaluate(gold: dict[str, Plan], pred: dict[str, Plan]) -> dict[str, Any]:
                     errors.append({
                         "doc_id": doc_id, "kind": "field", "field": f,
                         "gold": _field(g, f), "pred": _field(p, f),
+                        "quote": p.quote, "gold_quote": g.quote, "sentence": p.sentence,
+                    })
+            if LINK_FIELD in g.model_fields_set:
+                _score_link(link, g, p)
+                if g.indicator_id != p.indicator_id:
+                    errors.append({
+                        "doc_id": doc_id, "kind": "field", "field": LINK_FIELD,
+                        "gold": g.indicator_id, "pred": p.indicator_id,
                         "quote": p.quote, "gold_quote": g.quote, "sentence": p.sentence,
                     })
             if pair.overlap < STRICT_OVERLAP:
@@ -167,12 +177,46 @@ def evaluate(gold: dict[str, Plan], pred: dict[str, Plan]) -> dict[str, Any]:
         "pairs": n_pairs,
         "value": prf(tot["value_tp"], tot["pred"], tot["gold"]),
         "strict": prf(tot["strict_tp"], tot["pred"], tot["gold"]),
-        "fields": {f: round(field_hits[f] / n_pairs, 4) if n_pairs else None for f in ACCURACY_FIELDS},
+        "fields": {**{f: round(field_hits[f] / n_pairs, 4) if n_pairs else None for f in ACCURACY_FIELDS},
+                   LINK_FIELD: _link_figures(link)["accuracy"]},
         "indicator_overlap": round(overlap_sum / n_pairs, 4) if n_pairs else None,
+        LINK_FIELD: _link_figures(link),
         "document_fields": {f: round(doc_hits[f] / n_docs, 4) if n_docs else None for f in DOC_FIELDS},
         "per_document": docs,
         "unscored": sorted(set(pred) - set(gold)),
         "errors": errors,
+    }
+
+
+def _score_link(link: dict[str, int], g: Target, p: Target) -> None:
+    """Count one labelled pair for the indicator-id figures."""
+    link["labelled"] += 1
+    link["hits"] += g.indicator_id == p.indicator_id
+    if p.indicator_id is not None:
+        link["pred_ids"] += 1
+        link["pred_hits"] += g.indicator_id == p.indicator_id
+    if g.indicator_id is not None:
+        link["gold_ids"] += 1
+        link["gold_found"] += g.indicator_id == p.indicator_id
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def _link_figures(link: dict[str, int]) -> dict[str, Any]:
+    """Indicator-id figures over paired targets whose gold labels an id (or null by decision).
+
+    accuracy: predicted id equals gold (null = null counts); precision: of the pairs given an
+    id, the share right; recall: of gold ids, the share found; coverage: share of pairs given an id.
+    """
+    return {
+        "labelled_pairs": link["labelled"],
+        "accuracy": _ratio(link["hits"], link["labelled"]),
+        "precision": _ratio(link["pred_hits"], link["pred_ids"]),
+        "recall": _ratio(link["gold_found"], link["gold_ids"]),
+        "coverage": _ratio(link["pred_ids"], link["labelled"]),
+        "gold_coverage": _ratio(link["gold_ids"], link["labelled"]),
     }
 
 
@@ -201,6 +245,13 @@ def render_text(result: dict[str, Any], show_errors: bool = True) -> str:
         lines.append(f"  {f:<14} {acc:.3f}" if acc is not None else f"  {f:<14} -")
     ov = result["indicator_overlap"]
     lines.append(f"  {'indicator':<14} {ov:.3f} (mean overlap)" if ov is not None else "  indicator -")
+    link = result.get(LINK_FIELD) or {}
+    if link.get("labelled_pairs"):
+        lines.append(
+            f"  {LINK_FIELD:<14} accuracy {link['accuracy']:.3f}, precision {_fmt(link['precision'])}, "
+            f"recall {_fmt(link['recall'])}, coverage {_fmt(link['coverage'])} "
+            f"(over {link['labelled_pairs']} pairs whose gold labels it)"
+        )
     lines.append("document fields:")
     for f, acc in result["document_fields"].items():
         lines.append(f"  {f:<14} {acc:.3f}" if acc is not None else f"  {f:<14} -")
@@ -212,6 +263,10 @@ def render_text(result: dict[str, Any], show_errors: bool = True) -> str:
         for e in result["errors"]:
             lines.append("  " + format_error(e))
     return "\n".join(lines)
+
+
+def _fmt(v: float | None) -> str:
+    return "-" if v is None else f"{v:.3f}"
 
 
 def _num(v: float | None) -> str:

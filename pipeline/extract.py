@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractors.document import find_fields
+from extractors.indicators import match_indicator
 from extractors.lexicon import get_lexicon, lexicon_version
+from extractors.provinces import current_province
 from extractors.targets import extract_candidates
 from pipeline.ingest import load_source
 from pipeline.source import Source
@@ -31,7 +33,7 @@ def extract_source(source: Source) -> Plan:
     candidates = extract_candidates(
         source.text, lex, national=fields.national, province=fields.province, doc_year=fields.year
     )
-    return build_plan(
+    return link_plan(build_plan(
         doc_id=source.doc_id,
         text=source.text,
         candidates=candidates,
@@ -46,7 +48,22 @@ def extract_source(source: Source) -> Plan:
             "extractor_version": version_tag(),
             "metadata": source.metadata,
         },
-    )
+    ))
+
+
+def link_plan(plan: Plan) -> Plan:
+    """The record with each target's national indicator and the document's current province.
+
+    A stage after validation because both read only the record's own fields (indicator text,
+    unit, pillar; the province as written), so the same function can link a record made by
+    an older extractor without reading its document again.
+    """
+    targets = []
+    for t in plan.targets:
+        found = match_indicator(t.indicator, t.unit.value, t.pillar.value if t.pillar else None)
+        targets.append(t.model_copy(update={"indicator_id": found.indicator_id if found else None,
+                                            "indicator_rule": found.rule_id if found else None}))
+    return plan.model_copy(update={"targets": targets, "province_current": current_province(plan.province)})
 
 
 def extract_path(path: Path) -> Plan:

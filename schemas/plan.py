@@ -82,6 +82,13 @@ class Target(BaseModel):
     start: int | None = Field(default=None, ge=0)
     end: int | None = Field(default=None, ge=0)
     sentence: str | None = None
+    indicator_id: str | None = Field(
+        default=None,
+        description="The national indicator this target restates (extractors/lexicon/indicators.yaml); null when none fits",
+    )
+    indicator_rule: str | None = Field(
+        default=None, description="The id of the indicator rule that matched (provenance of indicator_id)"
+    )
 
     @field_validator("value", "value_max")
     @classmethod
@@ -134,6 +141,10 @@ class Plan(BaseModel):
     media_type: str | None = None
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     province: str | None = None
+    province_current: str | None = Field(
+        default=None,
+        description="The province today (after the merger of 1 July 2025) of `province`; `Việt Nam` for the nation",
+    )
     doc_type: str | None = None
     doc_number: str | None = None
     issued: dt.date | None = None

@@ -1,0 +1,218 @@
+"""Targets to the national indicators they restate: one `indicator_id` per target, with the rule that matched.
+
+Provinces word the same national measure in many ways (`tỷ trọng KTS trong GRDP`, `kinh tế
+số chiếm … GRDP`, `đóng góp của kinh tế số vào GRDP`); a comparison across provinces needs
+one id for all of them.  The catalogue and its rules are data (`lexicon/indicators.yaml`);
+this module only normalises a target's indicator text to whole syllables and tries the rules
+in file order.  It reads the indicator text, unit and pillar only — never the document — so
+one rule serves every plan and nothing is tuned to a single file.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, TypeVar
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from extractors.lexicon import LEXICON_DIR, fold
+
+DATA = LEXICON_DIR / "indicators.yaml"
+UnitName = Literal["percent", "rank", "count"]
+PillarName = Literal["government", "economy", "society"]
+_SYLLABLE_RE = regex.compile(r"\w+", regex.UNICODE)
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    document: str
+    section: str = Field(min_length=1)
+
+
+class NationalValue(BaseModel):
+    """One national figure: the value the nation sets for a year (and a level, for per-level targets)."""
+
+    model_config = ConfigDict(extra="forbid")
+    year: int = Field(ge=2000, le=2100)
+    value: float
+    comparator: Literal["=", ">=", ">", "<=", "<", "~"]
+    scope: Literal["province", "district", "commune"] | None = None
+    source: str
+
+
+class Phrasing(BaseModel):
+    """A plan's wording of the indicator and the corpus document it was read in."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1)
+    doc: str = Field(pattern=r"^(corpus|corpus-dev|corpus-dev2)/[\w.-]+$")
+
+
+class Rule(BaseModel):
+    """Syllable phrases that must all, at least one of, and none of occur in the indicator text.
+
+    An `all` entry may list alternatives separated by ` | ` (`thôn | bản | xã`): one of them must occur.
+    `whole` phrases match only the entire indicator text: a bare `kinh tế số` percentage is the
+    share of GRDP, while `kinh tế số ngành nông nghiệp` is not.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    all: list[str] = Field(default_factory=list)
+    any: list[str] = Field(default_factory=list)
+    none: list[str] = Field(default_factory=list)
+    whole: list[str] = Field(default_factory=list)
+    units: list[UnitName] | None = None
+    pillars: list[PillarName] | None = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Rule:
+        if not self.all and not self.any and not self.whole:
+            raise ValueError(f"rule {self.id}: needs an `all`, `any` or `whole` phrase")
+        return self
+
+
+class Indicator(BaseModel):
+    """One national indicator of the catalogue."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^(gov|eco|soc|dti)\.[a-z0-9_]+$")
+    name: str = Field(min_length=1)
+    official: str = Field(min_length=1)
+    pillar: PillarName | None
+    unit: UnitName
+    sources: list[Source] = Field(min_length=1)
+    national: list[NationalValue]
+    phrasings: list[Phrasing] = Field(min_length=1)
+    no_match: list[str] = Field(default_factory=list)
+    rules: list[Rule] = Field(min_length=1)
+
+
+class Catalogue(BaseModel):
+    """The whole file; every id unique and every source a listed document."""
+
+    model_config = ConfigDict(extra="forbid")
+    documents: dict[str, str] = Field(min_length=1)
+    abbreviations: dict[str, str]
+    indicators: list[Indicator] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Catalogue:
+        seen: set[str] = set()
+        for ind in self.indicators:
+            for rid in (ind.id, *(r.id for r in ind.rules)):
+                if rid in seen:
+                    raise ValueError(f"id {rid!r} used twice")
+                seen.add(rid)
+            refs = [s.document for s in ind.sources] + [n.source for n in ind.national]
+            unknown = sorted(set(refs) - set(self.documents))
+            if unknown:
+                raise ValueError(f"{ind.id}: unknown source document(s) {', '.join(unknown)}")
+        return self
+
+
+def syllables(text: str, abbreviations: dict[str, str] | None = None) -> list[str]:
+    """Lower-case syllables in new-style tone placement, abbreviations spelt out."""
+    norm = fold(unicodedata.normalize("NFC", text)).lower()
+    out: list[str] = []
+    for syl in _SYLLABLE_RE.findall(norm):
+        expansion = (abbreviations or {}).get(syl)
+        out.extend(expansion.split() if expansion else [syl])
+    return out
+
+
+def _padded(sylls: list[str]) -> str:
+    return " " + " ".join(sylls) + " "
+
+
+@dataclass(frozen=True)
+class Match:
+    """Which indicator a target restates, and by which rule."""
+
+    indicator_id: str
+    rule_id: str
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    indicator: str
+    rule: str
+    all: tuple[tuple[str, ...], ...]  # each entry: alternatives, one of which must occur
+    any: tuple[str, ...]
+    none: tuple[str, ...]
+    whole: frozenset[str]
+    units: frozenset[str]
+    pillars: frozenset[str] | None
+
+
+class Matcher:
+    """The catalogue's rules, normalised once."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.by_id = {ind.id: ind for ind in catalogue.indicators}
+        abbr = {fold(k).lower(): fold(v).lower() for k, v in catalogue.abbreviations.items()}
+        self.abbreviations = abbr
+
+        def phrases(words: list[str]) -> tuple[str, ...]:
+            return tuple(_padded(syllables(w, abbr)) for w in words)
+
+        def alternatives(words: list[str]) -> tuple[tuple[str, ...], ...]:
+            return tuple(phrases(w.split(" | ")) for w in words)
+
+        self.rules = [
+            _Compiled(ind.id, r.id, alternatives(r.all), phrases(r.any), phrases(r.none),
+                      frozenset(phrases(r.whole)), frozenset(r.units or [ind.unit]), frozenset(r.pillars) if r.pillars else None)
+            for ind in catalogue.indicators for r in ind.rules
+        ]
+
+    def match(self, indicator: str, unit: str, pillar: str | None = None) -> Match | None:
+        """The first rule that the indicator text, unit and pillar satisfy; None when none fits."""
+        text = _padded(syllables(indicator, self.abbreviations))
+        for r in self.rules:
+            if unit not in r.units:
+                continue
+            if r.pillars is not None and pillar is not None and pillar not in r.pillars:
+                continue
+            if r.whole and text in r.whole:
+                return Match(r.indicator, r.rule)
+            if not (r.all or r.any) or any(p in text for p in r.none):
+                continue
+            if all(any(p in text for p in alts) for alts in r.all) and (not r.any or any(p in text for p in r.any)):
+                return Match(r.indicator, r.rule)
+        return None
+
+
+def load_data(path: Path, model: type[_Model]) -> _Model:
+    """Read and validate a data file; a bad one fails in one line naming the file and the field."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return model.model_validate(yaml.safe_load(fh))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise ValueError(f"{path}: {loc + ': ' if loc else ''}{first['msg']}") from exc
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: {' '.join(str(exc).split())}") from exc
+
+
+def load_catalogue(path: Path = DATA) -> Catalogue:
+    """The indicator catalogue, validated."""
+    return load_data(path, Catalogue)
+
+
+@lru_cache(maxsize=1)
+def get_matcher() -> Matcher:
+    """The compiled catalogue, once per process."""
+    return Matcher(load_catalogue())
+
+
+def match_indicator(indicator: str, unit: str, pillar: str | None = None) -> Match | None:
+    """`indicator_id` and rule of one target, from its own fields."""
+    return get_matcher().match(indicator, unit, pillar)
