@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.indicators import get_matcher  # noqa: E402
-from pipeline.extract import extract_path  # noqa: E402
+from extractors.indicators import get_matcher
+from pipeline.extract import extract_path
 
 SETS = {"corpus-dev": ROOT.parent / "shared" / "corpus-dev", "corpus-dev2": ROOT.parent / "shared" / "corpus-dev2"}
 VERDICTS = ROOT / "docs" / "indicator-sample-check.json"
