@@ -59,13 +59,13 @@ from prefect.settings import (
 )
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
+from extractors.nlp import warm_up
 from pipeline.archive import DocRef, Limits, Reader, Refused, check_input, iter_bytes, list_input
 from pipeline.batch import OutputNames
 from pipeline.errors import ChitieuError, IngestError
 from pipeline.evaluate import evaluate, render_text
 from pipeline.extract import version_tag
 from pipeline.ingest import expand_inputs
-from pipeline.nlp import warm_up
 from pipeline.progress import Progress
 from pipeline.run import Outcome, failure_reason, run_one
 from pipeline.source import sha256_bytes

@@ -34,9 +34,9 @@ from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settin
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from synth import write_zip
 
+from extractors.nlp import warm_up
 from pipeline.archive import Reader, list_input
 from pipeline.extract import extract_source, version_tag
-from pipeline.nlp import warm_up
 
 CACHE = Path(__file__).resolve().parent.parent / ".cache" / "bench"
 

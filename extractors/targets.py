@@ -17,10 +17,10 @@ import regex
 from extractors.context import DocContext, build_context, pillar_in_clause, resolve_year
 from extractors.filters import IN_HEADING, RESTATEMENT, Site, first_verdict
 from extractors.lexicon import FLAGS, Lexicon, fold, get_lexicon
+from extractors.nlp import phrase_doc, phrase_tokens
 from extractors.numbers import Mention, find_mentions
 from extractors.overlap import indicator_overlap, syllables
 from extractors.types import Drop, Extraction
-from pipeline.nlp import phrase_doc, phrase_tokens
 
 _SPLIT_DELIMS = regex.compile(r":|,|;|\(|\s+và\s+|\s+hoặc\s+|\s+-\s+", FLAGS)
 _LINK_VERB = regex.compile(r"(?<!\w)(?:đạt(?:\s+được)?(?:\s+mức)?|là|chiếm|bằng|ở\s+mức|đặt)\s*$", FLAGS)

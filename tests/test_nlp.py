@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from pipeline.nlp import make_doc, segment
+from extractors.nlp import make_doc, segment
 
 
 @pytest.mark.parametrize(
