@@ -12,16 +12,22 @@ export PREFECT_HOME := $(CURDIR)/.cache/prefect
 
 venv: $(STAMP)
 
+# Recipes are silent (@): a newcomer sees what the tools say, not the commands make runs.
+# pip's own output (and any warnings from this machine's pip configuration) goes to
+# .venv/install.log, shown only when the install fails.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
-	touch $(STAMP)
+	@echo "installing chitieu into $(VENV) (first run: about a minute; log in $(VENV)/install.log)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]" > $(VENV)/install.log 2>&1 \
+	  || { cat $(VENV)/install.log; echo "make: installing into $(VENV) failed (log above)"; exit 1; }
+	@touch $(STAMP)
 
+# The scorecard and its error list on stdout, then one closing line on stderr.
 run: $(STAMP)
-	$(BIN)/chitieu run --input corpus --gold gold --out out/records
+	@$(BIN)/chitieu run --input corpus --gold gold --out out/records
 
 test: $(STAMP) sysdeps
-	$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q
 
 # Debian packages that tests use: chromium renders the HTML report (tests/test_report.py);
 # tesseract-ocr with its Vietnamese model reads scanned PDFs (tests/test_ingest_pdf.py).
@@ -49,8 +55,8 @@ sysdeps:
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline extractors schemas flows.py tests
-	$(BIN)/mypy pipeline extractors schemas flows.py
+	@$(BIN)/ruff check pipeline extractors schemas flows.py tests
+	@$(BIN)/mypy pipeline extractors schemas flows.py
 
 clean:
 	rm -rf $(VENV) .cache out

@@ -65,9 +65,10 @@ from pipeline.batch import OutputNames
 from pipeline.errors import ChitieuError, IngestError
 from pipeline.evaluate import evaluate, render_text
 from pipeline.extract import version_tag
-from pipeline.ingest import expand_inputs
+from pipeline.inputs import list_folder
 from pipeline.progress import Progress
 from pipeline.run import Outcome, failure_reason, run_one
+from pipeline.sidecar import lookup, manifests_for
 from pipeline.source import sha256_bytes
 from pipeline.store import Store, pack, unpack
 from schemas.gold import load_dir
@@ -80,10 +81,17 @@ logging.getLogger("EventsWorker").setLevel(logging.ERROR)
 
 
 @task(name="extract-chunk")
-def extract_chunk(jobs: list[tuple[str, str]]) -> list[Outcome]:
-    """Every stage for a chunk of (document, record path) pairs; each outcome is data."""
+def extract_chunk(jobs: list[tuple[str, str]] | list[tuple[str, str, str, dict[str, str] | None]]) -> list[Outcome]:
+    """Every stage for a chunk of (document, record path[, doc_id, sidecar metadata]); each outcome is data."""
     warm_up()
-    return [run_one(Path(path), out=Path(out)) for path, out in jobs]
+    outcomes = []
+    for job in jobs:
+        path, out = job[0], job[1]
+        doc_id = job[2] if len(job) > 2 else Path(path).stem  # type: ignore[misc]
+        metadata = job[3] if len(job) > 3 else None  # type: ignore[misc]
+        ref = DocRef(name=path, path=path, doc_id=doc_id)
+        outcomes.append(run_one(ref, out=Path(out), metadata=metadata))
+    return outcomes
 
 
 @task(name="evaluate")
@@ -98,13 +106,15 @@ def chunked(items: list[T], size: int) -> list[list[T]]:
 
 
 @flow(name="chitieu-corpus", log_prints=False)
-def _corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size: int = DEFAULT_CHUNK) -> dict[str, Any]:
-    files = list(expand_inputs([Path(input_dir)]))
+def _corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size: int = DEFAULT_CHUNK,
+                 manifests: list[str] | None = None, show_errors: bool = True) -> dict[str, Any]:
+    files = list_folder(Path(input_dir)).documents
+    manifest = manifests_for([Path(input_dir)], [Path(m) for m in manifests or []])
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     names = OutputNames(Path(out_dir))
-    claims = [(path, names.claim(path)) for path in files]
+    claims = [(doc, names.claim(doc)) for doc in files]
     refused = [c for _, c in claims if isinstance(c, Outcome)]
-    jobs = [(str(p), str(c)) for p, c in claims if not isinstance(c, Outcome)]
+    jobs = [(str(d.path), str(c), d.doc_id, lookup(manifest, d.path)) for d, c in claims if not isinstance(c, Outcome)]
     futures = extract_chunk.map(chunked(jobs, chunk_size))
     outcomes = [o for chunk in futures.result() for o in chunk] + refused
     summary: dict[str, Any] = {
@@ -116,16 +126,17 @@ def _corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size:
     if gold_dir and Path(gold_dir).is_dir():
         result = evaluate_records(gold_dir, out_dir)
         summary["scores"] = {k: result[k] for k in ("value", "strict", "fields", "indicator_overlap")}
-        summary["scorecard"] = render_text(result, show_errors=False)
+        summary["scorecard"] = render_text(result, show_errors=show_errors)
     return summary
 
 
-def corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size: int = DEFAULT_CHUNK) -> dict[str, Any]:
+def corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size: int = DEFAULT_CHUNK,
+                manifests: list[str] | None = None, show_errors: bool = True) -> dict[str, Any]:
     """Run the corpus flow without the +1 s heartbeat join of synchronous flows."""
     if not Path(input_dir).is_dir():
         raise FileNotFoundError(f"{input_dir}: not a folder")
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        return _corpus_flow(input_dir, gold_dir, out_dir, chunk_size)
+        return _corpus_flow(input_dir, gold_dir, out_dir, chunk_size, manifests, show_errors)
 
 
 # --- batch runs into a store (issue #7) -------------------------------------------------
@@ -159,8 +170,8 @@ def failed_outcome(ref: dict[str, Any], reason: str) -> Outcome:
 
 def extract_ref(reader: Reader, ref: dict[str, Any]) -> Outcome:
     """One listed document through `run_one`; its bytes must still hash as they did when listed."""
-    return run_one(DocRef(ref["name"], ref["path"], ref.get("member")), reader,
-                   expect_sha256=ref["sha256"], size=ref["size"])
+    return run_one(DocRef(ref["name"], ref["path"], ref.get("member"), ref.get("doc_id")), reader,
+                   expect_sha256=ref["sha256"], size=ref["size"], metadata=ref.get("metadata"))
 
 
 @task(name="extract-refs", cache_policy=EXTRACT_CACHE_POLICY, cache_expiration=timedelta(days=7),
@@ -222,7 +233,8 @@ class _Scan:
         self.seconds = 0.0
 
 
-def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: Limits) -> _Scan:
+def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: Limits,
+               manifest: dict[str, dict[str, str]] | None = None) -> _Scan:
     """Hash every document once, one at a time, and keep only what is not stored yet."""
     started = time.perf_counter()
     scan = _Scan()
@@ -257,7 +269,9 @@ def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: L
             names.append((sha, ref.name))
             continue
         seen.add(sha)
-        pending.append({"name": ref.name, "path": ref.path, "member": ref.member, "sha256": sha, "size": len(data)})
+        pending.append({"name": ref.name, "path": ref.path, "member": ref.member, "sha256": sha, "size": len(data),
+                        "doc_id": ref.doc_id,
+                        "metadata": lookup(manifest, Path(ref.path)) if manifest and ref.member is None else None})
         if len(pending) >= NAME_BATCH:
             settle()
     settle()
@@ -346,6 +360,7 @@ def batch_flow(
     dask_address: str | None = None,
     cache: bool = True,
     progress: bool = False,
+    manifests: list[str] | None = None,
 ) -> dict[str, Any]:
     """Extract every document of a folder or zip into the store, skipping what is stored.
 
@@ -361,7 +376,8 @@ def batch_flow(
         run_id = db.begin_run(input, version, "dask" if dask_address else "local", workers or 0)
         summary: dict[str, Any] = {"run_id": run_id, "store": store, "input": input, "extractor_version": version}
         try:
-            scan = scan_input(db, run_id, Path(input), version, Limits())
+            manifest = manifests_for([Path(input)], [Path(m) for m in manifests or []])
+            scan = scan_input(db, run_id, Path(input), version, Limits(), manifest)
             logger.info("%s: %d documents, %d to extract, %d already stored, %d duplicates, %d refused (%.1f s)",
                         input, scan.documents, len(scan.todo), scan.skipped - scan.duplicates,
                         scan.duplicates, len(scan.failures), scan.seconds)
@@ -421,6 +437,7 @@ def run_batch(
     dask_address: str | None = None,
     cache: bool = True,
     progress: bool = False,
+    manifests: list[str] | None = None,
 ) -> dict[str, Any]:
     """Run `batch_flow` from the command line: inputs checked first, no heartbeat join."""
     check_input(Path(input), Limits())
@@ -429,5 +446,5 @@ def run_batch(
         check_scheduler(dask_address)
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return batch_flow(input, store, workers=workers, chunk_size=chunk_size, dask_address=dask_address,
-                          cache=cache, progress=progress)
+                          cache=cache, progress=progress, manifests=manifests)
 

@@ -13,12 +13,13 @@ limit, or that holds too many members, is refused whole before anything is read.
 
 from __future__ import annotations
 
+import dataclasses
 import stat
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Self
 
@@ -27,11 +28,11 @@ import regex
 from pipeline.errors import ChitieuError, IngestError
 from pipeline.ingest import (
     DEFAULT_MAX_BYTES,
-    expand_inputs,
     load_source,
     source_from_bytes,
     supported,
 )
+from pipeline.inputs import is_ignored, list_folder, unique_ids, unsupported_reason
 from pipeline.source import Source
 
 ZIP_SEPARATOR = "!"  # `corpus.zip!plans/kh-01.txt` names a member, as jar: URLs do
@@ -61,6 +62,7 @@ class DocRef:
     name: str  # what a user sees in summaries and failures
     path: str
     member: str | None = None
+    doc_id: str | None = None  # unique below the input root (`pipeline/inputs.py`); None: the file stem
 
 
 @dataclass(frozen=True)
@@ -147,26 +149,36 @@ def list_input(path: Path, limits: Limits | None = None) -> list[DocRef | Refuse
     """Every document of a folder or zip (sorted by name), and every entry refused."""
     limits = limits or Limits()
     if path.is_dir():
-        return [DocRef(name=str(p), path=str(p)) for p in expand_inputs([path])]
+        listing = list_folder(path)
+        found: list[DocRef | Refused] = [DocRef(str(d.path), str(d.path), None, d.doc_id) for d in listing.documents]
+        found += [Refused(name, reason) for name, reason in listing.skipped]
+        return sorted(found, key=lambda e: e.name)
     if not is_archive(path):
         check_input(path, limits)
-        return [DocRef(name=str(path), path=str(path))]
+        return [DocRef(name=str(path), path=str(path), doc_id=path.stem)]
     entries: list[DocRef | Refused] = []
     with open_zip(path, limits) as zf:
         infos = sorted(zf.infolist(), key=lambda i: i.filename)
         counts = Counter(i.filename for i in infos)
+        documents: list[zipfile.ZipInfo] = []
         for info in infos:
             name = member_name(str(path), info.filename)
             reason = unsafe_reason(info)
-            if reason is None and info.is_dir():
+            if reason is None and (info.is_dir() or is_ignored(PurePosixPath(info.filename))):
                 continue
             if reason is None and not supported(Path(info.filename)):
-                continue  # like a folder: other file types are not documents
+                reason = unsupported_reason(info.filename)  # listed, as in a folder
             if reason is None and counts[info.filename] > 1:
                 reason = "member name occurs more than once in the archive"  # which one is meant?
             reason = reason or size_reason(info, limits)
-            entries.append(Refused(name, reason) if reason else DocRef(name, str(path), info.filename))
-    return entries
+            if reason:
+                entries.append(Refused(name, reason))
+            else:
+                documents.append(info)
+        ids = unique_ids([PurePosixPath(i.filename) for i in documents])
+        entries += [DocRef(member_name(str(path), i.filename), str(path), i.filename, doc_id)
+                    for i, doc_id in zip(documents, ids, strict=True)]
+    return sorted(entries, key=lambda e: e.name)
 
 
 class Reader:
@@ -215,8 +227,10 @@ class Reader:
     def source(self, ref: DocRef) -> Source:
         """The normalised Source of a ref: `load_source` for files, the same steps for members."""
         if ref.member is None:
-            return load_source(Path(ref.path), self.limits.max_bytes)
-        return source_from_bytes(self.read_bytes(ref), Path(ref.name), self.limits.max_bytes)
+            source = load_source(Path(ref.path), self.limits.max_bytes)
+        else:
+            source = source_from_bytes(self.read_bytes(ref), Path(ref.name), self.limits.max_bytes)
+        return dataclasses.replace(source, doc_id=ref.doc_id) if ref.doc_id else source
 
 
 def iter_bytes(entries: list[DocRef | Refused], limits: Limits | None = None) -> Iterator[tuple[DocRef, bytes | IngestError]]:

@@ -1,18 +1,23 @@
 """Extracting many files into a folder: one failure is one reason, never the end of the batch.
 
 Each record is written atomically, so an interrupted batch leaves whole records only.
-Two inputs with the same file stem would write the same `<stem>.json`; `OutputNames`
-gives the name to the first of them and refuses the others, so `chitieu extract`
-and `chitieu run --out` never silently replace one document's record with another's.
+Records are named by document id (`pipeline/inputs.py`), mirroring the input folders
+(`2024/kehoach.txt` -> `OUT/2024/kehoach.json`).  Two inputs that still get one id (files
+given from two different folders under one name) would write the same record;
+`OutputNames` gives the name to the first of them and refuses the others, so `chitieu
+extract` and `chitieu run --out` never silently replace one document's record with another's.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.archive import DocRef
+from pipeline.inputs import Document
 from pipeline.run import Outcome, run_one
 
 
@@ -37,30 +42,47 @@ class BatchReport:
 
 
 class OutputNames:
-    """Hands out record paths `out_dir/<stem>.json`; a stem already given out is refused."""
+    """Hands out record paths `out_dir/<doc_id>.json`; an id already given out is refused."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self._owners: dict[str, Path] = {}
 
-    def claim(self, path: Path) -> Path | Outcome:
-        """The record path for `path`, or a failed outcome naming the file that owns it."""
-        owner = self._owners.setdefault(path.stem, path)
-        if owner is not path:
-            return Outcome.failure(str(path), f"output {path.stem}.json is already written for {owner}")
-        return self.out_dir / f"{path.stem}.json"
+    def claim(self, doc: Path | Document) -> Path | Outcome:
+        """The record path for `doc`, or a failed outcome naming the file that owns it."""
+        doc = as_document(doc)
+        owner = self._owners.setdefault(doc.doc_id, doc.path)
+        if owner is not doc.path:
+            return Outcome.failure(str(doc.path), f"output {doc.doc_id}.json is already written for {owner}")
+        return self.out_dir / f"{doc.doc_id}.json"
 
 
-def extract_files(files: list[Path], out_dir: Path, progress: bool = False) -> BatchReport:
-    """Extract each file into `out_dir/<stem>.json`; collect failures with reasons."""
+def as_document(doc: Path | Document) -> Document:
+    """A file named directly is a document whose id is its stem."""
+    return doc if isinstance(doc, Document) else Document(doc, doc.stem)
+
+
+def doc_ref(doc: Document) -> DocRef:
+    """The reference `run_one` reads a listed document through, carrying its id."""
+    return DocRef(name=str(doc.path), path=str(doc.path), doc_id=doc.doc_id)
+
+
+def extract_files(files: Sequence[Path | Document], out_dir: Path, progress: bool = False,
+                  metadata: dict[str, dict[str, str]] | None = None) -> BatchReport:
+    """Extract each document into `out_dir/<doc_id>.json`; collect failures with reasons.
+
+    `metadata` maps a document's path (as listed) to what a sidecar manifest says about it.
+    """
     started = time.perf_counter()
     names = OutputNames(out_dir)
     report = BatchReport()
-    step = max(1, len(files) // 20)
-    for i, path in enumerate(files, 1):
-        out = names.claim(path)
-        report.outcomes.append(out if isinstance(out, Outcome) else run_one(path, out=out))
-        if progress and len(files) >= 20 and (i % step == 0 or i == len(files)):
-            print(f"  {i}/{len(files)} documents", file=sys.stderr)
+    docs = [as_document(f) for f in files]
+    step = max(1, len(docs) // 20)
+    for i, doc in enumerate(docs, 1):
+        out = names.claim(doc)
+        report.outcomes.append(out if isinstance(out, Outcome) else
+                               run_one(doc_ref(doc), out=out, metadata=(metadata or {}).get(str(doc.path))))
+        if progress and len(docs) >= 20 and (i % step == 0 or i == len(docs)):
+            print(f"  {i}/{len(docs)} documents", file=sys.stderr)
     report.seconds = time.perf_counter() - started
     return report

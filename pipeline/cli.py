@@ -1,8 +1,9 @@
 """`chitieu`: the command line.  Each command is a thin wrapper over a plain function.
 
-Exit codes: 0 when everything asked for was done; 1 when some input failed (each
-failure is one `path: reason` line on stderr, the rest still written) or when a
-`--fail-under` floor is not met; 2 for a wrong command line.
+Exit codes: 0 when everything asked for was done; 1 when some input failed or was skipped
+(each is one `path: reason` line on stderr, the rest still written) or when a
+`--fail-under` floor is not met; 2 for a wrong command line.  Every command that prints a
+summary prints it as one JSON object on stdout with `--json`.
 """
 
 from __future__ import annotations
@@ -22,29 +23,79 @@ DEFAULT_GOLD = Path("gold")
 DEFAULT_OUT = Path("out/records")
 
 
+NO_DOCUMENTS = "no .txt, .html, .htm, .pdf or .docx files in"
+
+
 def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    """Extract every input file into DIR/<stem>.json."""
-    from pipeline.batch import extract_files
-    from pipeline.ingest import expand_inputs
+def _summary_json(data: object) -> None:
+    """A command's closing summary as one line of JSON on stdout (`--json`)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
 
-    files = list(expand_inputs([Path(p) for p in args.paths]))
-    if not files:
-        print(f"chitieu extract: no .txt, .html, .htm, .pdf or .docx files in {' '.join(args.paths)}", file=sys.stderr)
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (workers, documents per chunk)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def fraction(text: str) -> float:
+    """An argparse type: a number in 0..1 (an F1 or a confidence, not a percent)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must lie in 0..1, got {value} (write 0.9, not 90)")
+    return value
+
+
+def _print_skipped(skipped: list[tuple[str, str]]) -> None:
+    for path, reason in skipped:
+        print(f"{path}: skipped: {reason}", file=sys.stderr)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Extract every input document into DIR/<doc_id>.json (ids mirror the input folders)."""
+    from pipeline.batch import extract_files
+    from pipeline.inputs import list_inputs
+    from pipeline.outpaths import check_out_dir
+    from pipeline.sidecar import lookup, manifests_for
+
+    inputs = [Path(p) for p in args.paths]
+    listing = list_inputs(inputs)
+    _print_skipped(listing.skipped)
+    if not listing.documents:
+        print(f"chitieu extract: {NO_DOCUMENTS} {' '.join(args.paths)}", file=sys.stderr)
         return 1
-    report = extract_files(files, Path(args.out), progress=not args.quiet)
+    check_out_dir(Path(args.out))
+    manifest = manifests_for(inputs, [Path(m) for m in args.manifest or []])
+    metadata = {str(d.path): m for d in listing.documents if (m := lookup(manifest, d.path))}
+    report = extract_files(listing.documents, Path(args.out), progress=not args.quiet, metadata=metadata)
     for failure in report.failures:
         print(f"{failure.name}: {failure.reason}", file=sys.stderr)
-    if not args.quiet:
+    summary = {"documents": len(listing.documents), "written": report.written, "targets": report.targets,
+               "failed": len(report.failures), "skipped": len(listing.skipped), "out": args.out,
+               "seconds": round(report.seconds, 3),
+               "failures": [{"path": f.name, "reason": f.reason} for f in report.failures],
+               "skipped_files": [{"path": p, "reason": r} for p, r in listing.skipped]}
+    if args.json:
+        _summary_json(summary)
+    elif not args.quiet:
+        skipped = f", {len(listing.skipped)} skipped" if listing.skipped else ""
         print(
-            f"{report.written} of {len(files)} documents written to {args.out}, "
-            f"{report.targets} targets, {len(report.failures)} failed, {report.seconds:.1f} s",
+            f"{report.written} of {len(listing.documents)} documents written to {args.out}, "
+            f"{report.targets} targets, {len(report.failures)} failed{skipped}, {report.seconds:.1f} s",
             file=sys.stderr,
         )
-    return 1 if report.failures else 0
+    return 1 if report.failures or listing.skipped else 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -71,29 +122,69 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def gold_for_run(args: argparse.Namespace) -> Path | None:
+    """The gold folder a run scores against: the one given, or the repo's own only for its corpus.
+
+    Scoring other documents against the repository's `gold/` gives 0.000 everywhere, so
+    without `--gold` a run over any other input writes records and does not score them.
+    """
+    if args.gold is not None:
+        if not Path(args.gold).is_dir():
+            raise FileNotFoundError(f"--gold {args.gold}: not a folder")
+        return Path(args.gold)
+    if Path(args.input) == DEFAULT_CORPUS and DEFAULT_GOLD.is_dir():
+        return DEFAULT_GOLD
+    return None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """The Prefect flow: extract the corpus, write records, print the scorecard."""
     if args.store is not None:
         return cmd_run_store(args)
+    for option in ("workers", "chunk_size", "dask_address"):
+        if getattr(args, option) is not None:
+            print(f"chitieu run: --{option.replace('_', '-')} applies only with --store; ignored", file=sys.stderr)
     args.out = args.out or DEFAULT_OUT
+    gold = gold_for_run(args)
+    from pipeline.inputs import list_folder
+    from pipeline.outpaths import check_out_dir
+
+    if not Path(args.input).is_dir():
+        raise FileNotFoundError(f"{args.input}: not a folder")
+    listing = list_folder(Path(args.input))
+    _print_skipped(listing.skipped)
+    if not listing.documents:
+        print(f"chitieu run: {NO_DOCUMENTS} {args.input}", file=sys.stderr)
+        return 1
+    check_out_dir(Path(args.out))
     from flows import corpus_flow
 
     started = time.perf_counter()
     summary = corpus_flow(
         input_dir=str(args.input),
-        gold_dir=str(args.gold) if args.gold else None,
+        gold_dir=str(gold) if gold else None,
         out_dir=str(args.out),
+        manifests=[str(m) for m in args.manifest or []],
+        show_errors=not args.no_errors,
     )
+    summary["skipped"] = len(listing.skipped)
+    summary["seconds"] = round(time.perf_counter() - started, 3)
     for failure in summary["failures"]:
         print(f"{failure['path']}: {failure['reason']}", file=sys.stderr)
-    print(
-        f"wrote {summary['written']} plan records ({summary['targets']} targets) to {args.out}; "
-        f"{len(summary['failures'])} failed; {time.perf_counter() - started:.1f} s",
-        file=sys.stderr,
-    )
-    if summary.get("scorecard"):
-        print(summary["scorecard"])
-    return 1 if summary["failures"] else 0
+    if args.json:
+        _summary_json({k: v for k, v in summary.items() if k != "scorecard"})
+    else:
+        if summary.get("scorecard"):
+            print(summary["scorecard"], flush=True)
+        elif gold is None:
+            print("not scored: no --gold given for this input", file=sys.stderr)
+        if not args.quiet:
+            print(
+                f"wrote {summary['written']} plan records ({summary['targets']} targets) to {args.out}; "
+                f"{len(summary['failures'])} failed; {summary['seconds']:.1f} s",
+                file=sys.stderr,
+            )
+    return 1 if summary["failures"] or listing.skipped else 0
 
 
 def cmd_run_store(args: argparse.Namespace) -> int:
@@ -109,12 +200,13 @@ def cmd_run_store(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     summary = run_batch(str(args.input), str(args.store), workers=args.workers, chunk_size=args.chunk_size,
-                        dask_address=args.dask_address, cache=not args.no_cache, progress=not args.quiet)
+                        dask_address=args.dask_address, cache=not args.no_cache, progress=not args.quiet,
+                        manifests=[str(m) for m in args.manifest or []])
     for failure in summary["failures"]:
         print(f"{failure['name']}: {failure['reason']}", file=sys.stderr)
     if not args.quiet:
         print(render_summary(summary, time.perf_counter() - started), file=sys.stderr)
-    if args.summary_json:
+    if args.summary_json or args.json:
         sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
     return 1 if summary["failed"] else 0
 
@@ -124,7 +216,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pipeline.export import export_store
 
     written = export_store(Path(args.store), args.format, Path(args.out))
-    print(f"wrote {', '.join(str(p) for p in written)}", file=sys.stderr)
+    if args.json:
+        _summary_json({"store": str(args.store), "format": args.format, "written": [str(p) for p in written]})
+    else:
+        print(f"wrote {', '.join(str(p) for p in written)}", file=sys.stderr)
     return 0
 
 
@@ -141,7 +236,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if columns:
         print("\t".join(columns))
     for row in rows:
-        print("\t".join("" if v is None else str(v) for v in row))
+        print("\t".join(args.null if v is None else str(v) for v in row))
     return 0
 
 
@@ -159,38 +254,52 @@ def cmd_floors(args: argparse.Namespace) -> int:
 
     if args.update:
         result = update_floors(Path(args.file), args.set, allow_lower=args.allow_lower)
-        print(render_update(result))
+        _print_json(result) if args.json else print(render_update(result))
         return 0 if result["written"] else 1
     result = check_floors(Path(args.file), args.set)
-    print(render_check(result))
+    _print_json(result) if args.json else print(render_check(result))
     return 0 if result["ok"] else 1
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML evaluation report."""
+    from pipeline.outpaths import check_out_file
     from pipeline.report import build_report
 
+    check_out_file(Path(args.out))
     summary = build_report(Path(args.gold), Path(args.pred), [Path(c) for c in args.corpus], Path(args.out))
     for doc_id, note in summary["without_text"].items():
         print(f"{doc_id}: {note}", file=sys.stderr)
-    print(f"wrote {summary['out']}: {summary['documents']} documents, value F1 {summary['value']['f1']:.3f}, "
-          f"strict F1 {summary['strict']['f1']:.3f}", file=sys.stderr)
+    if args.json:
+        _summary_json(summary)
+    else:
+        print(f"wrote {summary['out']}: {summary['documents']} documents, value F1 {summary['value']['f1']:.3f}, "
+              f"strict F1 {summary['strict']['f1']:.3f}", file=sys.stderr)
     return 0
 
 
 def cmd_pre_annotate(args: argparse.Namespace) -> int:
     """Write Label Studio tasks with the extractor's predictions."""
+    from pipeline.inputs import list_inputs
     from pipeline.labelstudio import pre_annotate, write_tasks
+    from pipeline.outpaths import check_out_file
 
-    result = pre_annotate([Path(p) for p in args.paths], blank=args.blank)
+    listing = list_inputs([Path(p) for p in args.paths])
+    _print_skipped(listing.skipped)
+    if not listing.documents:
+        print(f"chitieu pre-annotate: {NO_DOCUMENTS} {' '.join(args.paths)}", file=sys.stderr)
+        return 1
+    check_out_file(Path(args.out))
+    result = pre_annotate(listing.documents, blank=args.blank)
     for path, reason in result.failures:
         print(f"{path}: {reason}", file=sys.stderr)
-    if not result.tasks and not result.failures:
-        print(f"chitieu pre-annotate: no .txt, .html, .htm, .pdf or .docx files in {' '.join(args.paths)}", file=sys.stderr)
-        return 1
     write_tasks(result.tasks, Path(args.out))
-    print(f"wrote {len(result.tasks)} tasks to {args.out}; {len(result.failures)} failed", file=sys.stderr)
-    return 1 if result.failures else 0
+    if args.json:
+        _summary_json({"tasks": len(result.tasks), "failed": len(result.failures), "skipped": len(listing.skipped),
+                       "out": args.out, "failures": [{"path": p, "reason": r} for p, r in result.failures]})
+    else:
+        print(f"wrote {len(result.tasks)} tasks to {args.out}; {len(result.failures)} failed", file=sys.stderr)
+    return 1 if result.failures or listing.skipped else 0
 
 
 def cmd_import_labels(args: argparse.Namespace) -> int:
@@ -203,9 +312,14 @@ def cmd_import_labels(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     for name in result["unannotated"]:
         print(f"{name}: no annotation, skipped", file=sys.stderr)
-    print(f"wrote {len(result['written'])} gold records to {args.out}; "
-          f"{len(result['problems'])} refused", file=sys.stderr)
-    return 1 if result["problems"] else 0
+    for line in result["warnings"]:
+        print(f"chitieu import-labels: {line}", file=sys.stderr)
+    if args.json:
+        _summary_json({**result, "out": args.out})
+    else:
+        print(f"wrote {len(result['written'])} gold records to {args.out}; "
+              f"{len(result['problems'])} refused", file=sys.stderr)
+    return 1 if result["problems"] or result["warnings"] else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -216,13 +330,22 @@ def build_parser() -> argparse.ArgumentParser:
             "(.txt, .html, .pdf, .docx) into validated plan records, and score them against gold labels."
         ),
     )
+    parser.add_argument("-V", "--version", action=_VersionAction, nargs=0,
+                        help="print chitieu's version and its extractor version, then exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("extract", help="extract plan records from files",
-                       description="Write one plan record DIR/<file stem>.json per input file.")
+                       description="Write one plan record DIR/<doc_id>.json per input document. A document "
+                                   "found in a folder has its path below that folder as id (2024/kehoach), so "
+                                   "the records mirror the folders; files of other types in a folder are "
+                                   "listed as skipped (exit 1). A manifest.json/.csv at the top of a folder "
+                                   "(or --manifest) adds url, province, published and title to metadata.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders searched for .txt/.html/.htm/.pdf/.docx")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the JSON records")
+    p.add_argument("--manifest", action="append", metavar="FILE",
+                   help="sidecar manifest (.json list or .csv) mapping files to url/province/published/title")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
+    p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("evaluate", help="score predicted records against gold",
@@ -243,19 +366,26 @@ def build_parser() -> argparse.ArgumentParser:
                                    "only does what is left; exit 1 if any document failed.")
     p.add_argument("--input", type=Path, default=DEFAULT_CORPUS, metavar="DIR_OR_ZIP",
                    help="corpus folder, or with --store also a .zip archive (default: corpus)")
-    p.add_argument("--gold", type=Path, default=DEFAULT_GOLD, metavar="DIR", help="gold folder (default: gold)")
+    p.add_argument("--gold", type=Path, default=None, metavar="DIR",
+                   help="gold folder to score against (default: gold, only when --input is the default corpus; "
+                        "other inputs are not scored without --gold)")
+    p.add_argument("--no-errors", action="store_true", help="leave the error list out of the scorecard")
+    p.add_argument("--manifest", action="append", metavar="FILE",
+                   help="sidecar manifest mapping files to url/province/published/title (see `extract --help`)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: out/records)")
     p.add_argument("--store", type=Path, metavar="PATH",
                    help="DuckDB store to extract into (created if missing); no scorecard")
-    p.add_argument("--workers", type=int, metavar="N", help="with --store: worker processes (default: all cores)")
-    p.add_argument("--chunk-size", type=int, metavar="N",
+    p.add_argument("--workers", type=positive_int, metavar="N",
+                   help="with --store: worker processes, at least 1 (default: all cores)")
+    p.add_argument("--chunk-size", type=positive_int, metavar="N",
                    help="with --store: documents per Prefect task (default: sized from the input)")
     p.add_argument("--dask-address", metavar="tcp://HOST:PORT",
                    help="with --store: run the tasks on this Dask cluster instead of local processes")
     p.add_argument("--summary-json", action="store_true",
                    help="with --store: also print the summary as one JSON line on stdout")
     p.add_argument("--no-cache", action="store_true", help="with --store: bypass Prefect's task cache")
-    p.add_argument("-q", "--quiet", action="store_true", help="with --store: no progress bar or summary on stderr")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
+    p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     p.add_argument("-v", "--verbose", action="store_true", help="with --store: show Prefect's INFO logs")
     p.set_defaults(func=cmd_run)
 
@@ -267,6 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", required=True, type=Path, metavar="PATH", help="the DuckDB store")
     p.add_argument("--format", required=True, choices=["parquet", "csv", "jsonl"], help="file format")
     p.add_argument("--out", required=True, type=Path, metavar="FILE_OR_DIR", help="file, or folder for all tables")
+    p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("query", help="run a read-only SQL query on a store",
@@ -275,7 +406,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "names, plans, targets, failures.")
     p.add_argument("--store", required=True, type=Path, metavar="PATH", help="the DuckDB store")
     p.add_argument("sql", metavar="SQL", help="e.g. \"SELECT province, count(*) FROM plans GROUP BY 1\"")
-    p.add_argument("--json", action="store_true", help="one JSON object per row")
+    p.add_argument("--json", action="store_true", help="one JSON object per row (NULL is null)")
+    p.add_argument("--null", default="NULL", metavar="TEXT",
+                   help="how a NULL is printed in tab-separated output (default: NULL; an empty string stays empty)")
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a plan record",
@@ -295,6 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only this set (seeds, dev); repeatable; default: all")
     p.add_argument("--update", action="store_true", help="re-measure and rewrite the floors")
     p.add_argument("--allow-lower", action="store_true", help="with --update: accept floors that go down")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=cmd_floors)
 
     p = sub.add_parser("report", help="write an HTML report of predictions against gold",
@@ -307,6 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", required=True, action="append", metavar="DIR",
                    help="folder of the documents (repeatable; the first file with the doc_id as stem wins)")
     p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the page")
+    p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("pre-annotate", help="write Label Studio tasks pre-annotated by the extractor",
@@ -317,6 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE", help="task file to import into Label Studio")
     p.add_argument("--blank", action="store_true",
                    help="no predictions: text only (for an independent annotation, e.g. to measure agreement)")
+    p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     p.set_defaults(func=cmd_pre_annotate)
 
     p = sub.add_parser("import-labels", help="turn a Label Studio JSON export into gold records",
@@ -326,19 +462,61 @@ def build_parser() -> argparse.ArgumentParser:
                                    "task and region; that task is not written.")
     p.add_argument("file", metavar="FILE", help="Label Studio JSON export")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the gold records")
-    p.add_argument("--annotator", metavar="ID", help="import this annotator's annotations (user id or email); "
-                                                     "default: the latest annotation of each task")
+    p.add_argument("--annotator", metavar="ID", help="import this annotator's annotations: the numeric user id "
+                                                     "Label Studio exports as completed_by (or an email when the "
+                                                     "export has one); default: the latest annotation of each task")
     p.add_argument("--overwrite", action="store_true", help="replace existing gold files")
     p.add_argument("--no-offsets", action="store_true", help="leave start/end out of the records")
+    p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     p.set_defaults(func=cmd_import_labels)
     return parser
 
 
+def version_text() -> str:
+    """`chitieu 0.1.0 (extractor 0.1.0+lex.…)`: the package and the rules that made a record."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pipeline.extract import version_tag
+
+    try:
+        package = version("chitieu")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        package = "unknown"
+    return f"chitieu {package} (extractor {version_tag()})"
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, computed only when asked (the extractor version imports the rules)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        print(version_text())
+        parser.exit()
+
+
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a process ended by SIGPIPE (128 + 13)
+
+
+def _quiet_broken_pipe() -> int:
+    """`chitieu query … | head`: the reader left; stop without a traceback or a message."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python flushes stdout at exit; let it go nowhere
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:
+        parser.print_help()
+        return 0
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except ChitieuError as exc:
         print(f"chitieu {args.command}: {exc}", file=sys.stderr)
         return 1

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.corpus import index_documents
+from pipeline.errors import ChitieuError
 from pipeline.evaluate import evaluate
 from pipeline.ingest import expand_inputs
 from pipeline.io import write_json_atomic
@@ -179,9 +180,26 @@ def check_set(floors_path: Path, name: str, data: dict[str, Any] | None = None) 
     }
 
 
+class FloorsError(ChitieuError):
+    """A gate that cannot be checked: no floors file, or a set it does not hold."""
+
+
 def check_floors(floors_path: Path, names: Sequence[str] | None = None) -> dict[str, Any]:
-    """`check_set` for every stored set (or the named ones)."""
+    """`check_set` for every stored set (or the named ones).
+
+    A missing floors file or an unknown set is an error, never a silent pass: run from
+    another folder, the default `tests/accuracy_floors.json` does not exist, and a gate
+    that checks nothing must not say the floors hold.
+    """
+    if not floors_path.is_file():
+        raise FloorsError(f"{floors_path}: no floors file (run from the repository root, or pass --file)")
     data = load_floors(floors_path)
+    if not data["sets"]:
+        raise FloorsError(f"{floors_path}: holds no sets (measure them with `chitieu floors --update`)")
+    unknown = [n for n in names or [] if n not in data["sets"]]
+    if unknown:
+        raise FloorsError(f"{floors_path}: no set {', '.join(map(repr, unknown))} "
+                          f"(it holds {', '.join(data['sets'])})")
     wanted = list(names) if names else list(data["sets"])
     results = [check_set(floors_path, n, data) for n in wanted]
     return {"file": str(floors_path), "ok": all(r["status"] != "failed" for r in results), "sets": results}

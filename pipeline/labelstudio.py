@@ -27,7 +27,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pipeline.ingest import expand_inputs
+from pipeline.archive import DocRef
+from pipeline.inputs import Document, list_inputs
 from pipeline.io import write_json_atomic, write_plan
 from pipeline.run import run_one
 from pipeline.source import Source
@@ -166,11 +167,18 @@ class PreAnnotation:
     failures: list[tuple[str, str]] = field(default_factory=list)
 
 
-def pre_annotate(paths: Sequence[Path], blank: bool = False) -> PreAnnotation:
-    """Tasks for every document under `paths`; a file that fails is a (path, reason), not a stop."""
+def pre_annotate(paths: Sequence[Path | Document], blank: bool = False) -> PreAnnotation:
+    """Tasks for every document under `paths`; a file that fails is a (path, reason), not a stop.
+
+    Documents keep the ids `pipeline/inputs.py` gives them (the path below the input folder),
+    so two files named alike in two sub-folders become two tasks with two ids.
+    """
     out = PreAnnotation()
-    for path in expand_inputs(list(paths)):
-        outcome = run_one(path, extract=_blank_plan if blank else None)
+    docs = [p for p in paths if isinstance(p, Document)]
+    docs += list_inputs([p for p in paths if not isinstance(p, Document)]).documents
+    for doc in docs:
+        ref = DocRef(name=str(doc.path), path=str(doc.path), doc_id=doc.doc_id)
+        outcome = run_one(ref, extract=_blank_plan if blank else None)
         if outcome.source is None:
             out.failures.append((outcome.name, outcome.reason or "failed"))
             continue
@@ -214,6 +222,16 @@ def choose_annotation(task: dict[str, Any], annotator: str | None = None) -> dic
             continue
         found.append((str(a.get("updated_at") or a.get("created_at") or ""), n, a))
     return max(found, key=lambda x: (x[0], x[1]))[2] if found else None
+
+
+def annotators_in(tasks: Sequence[dict[str, Any]]) -> list[str]:
+    """Every annotator named in an export, as `--annotator` accepts them (ids, emails)."""
+    found: set[str] = set()
+    for task in tasks:
+        for a in task.get("annotations") or []:
+            if isinstance(a, dict):
+                found |= _annotator_names(a.get("completed_by"))
+    return sorted(found, key=lambda n: (not n.isdigit(), int(n) if n.isdigit() else 0, n))
 
 
 def _annotator_names(who: Any) -> set[str]:
@@ -363,7 +381,17 @@ def import_labels(path: Path, out_dir: Path, annotator: str | None = None,
     written: list[str] = []
     unannotated: list[str] = []
     problems: list[str] = []
-    for task in read_export(path):
+    warnings: list[str] = []
+    tasks = read_export(path)
+    if annotator is not None:
+        known = annotators_in(tasks)
+        if known and annotator not in known:
+            hint = ("; Label Studio's JSON export names annotators by user id" if all(k.isdigit() for k in known)
+                    else "")
+            warnings.append(f"no annotation by --annotator {annotator!r} in {path}: it has annotations by "
+                            f"{', '.join(known)}{hint}")
+            return {"written": written, "unannotated": unannotated, "problems": problems, "warnings": warnings}
+    for task in tasks:
         try:
             plan = from_task(task, annotator)
         except LabelError as exc:
@@ -381,4 +409,7 @@ def import_labels(path: Path, out_dir: Path, annotator: str | None = None,
                 t.model_copy(update={"start": None, "end": None}) for t in plan.targets]})
         write_plan(plan, target)
         written.append(str(target))
-    return {"written": written, "unannotated": unannotated, "problems": problems}
+    if tasks and len(unannotated) == len(tasks):
+        warnings.append(f"no task in {path} has an annotation (is this the pre-annotate task file, "
+                        "not Label Studio's export?)")
+    return {"written": written, "unannotated": unannotated, "problems": problems, "warnings": warnings}

@@ -10,6 +10,7 @@ exception that stops the batch.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pipeline.archive import DocRef, Reader
 from pipeline.errors import ChitieuError, IngestError
 from pipeline.extract import extract_source
 from pipeline.io import write_plan
+from pipeline.sidecar import merge_metadata
 from pipeline.source import Source
 from schemas.plan import Plan
 
@@ -94,6 +96,7 @@ def run_one(
     size: int | None = None,
     out: Path | None = None,
     extract: Callable[[Source], Plan] | None = None,
+    metadata: dict[str, str] | None = None,
 ) -> Outcome:
     """Load, extract and (with `out`) write one document; every failure becomes its outcome.
 
@@ -101,7 +104,8 @@ def run_one(
     `expect_sha256` is the hash the document had when it was listed: a file changed since
     then fails rather than storing a plan under the wrong key. `extract` replaces the
     extractor (`extract_source`); pre-annotation without predictions passes one that
-    returns an empty plan.
+    returns an empty plan. `metadata` is what a sidecar manifest says about the document
+    (`pipeline/sidecar.py`), stored beside what ingest learnt.
     """
     ref = _ref(doc)
     started = time.perf_counter()
@@ -111,6 +115,8 @@ def run_one(
         sha256 = source.sha256
         if expect_sha256 is not None and source.sha256 != expect_sha256:
             raise IngestError("file changed while the run was reading it")
+        if metadata:
+            source = dataclasses.replace(source, metadata=merge_metadata(source.metadata, metadata))
         plan = (extract or extract_source)(source)
         if out is not None:
             write_plan(plan, out)

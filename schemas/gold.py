@@ -39,11 +39,18 @@ def load_plan(path: Path) -> Plan:
 
 
 def load_dir(folder: Path) -> dict[str, Plan]:
-    """Every `*.json` plan in `folder`, keyed by doc_id (the file stem)."""
+    """Every `*.json` plan below `folder`, keyed by its path there without `.json`.
+
+    That key is the doc_id: `chitieu extract` names records by id and ids of documents
+    in sub-folders contain `/` (`2024/kehoach`), so their records mirror the folders.
+    Hidden files (editors' and the atomic writer's temporaries) are not records.
+    """
     if not folder.is_dir():
         raise RecordError(f"{folder}: not a folder")
     plans: dict[str, Plan] = {}
-    for path in sorted(folder.glob("*.json")):
-        plan = load_plan(path)
-        plans[path.stem] = plan
+    for path in sorted(folder.rglob("*.json")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        plans[relative.with_suffix("").as_posix()] = load_plan(path)
     return plans

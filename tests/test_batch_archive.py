@@ -25,23 +25,30 @@ def refused(entries: list[DocRef | Refused]) -> dict[str, str]:
     return {e.name.split("!", 1)[1]: e.reason for e in entries if isinstance(e, Refused)}
 
 
-def test_folder_lists_supported_files_sorted(tmp_path: Path) -> None:
+def test_folder_lists_supported_files_sorted_and_refuses_other_types(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.html").write_text(f"<p>{TEXT}</p>", encoding="utf-8")
     (tmp_path / "notes.xyz").write_bytes(b"PK")
+    (tmp_path / "manifest.json").write_text("[]", encoding="utf-8")  # a companion, not a document
     entries = list_input(tmp_path)
-    assert [Path(e.name).name for e in entries] == ["b.txt", "a.html"]
-    assert all(isinstance(e, DocRef) and e.member is None for e in entries)
+    docs = [e for e in entries if isinstance(e, DocRef)]
+    assert [Path(e.name).name for e in docs] == ["b.txt", "a.html"]
+    assert [e.doc_id for e in docs] == ["b", "sub/a"]
+    assert all(e.member is None for e in docs)
+    assert [(Path(e.name).name, "unsupported" in e.reason) for e in entries if isinstance(e, Refused)] == [
+        ("notes.xyz", True)]
 
 
 def test_zip_members_are_refs_and_read_back(tmp_path: Path) -> None:
     archive = make_zip(tmp_path / "in.zip", {"plans/kh.txt": TEXT.encode(), "plans/": b"", "readme.xyz": b"x"})
     entries = list_input(archive)
-    assert entries == [DocRef(f"{archive}!plans/kh.txt", str(archive), "plans/kh.txt")]
+    assert [e for e in entries if isinstance(e, DocRef)] == [
+        DocRef(f"{archive}!plans/kh.txt", str(archive), "plans/kh.txt", "plans/kh")]
+    assert "unsupported file type '.xyz'" in refused(entries)["readme.xyz"]
     with Reader() as reader:
         source = reader.source(entries[0])  # type: ignore[arg-type]
-    assert source.doc_id == "kh"
+    assert source.doc_id == "plans/kh"
     assert source.path == f"{archive}!plans/kh.txt"
     assert "20% GRDP" in source.text
 

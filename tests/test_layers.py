@@ -27,7 +27,8 @@ PIPELINE: dict[str, str] = {
     # reading bytes into a normalised Source, and the plumbing every later stage shares
     **dict.fromkeys(
         ("errors", "source", "normalize", "encodings", "charset_tables", "ingest", "ingest_txt", "ingest_html",
-         "ingest_pdf", "ingest_docx", "html_selectors", "pdf_layout", "ocr", "tables", "archive", "corpus", "io"),
+         "ingest_pdf", "ingest_docx", "html_selectors", "pdf_layout", "ocr", "tables", "archive", "corpus", "io",
+         "inputs", "outpaths", "sidecar"),
         "pipeline ingest"),
     # one document: Source -> Plan, and the runner that turns any failure into an outcome
     **dict.fromkeys(("extract", "run"), "pipeline.run"),
