@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.run import Outcome, Status
 from pipeline.store import Store
 from tests.conftest import ROOT
 
@@ -129,9 +130,8 @@ def _store_with_one_plan(path: Path) -> None:
     with Store.open(path) as store:
         run_id = store.begin_run("in", "v", "test", 1)
         record = {"doc_id": "kh", "province": None, "targets": []}
-        store.write_outcomes(run_id, [{"name": "in/kh.txt", "sha256": "a" * 64, "size": 1, "status": "no_targets",
-                                       "reason": None, "seconds": 0.0, "targets": 0,
-                                       "plan": json.dumps(record)}], "v")
+        store.write_outcomes(run_id, [Outcome(name="in/kh.txt", status=Status.NO_TARGETS, sha256="a" * 64, size=1,
+                                              record=json.dumps(record))], "v")
 
 
 def test_query_prints_null_apart_from_empty_and_ends_quietly_in_a_pipe(tmp_path: Path) -> None:

@@ -49,15 +49,15 @@ def test_corpus_flow_writes_records_and_scores_them(prefect_harness: None, tmp_p
     assert "strict P" in summary["scorecard"]
 
 
-def test_run_out_refuses_a_second_input_with_the_same_stem(prefect_harness: None, tmp_path: Path) -> None:
-    """`chitieu run --out` shares `extract`'s guard: one record per name, never overwritten."""
+def test_run_out_gives_same_named_files_in_two_folders_two_records(prefect_harness: None, tmp_path: Path) -> None:
+    """`chitieu run --out` names records by id, as `extract` does: the path below the input folder."""
     for folder, value in (("a", "20%"), ("b", "30%")):
         (tmp_path / "in" / folder).mkdir(parents=True)
         (tmp_path / "in" / folder / "kh.txt").write_text(
             f"Về phát triển kinh tế số:\nKinh tế số chiếm {value} GRDP đến năm 2025.\n", encoding="utf-8")
     out = tmp_path / "records"
     summary = flows.corpus_flow(str(tmp_path / "in"), None, str(out), chunk_size=1)
-    assert (summary["documents"], summary["written"]) == (2, 1)
-    [failure] = summary["failures"]
-    assert failure["path"] == str(tmp_path / "in" / "b" / "kh.txt") and "already written" in failure["reason"]
-    assert json.loads((out / "kh.json").read_text(encoding="utf-8"))["targets"][0]["value"] == 20
+    assert (summary["documents"], summary["written"], summary["failures"]) == (2, 2, [])
+    for folder, value in (("a", 20), ("b", 30)):
+        record = json.loads((out / folder / "kh.json").read_text(encoding="utf-8"))
+        assert (record["doc_id"], record["targets"][0]["value"]) == (f"{folder}/kh", value)
