@@ -9,26 +9,31 @@ lead-in.  This module finds those landmarks once per document; `targets.py` asks
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex
 
 from extractors.lexicon import FLAGS, Lexicon
 
 # Years that govern targets: "đến năm 2030", "năm 2025", "giai đoạn 2024-2030",
-# "định hướng 2030", "nhiệm kỳ 2025 - 2030".  Dates and document numbers are excluded.
+# "định hướng 2030", "nhiệm kỳ 2025 - 2030", a quarter ("trong quý 2-2026", corpus-dev2 d30).
+# Dates and document numbers are excluded.
 YEAR_RE = regex.compile(
     r"(?<!\w)(?:(?:đến|tới|đế|vào|trong|từ\s+nay\s+đến|đến\s+hết|đến\s+cuối|cuối)\s+)?"
-    r"(?:năm|giai\s+đoạn|nhiệm\s+kỳ|thời\s+kỳ|định\s+hướng(?:\s+đến)?|tầm\s+nhìn(?:\s+đến)?|đến)\s+"
+    r"(?:(?:năm|giai\s+đoạn|nhiệm\s+kỳ|thời\s+kỳ|định\s+hướng(?:\s+đến)?|tầm\s+nhìn(?:\s+đến)?|đến)\s+"
+    r"|quý\s+(?:[1-4]|I{1,3}|IV)\s*(?:[-/]\s*|năm\s+))"
     r"(?:(?P<from>(?:19|20)\d\d)\s*[-–—]\s*)?(?P<year>(?:19|20)\d\d)(?![\d/])",
     FLAGS,
 )
 # Dates ("ngày 5 tháng 6 năm 2023") and baselines ("tăng 10% so với năm 2021") are not deadlines.
 _DATE_BEFORE = regex.compile(r"(?:tháng\s+\d{1,2}|\d{1,2}/\d{1,2}/?|so\s+với(?:\s+cùng\s+kỳ)?)\s*$", FLAGS)
-HORIZON_TITLE_RE = regex.compile(r"(?:đến|tới)\s+năm\s+(?P<year>(?:19|20)\d\d)", FLAGS)
+# The horizon a title or a plan's name gives: `đến năm 2030`, `Đến 2027, ...` (no `năm`) or the
+# end of its period (`kế hoạch ... giai đoạn 2025-2027`) (guide §3 rule (3); unseen-errors T11).
+_UNTIL_YEAR = r"(?:(?:đến|tới)\s+(?:năm\s+)?|giai\s+đoạn\s+(?:19|20)\d\d\s*[-–—]\s*)(?P<year>(?:19|20)\d\d)(?![\d/])"
+HORIZON_TITLE_RE = regex.compile(r"(?<!\w)" + _UNTIL_YEAR, FLAGS)
 ONE_YEAR_RE = regex.compile(r"\b(?:kế\s+hoạch|chương\s+trình)\b[^.\n]{0,120}?\bnăm\s+(?P<year>(?:19|20)\d\d)(?!\s*[-–—]\s*\d)", FLAGS)
 PLAN_HORIZON_RE = regex.compile(
-    r"\b(?:kế\s+hoạch|nghị\s+quyết|đề\s+án|chương\s+trình|chiến\s+lược)\b[^.\n]{0,160}?(?:đến|tới)\s+năm\s+(?P<year>(?:19|20)\d\d)",
+    r"\b(?:kế\s+hoạch|nghị\s+quyết|đề\s+án|chương\s+trình|chiến\s+lược)\b[^.\n]{0,160}?(?<!\w)" + _UNTIL_YEAR,
     FLAGS,
 )
 VISION_RE = regex.compile(r"(?:tầm\s+nhìn|định\s+hướng)\s+(?:đến\s+)?(?:năm\s+)?(?P<year>(?:19|20)\d\d)", FLAGS)
@@ -41,10 +46,19 @@ CLAUSE_SPLIT_RE = regex.compile(r";|…|\.\.\.")
 
 @dataclass(frozen=True)
 class YearMention:
+    """A year expression and how far it governs."""
+
     start: int
     end: int
     year: int
     trailing: bool  # dates the value before it ("chiếm 20% GRDP vào năm 2025")
+    # Offset before which the year may date a value: a value's own year ("40% vào năm 2040",
+    # "năm 2030 chiếm 22%") or a year in parentheses governs nothing after its value or its
+    # parenthesis (unseen-errors T2, T5).  None: it governs onwards.
+    until: int | None = None
+
+    def reaches(self, pos: int) -> bool:
+        return self.until is None or pos < self.until
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,7 @@ class Boundary:
     pillar: str | None
     resets_pillar: bool
     cuts: bool = True  # a lead-in ends at its comma; a paragraph's topic phrase cuts nothing
+    heading: bool = False  # a heading line ends the reach of a year; a pillar lead-in does not (guide §3)
 
 
 @dataclass
@@ -112,8 +127,9 @@ class DocContext:
     def is_heading(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.headings)
 
-    def last_boundary(self, pos: int) -> Boundary | None:
-        before = [b for b in self.boundaries if b.pos <= pos and b.cuts]
+    def last_heading(self, pos: int) -> Boundary | None:
+        """The last section heading at or before `pos`: where the reach of earlier years ends."""
+        before = [b for b in self.boundaries if b.pos <= pos and b.heading]
         return before[-1] if before else None
 
     def pillar_at(self, pos: int) -> str | None:
@@ -232,7 +248,7 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
             headings.append((s, e))
             year = next((y.year for y in years if s <= y.start < e), None)
             pillar = _pillar_named(line, lex)
-            boundaries.append(Boundary(s, year, pillar, resets_pillar=True))
+            boundaries.append(Boundary(s, year, pillar, resets_pillar=True, heading=True))
             continue
         found = False
         for m in leadin_re.finditer(line):
@@ -255,7 +271,7 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
             if len(topics) == 1:
                 boundaries.append(Boundary(s, None, topics.pop(), resets_pillar=True, cuts=False))
     title = pick_title(text)
-    return DocContext(
+    ctx = DocContext(
         text=text,
         paragraphs=paragraphs,
         headings=headings,
@@ -264,6 +280,58 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
         horizon=document_horizon(text, title, headings[0][0] if headings else None),
         title=title,
     )
+    ctx.years = _bound_years(ctx, sorted(value_starts))
+    return ctx
+
+
+def _open_paren(text: str, start: int, pos: int) -> int | None:
+    """Offset of the parenthesis still open at `pos` (searching from `start`), if any."""
+    depth_open: list[int] = []
+    for m in regex.finditer(r"[()]", text[start:pos]):
+        if m.group(0) == "(":
+            depth_open.append(start + m.start())
+        elif depth_open:
+            depth_open.pop()
+    return depth_open[-1] if depth_open else None
+
+
+def _bound_years(ctx: DocContext, values: list[int]) -> list[YearMention]:
+    """Set how far each year governs (unseen-errors T2, T5; guide §3 deadline rule (1)).
+
+    - A year inside parentheses (`(năm 2026)`, `(đến năm 2030 là 98%)`) governs only
+      inside them.
+    - A trailing year after a value of its clause (`nâng lên 40% GRDP vào năm 2040`) is
+      that value's own.
+    - Years that each lead one value of the same sentence (`năm 2026 chiếm 12% GRDP, năm
+      2030 chiếm 22% GRDP`) are per-value years: none governs a value outside its pair.
+    """
+    text = ctx.text
+    out: list[YearMention] = []
+    leads: dict[int, list[tuple[int, int]]] = {}
+    for i, y in enumerate(ctx.years):
+        ps, pe = ctx.paragraph_of(y.start)
+        opened = _open_paren(text, ps, y.start)
+        if opened is not None:
+            close = text.find(")", y.end, pe)
+            out.append(replace(y, until=close if close != -1 else pe))
+            continue
+        cs, ce = ctx.clause_of(y.start)
+        k = bisect_right(values, y.start)
+        before_value = values[k - 1] if k and values[k - 1] >= cs else None
+        after_value = values[k] if k < len(values) and values[k] < ce else None
+        if y.trailing and before_value is not None and not any(before_value < o.start < y.start for o in ctx.years):
+            out.append(replace(y, until=y.start))
+            continue
+        out.append(y)
+        if after_value is not None and not regex.search(r"[,:;()]", text[y.end : after_value]) and not any(
+            y.end <= o.start < after_value for o in ctx.years
+        ):
+            leads.setdefault(ctx.sentence_of(y.start)[0], []).append((i, after_value))
+    for pairs in leads.values():
+        if len(pairs) >= 2 and len({v for _, v in pairs}) == len(pairs):
+            for i, v in pairs:
+                out[i] = replace(out[i], until=v + 1)
+    return out
 
 
 def _pillar_named(text: str, lex: Lexicon) -> str | None:
@@ -278,6 +346,9 @@ def pillar_in_clause(clause: str, lex: Lexicon) -> str | None:
     return _pillar_named(clause, lex)
 
 
+_OWN_PAREN = regex.compile(r"\s*\(\s*")
+
+
 def resolve_year(
     ctx: DocContext, v_start: int, v_end: int, next_value: int | None, carry: bool = True
 ) -> tuple[int | None, str]:
@@ -286,15 +357,17 @@ def resolve_year(
     ss, _ = ctx.sentence_of(v_start)
     ps, _ = ctx.paragraph_of(v_start)
     limit = min(ce, next_value) if next_value is not None and next_value > v_end else ce
-    # (1) the clause's own year: trailing after the value, or earlier in the clause
+    # (1) the clause's own year: trailing after the value or in parentheses right after it
+    # (`45% (năm 2026)`), or earlier in the clause
     for y in ctx.years:
-        if v_end <= y.start < limit and y.trailing:
+        if v_end <= y.start < limit and (y.trailing or _OWN_PAREN.fullmatch(ctx.text, v_end, y.start)):
             return y.year, "clause"
-    boundary = ctx.last_boundary(v_start)
+    # a year reaches up to the next section heading; a pillar lead-in is not one (guide §3)
+    boundary = ctx.last_heading(v_start)
     section_start = 0
     if boundary is not None:
         section_start = min(boundary.pos, ctx.sentence_of(boundary.pos)[0])
-    before = [y for y in ctx.years if y.end <= v_start and y.start >= section_start]
+    before = [y for y in ctx.years if y.end <= v_start and y.start >= section_start and y.reaches(v_start)]
     in_clause = [y for y in before if y.start >= cs]
     if in_clause:
         return in_clause[-1].year, "clause"
@@ -306,7 +379,10 @@ def resolve_year(
     if in_paragraph:
         return in_paragraph[-1].year, "paragraph"
     heading_year = ctx.heading_year_at(v_start)
-    carried = [y for y in before if not ctx.is_heading(y.start)]
+    # the title's years give the horizon (rule 3), they are not carried as a governing year
+    title_start = ctx.text.find(ctx.title) if ctx.title else -1
+    title_span = (title_start, title_start + len(ctx.title)) if title_start >= 0 else (0, 0)
+    carried = [y for y in before if not ctx.is_heading(y.start) and not title_span[0] <= y.start < title_span[1]]
     if carry and carried and (heading_year is None or carried[-1].start > _heading_year_pos(ctx, v_start)):
         return carried[-1].year, "carried"
     if heading_year is not None:

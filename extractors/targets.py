@@ -422,7 +422,8 @@ def extract(
         uncarried = year
         if source == "carried":  # kept in case the carry is withdrawn (_drop_conflicting_carry)
             uncarried = resolve_year(ctx, m.start, m.end, nxt.start if nxt else None, carry=False)[0]
-        pillar = ctx.pillar_at(m.start) or pillar_in_clause(seg_text, lex)
+        # a share of GRDP with no subject of its own is the digital economy's (`nâng lên 40% GRDP`)
+        pillar = ctx.pillar_at(m.start) or pillar_in_clause(seg_text, lex) or pillar_in_clause(indicator, lex)
         lead = len(seg_text) - len(seg_text.lstrip(" ,;:.-–—•*+"))
         q_start = min(seg.start + lead, m.start)
         q_end = max(m.end + len(right_trim.rstrip(" ,;:")), m.end)
