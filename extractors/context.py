@@ -27,13 +27,19 @@ YEAR_RE = regex.compile(
 )
 # Dates ("ngày 5 tháng 6 năm 2023") and baselines ("tăng 10% so với năm 2021") are not deadlines.
 _DATE_BEFORE = regex.compile(r"(?:tháng\s+\d{1,2}|\d{1,2}/\d{1,2}/?|so\s+với(?:\s+cùng\s+kỳ)?)\s*$", FLAGS)
-# The horizon a title or a plan's name gives: `đến năm 2030`, `Đến 2027, ...` (no `năm`) or the
+# The horizon a title or a plan's name gives: `đến năm 2030`, `Đến 2027, ...` (no `năm`), else the
 # end of its period (`kế hoạch ... giai đoạn 2025-2027`) (guide §3 rule (3); unseen-errors T11).
-_UNTIL_YEAR = r"(?:(?:đến|tới)\s+(?:năm\s+)?|giai\s+đoạn\s+(?:19|20)\d\d\s*[-–—]\s*)(?P<year>(?:19|20)\d\d)(?![\d/])"
+_UNTIL_YEAR = r"(?:đến|tới)\s+(?:năm\s+)?(?P<year>(?:19|20)\d\d)(?![\d/])"
+_PERIOD_END = r"giai\s+đoạn\s+(?:19|20)\d\d\s*[-–—]\s*(?P<year>(?:19|20)\d\d)(?![\d/])"
 HORIZON_TITLE_RE = regex.compile(r"(?<!\w)" + _UNTIL_YEAR, FLAGS)
+PERIOD_TITLE_RE = regex.compile(r"(?<!\w)" + _PERIOD_END, FLAGS)
 ONE_YEAR_RE = regex.compile(r"\b(?:kế\s+hoạch|chương\s+trình)\b[^.\n]{0,120}?\bnăm\s+(?P<year>(?:19|20)\d\d)(?!\s*[-–—]\s*\d)", FLAGS)
 PLAN_HORIZON_RE = regex.compile(
     r"\b(?:kế\s+hoạch|nghị\s+quyết|đề\s+án|chương\s+trình|chiến\s+lược)\b[^.\n]{0,160}?(?<!\w)" + _UNTIL_YEAR,
+    FLAGS,
+)
+PLAN_PERIOD_RE = regex.compile(
+    r"\b(?:kế\s+hoạch|nghị\s+quyết|đề\s+án|chương\s+trình|chiến\s+lược)\b[^.\n]{0,160}?(?<!\w)" + _PERIOD_END,
     FLAGS,
 )
 VISION_RE = regex.compile(r"(?:tầm\s+nhìn|định\s+hướng)\s+(?:đến\s+)?(?:năm\s+)?(?P<year>(?:19|20)\d\d)", FLAGS)
@@ -185,7 +191,7 @@ def find_years(text: str) -> list[YearMention]:
 
 
 def document_horizon(text: str, title: str, first_heading: int | None = None) -> int | None:
-    """Guide §3 (3): the title's `đến năm X`, a one-year plan's year, else the vision year.
+    """Guide §3 (3): the title's `đến năm X`, a one-year plan's year or its period's end, else the vision year.
 
     The opening searched for a plan's name or vision is the text before the first section
     heading (at most 1,500 characters): `Định hướng đến năm X` there heads its own section.
@@ -193,14 +199,14 @@ def document_horizon(text: str, title: str, first_heading: int | None = None) ->
     m = HORIZON_TITLE_RE.search(title)
     if m:
         return int(m["year"])
-    m = ONE_YEAR_RE.search(title)
+    m = ONE_YEAR_RE.search(title) or PERIOD_TITLE_RE.search(title)
     if m:
         return int(m["year"])
     opening = text[: min(1500, first_heading if first_heading is not None else 1500)]
     m = PLAN_HORIZON_RE.search(opening)
     if m:
         return int(m["year"])
-    m = ONE_YEAR_RE.search(opening[:600])
+    m = ONE_YEAR_RE.search(opening[:600]) or PLAN_PERIOD_RE.search(opening)
     if m:
         return int(m["year"])
     m = VISION_RE.search(opening)
@@ -362,12 +368,15 @@ def resolve_year(
     for y in ctx.years:
         if v_end <= y.start < limit and (y.trailing or _OWN_PAREN.fullmatch(ctx.text, v_end, y.start)):
             return y.year, "clause"
-    # a year reaches up to the next section heading; a pillar lead-in is not one (guide §3)
+    # a year reaches up to the next section heading; a pillar lead-in is not one (guide §3),
+    # but a year stated inside one pillar's part belongs to that part
     boundary = ctx.last_heading(v_start)
     section_start = 0
     if boundary is not None:
         section_start = min(boundary.pos, ctx.sentence_of(boundary.pos)[0])
-    before = [y for y in ctx.years if y.end <= v_start and y.start >= section_start and y.reaches(v_start)]
+    leadins = [b for b in ctx.boundaries if b.cuts and not b.heading and section_start <= b.pos <= v_start]
+    part_start = min(leadins[-1].pos, ctx.sentence_of(leadins[-1].pos)[0]) if leadins else section_start
+    before = [y for y in ctx.years if y.end <= v_start and y.start >= part_start and y.reaches(v_start)]
     in_clause = [y for y in before if y.start >= cs]
     if in_clause:
         return in_clause[-1].year, "clause"
@@ -378,6 +387,9 @@ def resolve_year(
     in_paragraph = [y for y in before if y.start >= ps]
     if in_paragraph:
         return in_paragraph[-1].year, "paragraph"
+    opener = _section_opener_year(ctx, section_start, leadins[0]) if leadins else None
+    if opener is not None and opener.reaches(v_start):
+        return opener.year, "heading"
     heading_year = ctx.heading_year_at(v_start)
     # the title's years give the horizon (rule 3), they are not carried as a governing year
     title_start = ctx.text.find(ctx.title) if ctx.title else -1
@@ -389,6 +401,30 @@ def resolve_year(
         return heading_year, "heading"
     # (3) the document's horizon
     return ctx.horizon, "horizon"
+
+
+def _section_opener_year(ctx: DocContext, section_start: int, first: Boundary) -> YearMention | None:
+    """The year that opens a section's pillar lead-ins (`mục tiêu cụ thể đến năm 2025: Về chính quyền số: …`).
+
+    It is the last year before the section's first lead-in, in the same paragraph or in a
+    paragraph ending with a colon just before it, with no value between: it governs every
+    lead-in of the section (clarified guide §3 rule (2)).
+    """
+    ps, _ = ctx.paragraph_of(first.pos)
+    start = ps
+    i = ctx._para_starts.index(ps)
+    if i > 0:
+        prev_s, prev_e = ctx.paragraphs[i - 1]
+        if ctx.text[prev_s:prev_e].rstrip().endswith(":"):
+            start = prev_s
+    start = max(start, section_start)
+    years = [y for y in ctx.years if start <= y.start and y.end <= first.pos]
+    if not years:
+        return None
+    last = years[-1]
+    if regex.search(r"\d\s*%", ctx.text[last.end : first.pos]):
+        return None
+    return last
 
 
 def _heading_year_pos(ctx: DocContext, pos: int) -> int:
