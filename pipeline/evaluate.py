@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from extractors.overlap import indicator_overlap
+from schemas.fields import DOC_FIELDS, plain
 from schemas.plan import Plan, Target
 
 STRICT_FIELDS = ("scope", "deadline_year", "comparator", "direction", "achieved")
 ACCURACY_FIELDS = ("scope", "deadline_year", "comparator", "direction", "pillar", "achieved")
-DOC_FIELDS = ("province", "doc_type", "doc_number", "issued")
 STRICT_OVERLAP = 0.5
 LINK_FIELD = "indicator_id"  # scored only where the gold record labels it (a null written on purpose counts)
 
@@ -32,8 +32,7 @@ class Pair:
 
 
 def _field(t: Target, name: str) -> Any:
-    v = getattr(t, name)
-    return v.value if hasattr(v, "value") else v
+    return plain(getattr(t, name))
 
 
 def pair_targets(gold: list[Target], pred: list[Target]) -> list[Pair]:

@@ -32,26 +32,34 @@ from pipeline.inputs import Document, list_inputs
 from pipeline.io import write_json_atomic, write_plan
 from pipeline.run import run_one
 from pipeline.source import Source
+from schemas.fields import (
+    DOC_FIELDS,
+    LABELLED_TARGET_FIELDS,
+    choices,
+    field_type,
+    is_optional,
+    plain,
+)
 from schemas.gold import describe_validation_error
-from schemas.plan import Comparator, Direction, Pillar, Plan, Scope, Target, Unit
+from schemas.plan import Plan, Target, Unit
 
 TEXT = "text"  # the Text object tag and the task data key
 LABELS = "target"  # the Labels control; its label is the target's unit
 NONE = "none"  # the choice that stands for null (scope, pillar)
 UNITS = tuple(u.value for u in Unit)
-# Per-region controls: field name -> allowed choices (None for a free-text TextArea).
-REGION_FIELDS: dict[str, tuple[str, ...] | None] = {
-    "value": None,
-    "value_max": None,
-    "comparator": tuple(c.value for c in Comparator),
-    "direction": tuple(d.value for d in Direction),
-    "indicator": None,
-    "scope": (*(s.value for s in Scope), NONE),
-    "deadline_year": None,
-    "pillar": (*(p.value for p in Pillar), NONE),
-    "achieved": ("false", "true"),
-}
-DOC_FIELDS = ("province", "doc_type", "doc_number", "issued")
+
+
+def _region_choices(name: str) -> tuple[str, ...] | None:
+    """A field's Choices values (with `none` when it may be null), or None for a TextArea."""
+    closed = choices(Target, name)
+    if closed is None:
+        return None
+    return (*closed, NONE) if is_optional(Target, name) else closed
+
+
+# Per-region controls, one per labelled field of a target (schemas/fields.py): field name ->
+# allowed choices, or None for a free-text TextArea. The unit is the span's label instead.
+REGION_FIELDS: dict[str, tuple[str, ...] | None] = {name: _region_choices(name) for name in LABELLED_TARGET_FIELDS}
 CONFIG = Path(__file__).resolve().parent.parent / "docs" / "label-studio-config.xml"
 
 
@@ -103,7 +111,15 @@ def _choice(v: Any) -> str:
         return NONE
     if isinstance(v, bool):
         return "true" if v else "false"
-    return str(v.value if hasattr(v, "value") else v)
+    return str(plain(v))
+
+
+def _free_text(t: Target, name: str) -> str:
+    """A TextArea's text for a field: numbers as the text wrote them, empty for null."""
+    v = getattr(t, name)
+    if v is None:
+        return ""
+    return _number(v) if isinstance(v, float) else str(v)
 
 
 def target_results(text: str, t: Target, region_id: str, start: int, end: int) -> list[dict[str, Any]]:
@@ -114,18 +130,13 @@ def target_results(text: str, t: Target, region_id: str, start: int, end: int) -
         **base, "from_name": LABELS, "type": "labels",
         "value": {**js, "text": text[start:end], "labels": [t.unit.value]},
     }]
-    free = {
-        "value": _number(t.value),
-        "value_max": _number(t.value_max),
-        "indicator": t.indicator,
-        "deadline_year": "" if t.deadline_year is None else str(t.deadline_year),
-    }
-    for name, choices in REGION_FIELDS.items():
-        if choices is None:
-            if free[name] == "":
+    for name, closed in REGION_FIELDS.items():
+        if closed is None:
+            text = _free_text(t, name)
+            if text == "":
                 continue  # an empty TextArea has no result in Label Studio either
             results.append({**base, "from_name": name, "type": "textarea",
-                            "value": {**js, "text": [free[name]]}})
+                            "value": {**js, "text": [text]}})
         else:
             results.append({**base, "from_name": name, "type": "choices",
                             "value": {**js, "choices": [_choice(getattr(t, name))]}})
@@ -267,6 +278,16 @@ def _parse_number(s: str, name: str) -> float | None:
         raise LabelError(f"{name}: {s!r} is not a number") from None
 
 
+def _parse_text(raw: str, name: str) -> Any:
+    """A TextArea's text as the field's type: a number, a whole number, or text (empty: null)."""
+    kind = field_type(Target, name)
+    if kind is float:
+        return _parse_number(raw, name)
+    if kind is int:
+        return int(num) if (num := _parse_number(raw, name)) is not None else None
+    return (raw or None) if is_optional(Target, name) else raw
+
+
 def region_target(text: str, region: dict[str, Any], fields: dict[str, dict[str, Any]]) -> Target:
     """One labelled span and its per-region fields as a validated `Target`."""
     value = region.get("value") or {}
@@ -284,19 +305,13 @@ def region_target(text: str, region: dict[str, Any], fields: dict[str, dict[str,
     if not quote.strip():
         raise LabelError(f"span {start}..{end} is empty")
     data: dict[str, Any] = {"unit": labels[0], "quote": quote, "start": start, "end": end}
-    for name, choices in REGION_FIELDS.items():
+    for name, closed in REGION_FIELDS.items():
         result = fields.get(name)
         if result is None:
             continue
         v = result.get("value") or {}
-        if choices is None:
-            raw = _one_text(v, name)
-            if name in ("value", "value_max"):
-                data[name] = _parse_number(raw, name)
-            elif name == "deadline_year":
-                data[name] = int(num) if (num := _parse_number(raw, name)) is not None else None
-            else:
-                data[name] = raw
+        if closed is None:
+            data[name] = _parse_text(_one_text(v, name), name)
         else:
             picked = _one_choice(v, name)
             if picked is None:

@@ -26,7 +26,6 @@ from pipeline.corpus import index_documents
 from pipeline.errors import ChitieuError
 from pipeline.evaluate import (
     ACCURACY_FIELDS,
-    DOC_FIELDS,
     STRICT_OVERLAP,
     evaluate,
     is_strict,
@@ -34,12 +33,17 @@ from pipeline.evaluate import (
 )
 from pipeline.ingest import load_source
 from pipeline.io import write_text_atomic
+from schemas.fields import DOC_FIELDS, LABELLED_TARGET_FIELDS, TARGET_FIELDS, plain
 from schemas.gold import load_dir
 from schemas.plan import Plan, Target
 
-TABLE_FIELDS = ("value", "value_max", "unit", "comparator", "direction", "scope", "deadline_year",
-                "pillar", "achieved", "indicator")
-HEADERS = ("value", "max", "unit", "cmp", "direction", "scope", "year", "pillar", "achieved", "indicator")
+# The target table's columns: every field a person labels, plus the unit, in record order,
+# with the indicator last because it is the wide one (schemas/fields.py).
+TABLE_FIELDS = (*(f for f in TARGET_FIELDS if f in LABELLED_TARGET_FIELDS + ("unit",) and f != "indicator"),
+                "indicator")
+SHORT_HEADERS = {"value_max": "max", "comparator": "cmp", "deadline_year": "year"}
+HEADERS = tuple(SHORT_HEADERS.get(f, f) for f in TABLE_FIELDS)
+HOVER_FIELDS = tuple(f for f in TABLE_FIELDS if f not in ("value", "value_max", "indicator"))  # written apart
 STATUS_TEXT = {
     "matched": "matched",
     "partial": "value only",
@@ -90,8 +94,7 @@ class Highlight:
 
 
 def _value(t: Target, name: str) -> Any:
-    v = getattr(t, name)
-    return v.value if hasattr(v, "value") else v
+    return plain(getattr(t, name))
 
 
 def _show(v: Any) -> str:
@@ -131,7 +134,7 @@ def locate(text: str, targets: Sequence[Target]) -> list[tuple[int, int] | None]
 def describe(t: Target) -> str:
     """A target's fields on one line, as a hover text shows them."""
     rng = f"–{_show(t.value_max)}" if t.value_max is not None else ""
-    fields = ", ".join(f"{f} {_show(_value(t, f))}" for f in TABLE_FIELDS[2:-1])
+    fields = ", ".join(f"{f} {_show(_value(t, f))}" for f in HOVER_FIELDS)
     return f"{_show(t.value)}{rng} · {fields} · indicator «{t.indicator}»"
 
 

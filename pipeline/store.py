@@ -19,6 +19,7 @@ import json
 import uuid
 import zlib
 from collections.abc import Sequence
+from enum import Enum
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -27,38 +28,35 @@ import duckdb
 
 from pipeline.errors import ChitieuError
 from pipeline.run import Outcome, Status
-from schemas.plan import Plan
+from schemas.fields import TARGET_FIELDS, field_type, scalar_fields
+from schemas.plan import Plan, Target
 
 SCHEMA_VERSION = 1
 WRITER_MEMORY = "256MB"
 INSERT_BATCH = 100  # plans per INSERT: bounds what DuckDB copies from Python at once
 
-TARGET_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("value", "DOUBLE"),
-    ("value_max", "DOUBLE"),
-    ("unit", "VARCHAR"),
-    ("comparator", "VARCHAR"),
-    ("direction", "VARCHAR"),
-    ("indicator", "VARCHAR"),
-    ("scope", "VARCHAR"),
-    ("deadline_year", "INTEGER"),
-    ("pillar", "VARCHAR"),
-    ("achieved", "BOOLEAN"),
-    ("quote", "VARCHAR"),
-    ("start", "INTEGER"),
-    ("end", "INTEGER"),
-    ("sentence", "VARCHAR"),
-)
-PLAN_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("doc_id", "VARCHAR"),
-    ("source", "VARCHAR"),
-    ("media_type", "VARCHAR"),
-    ("province", "VARCHAR"),
-    ("doc_type", "VARCHAR"),
-    ("doc_number", "VARCHAR"),
-    ("issued", "DATE"),
-    ("extractor_version", "VARCHAR"),
-)
+# Columns derived from the record's models (schemas/fields.py), so a field added to `Target`
+# or `Plan` becomes a column; a store made before it gains the column when next opened.
+DUCKDB_TYPES: dict[type, str] = {float: "DOUBLE", int: "INTEGER", bool: "BOOLEAN", str: "VARCHAR",
+                                 dt.date: "DATE"}
+
+
+def _columns(model: type[Target | Plan], names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(name, DuckDB type) per field; an enum is stored as its value."""
+    out = []
+    for name in names:
+        kind = field_type(model, name)
+        out.append((name, "VARCHAR" if issubclass(kind, Enum) else DUCKDB_TYPES[kind]))
+    return tuple(out)
+
+
+def _names(columns: tuple[tuple[str, str], ...]) -> str:
+    """Column names for an INSERT: by name, since a migrated table has them in another order."""
+    return ", ".join(f'"{c}"' for c, _ in columns)
+
+
+TARGET_COLUMNS = _columns(Target, TARGET_FIELDS)
+PLAN_COLUMNS = _columns(Plan, tuple(n for n in scalar_fields(Plan) if n != "sha256"))  # sha256 is the key
 
 DDL = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -85,6 +83,9 @@ DDL = [
         run_id VARCHAR, name VARCHAR, sha256 VARCHAR, reason VARCHAR, failed_at TIMESTAMP)""",
 ]
 TABLES = ("runs", "documents", "names", "plans", "targets", "failures")
+# Added to a store made by an earlier chitieu, in the same transaction that checks its tables.
+MIGRATIONS = [f'ALTER TABLE plans ADD COLUMN IF NOT EXISTS "{c}" {t}' for c, t in PLAN_COLUMNS] + [
+    f'ALTER TABLE targets ADD COLUMN IF NOT EXISTS "{c}" {t}' for c, t in TARGET_COLUMNS]
 
 
 class StoreError(ChitieuError):
@@ -199,7 +200,7 @@ class Store:
 
     def _create(self) -> None:
         self.con.begin()
-        for statement in DDL:
+        for statement in DDL + MIGRATIONS:
             self.con.execute(statement)
         self.con.execute(
             "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)]
@@ -363,8 +364,8 @@ class Store:
         self.con.execute("DELETE FROM plans WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas])
         plan_cols = ", ".join(f"unnest(?::{t}[])" for _, t in PLAN_COLUMNS)
         self.con.execute(
-            f"INSERT INTO plans SELECT * FROM (SELECT unnest(?::VARCHAR[]), {plan_cols}, "
-            "unnest(?::INTEGER[]), ?, ?, unnest(?::JSON[]))",
+            f"INSERT INTO plans (sha256, {_names(PLAN_COLUMNS)}, n_targets, run_id, extracted_at, record) "
+            f"SELECT * FROM (SELECT unnest(?::VARCHAR[]), {plan_cols}, unnest(?::INTEGER[]), ?, ?, unnest(?::JSON[]))",
             [shas, *([r.get(c) for r in records] for c, _ in PLAN_COLUMNS), [len(r["targets"]) for r in records],
              run_id, now, texts],
         )
@@ -380,6 +381,7 @@ class Store:
         if t_sha:
             target_cols = ", ".join(f"unnest(?::{t}[])" for _, t in TARGET_COLUMNS)
             self.con.execute(
-                f"INSERT INTO targets SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::INTEGER[]), {target_cols})",
+                f"INSERT INTO targets (sha256, ordinal, {_names(TARGET_COLUMNS)}) "
+                f"SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::INTEGER[]), {target_cols})",
                 [t_sha, t_ord, *(columns[c] for c, _ in TARGET_COLUMNS)],
             )

@@ -2,74 +2,42 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any
 
-from schemas.plan import Comparator, Direction, Pillar, Plan, Scope, Target, Unit
+from schemas.fields import TARGET_FIELDS, choices, is_optional
+from schemas.plan import Plan, Target
+
+# Closed-set fields that may be null: a candidate's empty string there means "none".
+_BLANK_IS_NONE = tuple(n for n in TARGET_FIELDS if choices(Target, n) is not None and is_optional(Target, n))
 
 
-class TargetLike(Protocol):
-    value: float
-    value_max: float | None
-    unit: str
-    comparator: str
-    direction: str
-    indicator: str
-    scope: str | None
-    deadline_year: int | None
-    pillar: str | None
-    achieved: bool
-    quote: str
-    start: int
-    end: int
-    sentence: str
+def build_target(candidate: object) -> Target:
+    """Validate one candidate: every `Target` field it carries, by name (schemas/fields.py).
+
+    Fields the candidate does not carry keep the model's default (the national indicator is
+    linked after validation). A candidate without an indicator phrase falls back to its quote.
+    """
+    data: dict[str, Any] = {n: getattr(candidate, n) for n in TARGET_FIELDS if hasattr(candidate, n)}
+    for name in _BLANK_IS_NONE:
+        data[name] = data.get(name) or None
+    data["indicator"] = data.get("indicator") or data.get("quote")
+    return Target.model_validate(data)
 
 
 def build_plan(
     *,
     doc_id: str,
     text: str,
-    candidates: Iterable[TargetLike],
+    candidates: Iterable[object],
     fields: dict[str, Any],
 ) -> Plan:
     """Validate every candidate into a `Target`, then the whole `Plan` and its offsets.
 
-    A candidate that fails validation is a bug of the extractor, so it raises rather
-    than being dropped silently.
+    `fields` are the document's fields by their `Plan` names; an unknown name is refused
+    (the model forbids extras). A candidate that fails validation is a bug of the
+    extractor, so it raises rather than being dropped silently.
     """
-    targets = [
-        Target(
-            value=c.value,
-            value_max=c.value_max,
-            unit=Unit(c.unit),
-            comparator=Comparator(c.comparator),
-            direction=Direction(c.direction),
-            indicator=c.indicator or c.quote,
-            scope=Scope(c.scope) if c.scope else None,
-            deadline_year=c.deadline_year,
-            pillar=Pillar(c.pillar) if c.pillar else None,
-            achieved=c.achieved,
-            quote=c.quote,
-            start=c.start,
-            end=c.end,
-            sentence=c.sentence,
-        )
-        for c in candidates
-    ]
-    issued = fields.get("issued")
-    plan = Plan(
-        doc_id=doc_id,
-        source=fields.get("source"),
-        media_type=fields.get("media_type"),
-        sha256=fields.get("sha256"),
-        province=fields.get("province"),
-        doc_type=fields.get("doc_type"),
-        doc_number=fields.get("doc_number"),
-        issued=issued if isinstance(issued, dt.date) or issued is None else None,
-        extractor_version=fields.get("extractor_version"),
-        metadata=dict(fields.get("metadata") or {}),
-        targets=targets,
-    )
+    plan = Plan.model_validate({"doc_id": doc_id, **fields, "targets": [build_target(c) for c in candidates]})
     plan.check_offsets(text)
     return plan

@@ -190,3 +190,23 @@ def test_outcomes_travel_packed_with_the_plan_serialised_once(outcomes: list[Out
     failed = Outcome.failure("kh.txt", "file is empty", sha256="0" * 64, size=0)
     assert unpack(pack([failed])) == [failed]
     assert unpack(pack([])) == []
+
+
+def test_every_record_field_is_a_column_and_an_older_store_gains_new_ones(
+    tmp_path: Path, outcomes: list[Outcome]
+) -> None:
+    """Columns come from the models: a store written before a field existed takes it on open."""
+    from schemas.fields import TARGET_FIELDS
+
+    path = tmp_path / "s.duckdb"
+    with Store.open(path) as store:
+        store.con.execute('ALTER TABLE targets DROP COLUMN "indicator_id"')  # as a store from before the field
+    with Store.open(path) as store:
+        run = store.begin_run("corpus", version_tag(), "local", 1)
+        store.write_outcomes(run, outcomes, version_tag())
+        columns = [d[0] for d in store.con.execute("SELECT * FROM targets LIMIT 0").description]
+        assert set(TARGET_FIELDS) <= set(columns)
+        got = store.con.execute("SELECT indicator_id FROM targets ORDER BY sha256, ordinal").fetchall()
+    want = sorted((o.sha256 or "", i, t["indicator_id"]) for o in outcomes
+                  for i, t in enumerate(json.loads(o.record or "")["targets"]))
+    assert got == [(v,) for _, _, v in want]
