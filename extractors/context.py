@@ -13,16 +13,18 @@ from dataclasses import dataclass, field, replace
 
 import regex
 
-from extractors.lexicon import FLAGS, Lexicon
+from extractors.lexicon import FLAGS, Lexicon, template
 
 # Years that govern targets: "đến năm 2030", "năm 2025", "giai đoạn 2024-2030",
 # "định hướng 2030", "nhiệm kỳ 2025 - 2030", a quarter ("trong quý 2-2026", corpus-dev2 d30).
 # Dates and document numbers are excluded.
 YEAR_RE = regex.compile(
-    r"(?<!\w)(?:(?:đến|tới|đế|vào|trong|từ\s+nay\s+đến|đến\s+hết|đến\s+cuối|cuối)\s+)?"
-    r"(?:(?:năm|giai\s+đoạn|nhiệm\s+kỳ|thời\s+kỳ|định\s+hướng(?:\s+đến)?|tầm\s+nhìn(?:\s+đến)?|đến)\s+"
-    r"|quý\s+(?:[1-4]|I{1,3}|IV)\s*(?:[-/]\s*|năm\s+))"
-    r"(?:(?P<from>(?:19|20)\d\d)\s*[-–—]\s*)?(?P<year>(?:19|20)\d\d)(?![\d/])",
+    template(
+        r"(?<!\w)(?:{YEAR_PREP}\s+)?"
+        r"(?:(?:năm|giai\s+đoạn|nhiệm\s+kỳ|thời\s+kỳ|định\s+hướng(?:\s+đến)?|tầm\s+nhìn(?:\s+đến)?|đến)\s+"
+        r"|quý\s+(?:[1-4]|I{1,3}|IV)\s*(?:[-/]\s*|năm\s+))"
+        r"(?:(?P<from>(?:19|20)\d\d)\s*[-–—]\s*)?(?P<year>(?:19|20)\d\d)(?![\d/])"
+    ),
     FLAGS,
 )
 # Dates ("ngày 5 tháng 6 năm 2023") and baselines ("tăng 10% so với năm 2021") are not deadlines.

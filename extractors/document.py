@@ -99,7 +99,7 @@ class _Named:
 def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None) -> list[_Named]:
     """Documents named as issued or as the source of the targets, cited ones left out."""
     kind = r"(?P<type>" + lex.doctype_re.pattern + r")"
-    number = r"(?:\s+(?:số|sô)\s*" + _NUMBER + r"|\s+(?P<bare>\d{1,4})(?=\s))?"
+    number = lex.template(r"(?:\s+{NUMBER_WORD}\s*") + _NUMBER + r"|\s+(?P<bare>\d{1,4})(?=\s))?"
     issue_re = regex.compile(ISSUE_VERBS + r"\s+" + kind + number, FLAGS)
     named_re = regex.compile(
         r"(?:theo|tại|của|mục\s+tiêu\s+của|đề\s+ra\s+tại)\s+" + kind + number

@@ -21,15 +21,15 @@ from functools import cached_property
 import regex
 
 from extractors.context import DocContext, resolve_year
-from extractors.lexicon import Lexicon, fold
+from extractors.lexicon import FLAGS, Lexicon, fold, template
 from extractors.numbers import Mention
 from extractors.scopes import find_scopes
 
 # A percent whose right part names places ("100% xã", "các đơn vị cấp huyện") covers places:
 # its scope words are what is counted, not the target's scope.
 _PLACE_COVERAGE = regex.compile(
-    r"^\s*(?:số\s+|các\s+|tất\s+cả\s+các\s+)?(?:đơn\s+vị\s+(?:hành\s+chính\s+)?(?:cấp\s+)?)?(?:xã|huyện|tỉnh|phường|thôn|ấp|bản|làng|quận|thị\s+xã)(?!\w)",
-    regex.IGNORECASE | regex.UNICODE | regex.V0,
+    template(r"^\s*(?:số\s+|các\s+|tất\s+cả\s+các\s+)?(?:đơn\s+vị\s+(?:hành\s+chính\s+)?(?:cấp\s+)?)?{PLACE_NOUN}"),
+    FLAGS,
 )
 
 

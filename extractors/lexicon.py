@@ -55,6 +55,22 @@ class CueEntry(_Entry):
     pattern: str = Field(min_length=1)
 
 
+class FragmentEntry(WordsEntry):
+    """A named word set that code patterns refer to as `{NAME}`."""
+
+
+class VariantEntry(BaseModel):
+    """A spelling variant or typo of a standard word, with the document it was seen in."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    variant: str = Field(min_length=1)
+    of: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    match: list[str] = Field(min_length=1)
+    note: str = Field(min_length=1)
+
+
 class IndicatorRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     strip_left: list[str] = Field(min_length=1)
@@ -111,6 +127,14 @@ def words_pattern(words: list[str]) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+_FRAGMENT_REF = regex.compile(r"\{([A-Z][A-Z_]*)\}")
+
+
+def word_key(word: str) -> str:
+    """A word as a table key: lower case, single spaces."""
+    return " ".join(word.lower().split())
+
+
 class Lexicon:
     """All rule data, compiled: built once per process by `get_lexicon()`."""
 
@@ -120,6 +144,8 @@ class Lexicon:
         self.scopes = TypeAdapter(list[ScopeEntry]).validate_python(_load("scopes.yaml"))
         self.pillars = TypeAdapter(list[PillarEntry]).validate_python(_load("pillars.yaml"))
         self.cues = TypeAdapter(list[CueEntry]).validate_python(_load("cues.yaml"))
+        self.fragments = TypeAdapter(list[FragmentEntry]).validate_python(_load("fragments.yaml"))
+        self.variants = TypeAdapter(list[VariantEntry]).validate_python(_load("variants.yaml"))
         self.indicator = IndicatorRules.model_validate(_load("indicator.yaml"))
         self.counts = CountRules.model_validate(_load("counts.yaml"))
         self.doctypes = TypeAdapter(list[DocType]).validate_python(_load("doctypes.yaml"))
@@ -140,7 +166,55 @@ class Lexicon:
                 return entry_id, m
         return None
 
+    def with_variants(self, words: list[str]) -> list[str]:
+        """`words` and the spelling variants (`variants.yaml`) of any of them."""
+        extra = [v.variant for v in self.variants if v.of in words and v.variant not in words]
+        return words + extra
+
+    def comparator_before(self, text: str) -> tuple[str, str, int] | None:
+        """The comparator word ending `text`, longest match over every entry: (comparator, entry id, start)."""
+        m = self.cmp_before_re.search(text)
+        if m is None:
+            return None
+        comparator, entry = self.comparator_words[word_key(m.group(1))]
+        return comparator, entry, m.start()
+
+    def comparator_of(self, word: str) -> tuple[str, str]:
+        """(comparator, entry id) of one comparator word as written in the text."""
+        return self.comparator_words[word_key(word)]
+
+    def template(self, pattern: str) -> str:
+        """`pattern` with each `{NAME}` replaced by that fragment's alternation (refusing an unknown name)."""
+
+        def repl(m: regex.Match[str]) -> str:
+            name = m.group(1)
+            if name not in self.fragment_re:
+                raise LexiconError(f"{LEXICON_DIR / 'fragments.yaml'}: no fragment named {name}")
+            return self.fragment_re[name]
+
+        return _FRAGMENT_REF.sub(repl, pattern)
+
+    def _compile_comparators(self) -> None:
+        """One longest-match table over all comparator entries: the longest word ending the text wins."""
+        self.comparator_words: dict[str, tuple[str, str]] = {}
+        by_position: dict[str, list[str]] = {"before": [], "after": []}
+        for c in self.comparators:
+            for w in self.with_variants(c.words):
+                key = word_key(w)
+                if key in self.comparator_words:
+                    raise LexiconError(
+                        f"{LEXICON_DIR / 'comparators.yaml'}: {w!r} is in both {self.comparator_words[key][1]} and {c.id}"
+                    )
+                self.comparator_words[key] = (c.comparator, c.id)
+                by_position[c.position].append(w)
+        self.fragment_re["COMPARATOR_BEFORE"] = words_pattern(by_position["before"])
+        self.fragment_re["COMPARATOR_AFTER"] = words_pattern(by_position["after"])
+        self.cmp_before_re = regex.compile("(" + self.fragment_re["COMPARATOR_BEFORE"] + r")\s*$", FLAGS)
+        self.cmp_after_re = regex.compile(r"^\s*(" + self.fragment_re["COMPARATOR_AFTER"] + ")", FLAGS)
+
     def _compile(self) -> None:
+        self.fragment_re = {f.id: words_pattern(self.with_variants(f.words)) for f in self.fragments}
+        self._compile_comparators()
         # Many entries per kind, in file order; a kind's union answers "any cue of this kind?".
         by_kind: dict[str, list[tuple[str, regex.Pattern[str]]]] = {}
         for c in self.cues:
@@ -150,16 +224,6 @@ class Lexicon:
             kind: regex.compile("|".join(f"(?:{c.pattern})" for c in self.cues if c.kind == kind), FLAGS)
             for kind in by_kind
         }
-        self.cmp_before = [
-            (regex.compile(words_pattern(c.words) + r"\s*$", FLAGS), c.comparator)
-            for c in self.comparators
-            if c.position == "before"
-        ]
-        self.cmp_after = [
-            (regex.compile(r"^\s*" + words_pattern(c.words), FLAGS), c.comparator)
-            for c in self.comparators
-            if c.position == "after"
-        ]
         self.direction_before = [
             (regex.compile(words_pattern(d.words) + r"\s*$", FLAGS), d.direction)
             for d in sorted(self.directions, key=lambda d: d.direction != "level")
@@ -207,6 +271,11 @@ def fold(text: str) -> str:
 def get_lexicon() -> Lexicon:
     """The compiled lexicon, loaded once per process."""
     return Lexicon()
+
+
+def template(pattern: str) -> str:
+    """`pattern` with `{NAME}` fragments of the process lexicon filled in: for module-level patterns."""
+    return get_lexicon().template(pattern)
 
 
 @lru_cache(maxsize=1)

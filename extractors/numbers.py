@@ -10,14 +10,14 @@ from dataclasses import dataclass
 
 import regex
 
-from extractors.lexicon import FLAGS, Lexicon
+from extractors.lexicon import FLAGS, Lexicon, template
 
 _NUM = r"\d{1,3}(?:[.,]\d{1,2})?"
 # "30%", "30 %", "30%GRDP", "2,5%", "30 phần trăm"
 PERCENT_RE = regex.compile(rf"(?<![\w.,/%-])(?P<a>{_NUM})\s?(?:%|phần\s+trăm)", FLAGS)
 # "từ 30 đến 40%", "30-40%", "25% - 30%", "25%-30%"
 RANGE_RE = regex.compile(
-    rf"(?<![\w.,/%-])(?P<a>{_NUM})\s*%?\s*(?:-|–|—|đến|tới)\s*(?P<b>{_NUM})\s?(?:%|phần\s+trăm)",
+    template(rf"(?<![\w.,/%-])(?P<a>{_NUM})\s*%?\s*(?:-|–|—|{{RANGE_JOIN}})\s*(?P<b>{_NUM})\s?(?:%|phần\s+trăm)"),
     FLAGS,
 )
 # "top 25", "Top 20", "nhóm 10 tỉnh, thành phố dẫn đầu", "nhóm 30/63 tỉnh", "nhóm 40 nước"
@@ -34,8 +34,10 @@ RANK_RANGE_RE = regex.compile(
 STEPS_RE = regex.compile(r"(?<![\w.,/%-])(?P<a>\d{1,2})(?:\s*[-–]\s*(?P<b>\d{1,2}))?\s+bậc(?!\w)", FLAGS)
 # Counts: a floor word or a plan verb, then a number and a noun ("tối thiểu 02 đô thị").
 COUNT_RE = regex.compile(
-    r"(?<!\w)(?P<lead>tối\s+thiểu|tối\s+thiếu|ít\s+nhất|không\s+dưới|trên|hơn|phấn\s+đấu|triển\s+khai|xây\s+dựng|hình\s+thành|có)"
-    r"\s+(?P<a>\d{1,3}(?:\.\d{3})*)(?![\d%,./])\s+(?=\w)",
+    template(
+        r"(?P<lead>{COMPARATOR_BEFORE}|{PLAN_VERB})\s+(?P<a>\d{1,3}(?:\.\d{3})*)(?![\d%,./])"
+        r"(?!\s*(?:[-–—]|{RANGE_JOIN})\s*\d)\s+(?=\w)"  # not the start of a range ("từ 2 đến 3")
+    ),
     FLAGS,
 )
 # "19/19 Sở, Ban, ngành": every one of N, a count of N.

@@ -16,22 +16,24 @@ import regex
 
 from extractors.context import DocContext, build_context, pillar_in_clause, resolve_year
 from extractors.filters import IN_HEADING, RESTATEMENT, Site, first_verdict
-from extractors.lexicon import FLAGS, Lexicon, fold, get_lexicon
+from extractors.lexicon import FLAGS, Lexicon, fold, get_lexicon, template
 from extractors.nlp import phrase_doc, phrase_tokens
 from extractors.numbers import Mention, find_mentions
 from extractors.overlap import indicator_overlap, syllables
 from extractors.types import Drop, Extraction
 
 _SPLIT_DELIMS = regex.compile(r":|,|;|\(|\s+và\s+|\s+hoặc\s+|\s+-\s+", FLAGS)
-_LINK_VERB = regex.compile(r"(?<!\w)(?:đạt(?:\s+được)?(?:\s+mức)?|là|chiếm|bằng|ở\s+mức|đặt)\s*$", FLAGS)
+_LINK_VERB = regex.compile(template(r"{LINK_VERB}\s*$"), FLAGS)
 _CUT_BEFORE = regex.compile(
-    r":|(?<!\w)(?:đến|tới|vào|trong)?\s*(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}\s*,"
-    r"|(?<!\w)(?:cụ\s+thể|theo\s+đó|trong\s+đó|ngoài\s+ra|đồng\s+thời|bên\s+cạnh\s+đó|khi\s+đó|giai\s+đoạn\s+này|đặc\s+biệt)\s*,"
-    r"|(?<!\w)(?:phấn\s+đấu|đặt\s+(?:ra\s+)?mục\s+tiêu|mục\s+tiêu(?:\s+đặt\s+ra)?(?:\s+là)?|đề\s+ra|hướng\s+tới(?:\s+mục\s+tiêu)?|như\s+sau)(?!\w)",
+    template(
+        r":|(?<!\w)(?:{YEAR_PREP})?\s*(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}\s*,"
+        r"|{DISCOURSE_MARKER}\s*,"
+        r"|{AIM_LEAD}"
+    ),
     FLAGS,
 )
 _YEAR_PHRASE = regex.compile(
-    r"(?<!\w)(?:(?:đến|tới|vào|trong|trước|đến\s+cuối|đến\s+hết|cuối)\s+)?(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}(?!\d)",
+    template(r"(?<!\w)(?:(?:{YEAR_PREP}|{DEADLINE_BEFORE})\s+)?(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}(?!\d)"),
     FLAGS,
 )
 _OWN_VERB = regex.compile(r"(?<!\w)(?:đạt|là|chiếm|bằng)(?!\w)", FLAGS)
@@ -108,13 +110,13 @@ def _comparator_before(left: str, lex: Lexicon, mention: Mention) -> tuple[str |
     for _ in range(4):
         text = text.rstrip(" (")
         hit = False
-        for pattern, cmp in lex.cmp_before:
-            m = pattern.search(text)
-            if m:
-                if not (cmp == ">=" and mention.value_max is not None and m.group(0).strip().lower() == "từ"):
-                    comparator = comparator or cmp
-                text, hit = text[: m.start()].rstrip(), True
-                break
+        found = lex.comparator_before(text)  # the longest comparator word over all entries
+        if found:
+            cmp, entry, at = found
+            # with a range, "từ" opens the range ("từ 25% - 30%"): not a floor (comparators.yaml ge_from)
+            if not (entry == "ge_from" and mention.value_max is not None):
+                comparator = comparator or cmp
+            text, hit = text[:at].rstrip(), True
         m = _LINK_VERB.search(text)
         if m:
             comparator = comparator or "="
@@ -134,14 +136,8 @@ def _comparator_before(left: str, lex: Lexicon, mention: Mention) -> tuple[str |
 def _strip_comparators(left: str, lex: Lexicon) -> str:
     """`left` without the comparator words just before the value."""
     text = left.rstrip()
-    changed = True
-    while changed:
-        changed = False
-        for pattern, _ in lex.cmp_before:
-            m = pattern.search(text)
-            if m:
-                text, changed = text[: m.start()].rstrip(), True
-                break
+    while (found := lex.comparator_before(text)) is not None:
+        text = text[: found[2]].rstrip()
     return text
 
 
@@ -154,9 +150,7 @@ def _cut_leadin(left: str) -> int:
 
 
 _LINK_AT_END = regex.compile(
-    r"(?<!\w)(?:đạt(?:\s+được)?|là|chiếm|bằng|ở\s+mức|đặt|tăng(?:\s+dần)?|giảm(?:\s+dần)?)"
-    r"(?:\s*\(?\s*(?:bình\s+quân|tối\s+thiểu|tối\s+thiếu|ít\s+nhất|trên|hơn|khoảng|từ|dưới|tối\s+đa|không\s+quá))*\s*$",
-    FLAGS,
+    template(r"(?:{LINK_VERB}|{CHANGE_VERB})(?:\s*\(?\s*(?:{AVERAGE}|{COMPARATOR_BEFORE}))*\s*$"), FLAGS
 )
 _CONJ_ONLY = regex.compile(r"^(?:[\s,;:.\-–—•*+]|(?<!\w)(?:và|hoặc|với)(?!\w))*$", FLAGS)
 _RANK_LEAD = regex.compile(
@@ -171,7 +165,9 @@ _RANK_GROUP = regex.compile(
     r"^\s*(?:(?:tỉnh|thành\s+phố|thành|địa\s+phương|nước|quốc\s+gia)\s*[/,]?\s*)+\)?\s*$", FLAGS
 )
 _LOCATIVE = regex.compile(r"\s(?:tại|ở|trên\s+địa\s+bàn)\s", FLAGS)
-_AFTER_UPWARDS = regex.compile(r"^[^,;]{0,30}?(?<!tuổi\s)(?<!\w)trở\s+(?P<d>lên|xuống)(?!\w)", FLAGS)
+# A comparator after the value ("50% trở lên"), within 30 characters, not an age ("15 tuổi trở lên").
+_AFTER_WORD = regex.compile(template(r"^[^,;]{0,30}?(?<!{AGE_NOUN}\s)(?P<w>{COMPARATOR_AFTER})"), FLAGS)
+_AFTER_AT_START = regex.compile(template(r"^\s*{COMPARATOR_AFTER}"), FLAGS)
 _TWO_SHARES = regex.compile(r"^(?P<a>.+?\btrong\b.+?),\s+(?P<b>[^,]+?\btrong\b[^,]+)$", FLAGS)
 _DIGITAL_ECONOMY = "kinh tế số"
 
@@ -261,7 +257,7 @@ def _clean_right(right: str, lex: Lexicon, unit: str) -> str:
     right = _PER_YEAR.sub("", right)
     right = _YEAR_PHRASE.sub(" ", right)
     right = _PARENS.sub(" ", right)
-    right = regex.sub(r"^\s*(?:trở\s+lên|trở\s+xuống)\b", "", right, flags=FLAGS)
+    right = _AFTER_AT_START.sub("", right)
     if unit == "rank" and _RANK_GROUP.match(right):
         return ""  # "17-19 tỉnh/thành phố": the places ranked, not what is measured
     if unit == "count":
@@ -378,9 +374,9 @@ def extract(
         right_trim = regex.sub(r"[\s,;:]+(?:và|hoặc)?\s*$", "", right_raw, flags=FLAGS)
         right_trim = _cut_new_clause(right_trim, lex)
         comparator = seg.comparator
-        after = _AFTER_UPWARDS.match(right_trim)
+        after = _AFTER_WORD.match(right_trim)
         if after:
-            comparator = ">=" if after["d"] == "lên" else "<="
+            comparator = lex.comparator_of(after["w"])[0]
         if m.unit == "rank" and comparator in (None, "="):
             comparator = "<="
         cmp_from_word = comparator is not None and comparator != "="

@@ -23,6 +23,8 @@ from typing import NamedTuple
 
 import regex
 
+from extractors.lexicon import template
+
 
 class HeaderWords(NamedTuple):
     """Column headings that give a column a role (matched case-insensitively)."""
@@ -41,9 +43,10 @@ _NOTE_HEAD = regex.compile(HEADER.note, regex.IGNORECASE)
 _BASELINE_HEAD = regex.compile(HEADER.baseline, regex.IGNORECASE)
 _YEAR = regex.compile(r"(?<!\d)(?:19[9]\d|20\d\d)(?!\d)")
 # A cell that is a value: an optional comparator, a number, an optional unit or range.
+# The comparator and linking words are the lexicon's (comparators.yaml, fragments.yaml).
 _VALUE = regex.compile(
-    r"^(?:[<>≥≤=~]|trên|dưới|tối\s*thiểu|tối\s*đa|ít\s*nhất|khoảng|từ|đạt|top|nhóm|thuộc\s*nhóm)?\s*"
-    r"\d[\d.,]*\s*(?:%|‰)?(?:\s*(?:-|–|đến)\s*\d[\d.,]*\s*%?)?\s*(?:\([^)]*\))?\s*$",
+    template(r"^(?:[=~]|{COMPARATOR_BEFORE}|{LINK_VERB}|top|nhóm|thuộc\s*nhóm)?\s*")
+    + r"\d[\d.,]*\s*(?:%|‰)?(?:\s*(?:-|–|đến)\s*\d[\d.,]*\s*%?)?\s*(?:\([^)]*\))?\s*$",
     regex.IGNORECASE,
 )
 _PLACEHOLDER = regex.compile(r"^[-–—x/.…]*$", regex.IGNORECASE)

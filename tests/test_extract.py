@@ -304,3 +304,18 @@ def test_every_dropped_number_names_its_rule(text: str, kwargs: dict[str, Any], 
     assert all(d.reason for d in result.drops)
     kept = {c.mention for c in result.candidates}
     assert not kept & {d.mention for d in result.drops}  # a number is either kept or dropped, never both
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # were `>`: `hơn`/`cao hơn` of gt_above shadowed the longer words (YAML order decided); longest match wins now
+        ("Đến năm 2025, tỷ lệ hồ sơ trễ hạn thấp hơn 5%.", [(5, "percent", "<")]),
+        ("Đến năm 2025, tỷ lệ hồ sơ trễ hạn không cao hơn 5%.", [(5, "percent", "<=")]),
+        # a comparator word reaches the count detector: it was a second copy of the words that lacked `xấp xỉ`
+        ("Đến năm 2025, phấn đấu xấp xỉ 20 doanh nghiệp công nghệ số.", [(20, "count", "~")]),
+        ("Đến năm 2025, có từ 2 đến 3 doanh nghiệp công nghệ số.", []),  # a range start is not a count
+    ],
+)
+def test_comparator_words_are_one_longest_match_table(sentence: str, expected: list[tuple[float, str, str]]) -> None:
+    assert [(c.value, c.unit, c.comparator) for c in extract_candidates(sentence)] == expected

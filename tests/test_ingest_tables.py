@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.tables import heading_rows, table_lines
+from pipeline.tables import heading_rows, is_value, table_lines
 
 HEAD = ["STT", "Chỉ tiêu", "ĐVT", "Năm 2025", "Năm 2030"]
 
@@ -51,3 +51,13 @@ def test_table_rows_become_sentences(rows: list[list[str | None]], expected: lis
 ])
 def test_heading_rows_are_counted(rows: list[list[str | None]], n: int) -> None:
     assert heading_rows(rows) == n
+
+
+@pytest.mark.parametrize(
+    ("cell", "is_figure"),
+    [("≥ 90%", True), ("Trên 70%", True), ("không quá 5%", True), ("xấp xỉ 60%", True), ("tối thiểu 10", True),
+     ("Sở Thông tin", False), ("năm 2025", False)],
+)
+def test_value_cells_use_the_lexicon_comparator_words(cell: str, is_figure: bool) -> None:
+    """The table reader takes its comparator words from comparators.yaml, not from a copy of its own."""
+    assert is_value(cell) is is_figure

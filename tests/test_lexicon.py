@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import regex
 
-from extractors.lexicon import get_lexicon, words_pattern
+import extractors.lexicon as lexicon_module
+from extractors.lexicon import FLAGS, get_lexicon, words_pattern
 from extractors.targets import extract, extract_candidates
 
 LEX = get_lexicon()
@@ -99,3 +101,78 @@ def test_empty_alternation_is_refused() -> None:
         words_pattern([])
     with pytest.raises(ValueError):
         words_pattern(["tối thiểu", " "])
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+WORD_GROUPS = {"comparators": LEX.comparators, "directions": LEX.directions, "scopes": LEX.scopes,
+               "pillars": LEX.pillars, "fragments": LEX.fragments}
+
+
+@pytest.mark.parametrize(
+    ("group", "entry", "word"),
+    [(g, e.id, w) for g, entries in WORD_GROUPS.items() for e in entries for w in e.words]
+    + [("variants", v.id, v.variant) for v in LEX.variants],
+)
+def test_every_word_has_an_example_sentence(group: str, entry: str, word: str) -> None:
+    entries = list(WORD_GROUPS.get(group, ())) + (list(LEX.variants) if group == "variants" else [])
+    e = next(x for x in entries if x.id == entry)
+    assert any(_key(word) in _key(s) for s in e.match), f"{group}/{entry}: no example sentence uses {word!r}"
+
+
+@pytest.mark.parametrize(
+    ("entry", "word", "comparator", "position"),
+    [(c.id, w, c.comparator, c.position) for c in LEX.comparators for w in LEX.with_variants(c.words)],
+)
+def test_no_comparator_word_is_shadowed_by_another_entry(entry: str, word: str, comparator: str, position: str) -> None:
+    """Each word, alone before (or after) a value, gives its own entry's comparator: no other entry wins."""
+    if position == "before":
+        sentence = f"Đến năm 2025, tỷ lệ hồ sơ trễ hạn {word} 20%."
+    else:
+        sentence = f"Đến năm 2025, tỷ lệ hồ sơ trễ hạn đạt 20% {word}."
+    found = LEX.comparator_before(sentence[: sentence.index("20%")]) if position == "before" else None
+    if found is not None:
+        assert found[1] == entry, f"{word!r} read by {found[1]}, not {entry}"
+    got = [c.comparator for c in extract_candidates(sentence, LEX)]
+    assert got == [comparator], f"{entry}: {word!r} gave {got}"
+
+
+@pytest.mark.parametrize(("entry", "word", "direction"), [(d.id, w, d.direction) for d in LEX.directions for w in d.words])
+def test_no_direction_word_is_shadowed_by_another_entry(entry: str, word: str, direction: str) -> None:
+    got = [c.direction for c in extract_candidates(f"Đến năm 2025, số doanh nghiệp số {word} 20%.", LEX)]
+    assert got == [direction], f"{entry}: {word!r} gave {got}"
+
+
+def test_a_word_in_two_comparator_entries_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = lexicon_module._load
+
+    def load(name: str) -> object:
+        data = real(name)
+        if name == "comparators.yaml":
+            assert isinstance(data, list)
+            data[1]["words"] = [*data[1]["words"], data[0]["words"][0]]
+        return data
+
+    monkeypatch.setattr(lexicon_module, "_load", load)
+    with pytest.raises(lexicon_module.LexiconError, match="is in both"):
+        lexicon_module.Lexicon()
+
+
+def test_an_unknown_fragment_name_is_refused() -> None:
+    with pytest.raises(lexicon_module.LexiconError, match="NO_SUCH_WORDS"):
+        LEX.template(r"(?:{NO_SUCH_WORDS})\s+\d{1,3}")
+
+
+def test_a_variant_is_matched_wherever_its_standard_word_is() -> None:
+    for v in LEX.variants:
+        users = [c for c in LEX.comparators if v.of in c.words] + [f for f in LEX.fragments if v.of in f.words]
+        assert users, f"{v.id}: nothing uses {v.of!r}"
+        for u in users:
+            pattern = LEX.fragment_re.get(u.id) or LEX.fragment_re["COMPARATOR_BEFORE"]
+            assert re_search(pattern, v.variant), f"{v.id}: {v.variant!r} not matched by {u.id}"
+
+
+def re_search(pattern: str, text: str) -> bool:
+    return regex.search(pattern, text, FLAGS) is not None
