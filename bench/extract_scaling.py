@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 import regex
+from pipeline.nlp import warm_up
 
 from pipeline.extract import extract_source
-from pipeline.nlp import warm_up
 from pipeline.source import Source
 
 ROOT = Path(__file__).resolve().parent.parent
