@@ -7,7 +7,7 @@ locally in Prefect's ephemeral mode with nothing to set up, quietly and offline.
 
 `batch_flow` (`chitieu run --store`) runs the same stages over a folder or a zip of any
 size into a DuckDB store: each document is keyed by the sha256 of its bytes and skipped
-when a plan from the current extractor+lexicon version is already stored, so a re-run, a
+when a plan from the current extractor version (code and lexicon) is already stored, so a re-run, a
 resumed run and a scheduled run over a watched folder only do the new work.  It runs in
 worker processes on this machine by default, or on a Dask cluster with `dask_address`.
 

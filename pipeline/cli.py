@@ -362,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "records to --out, and print the scorecard against --gold. With --store, "
                                    "extract a folder or zip of any size into a DuckDB store instead: "
                                    "documents are keyed by the sha256 of their bytes and skipped when already "
-                                   "stored by this extractor+lexicon version, so a re-run or an interrupted run "
+                                   "stored by this extractor version (its code and lexicon), so a re-run or an interrupted run "
                                    "only does what is left; exit 1 if any document failed.")
     p.add_argument("--input", type=Path, default=DEFAULT_CORPUS, metavar="DIR_OR_ZIP",
                    help="corpus folder, or with --store also a .zip archive (default: corpus)")
@@ -473,7 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def version_text() -> str:
-    """`chitieu 0.1.0 (extractor 0.1.0+lex.…)`: the package and the rules that made a record."""
+    """`chitieu 0.1.0 (extractor 0.1.0+rules.…)`: the package and the rules that made a record."""
     from importlib.metadata import PackageNotFoundError, version
 
     from pipeline.extract import version_tag

@@ -10,20 +10,21 @@ from pathlib import Path
 
 from extractors.document import find_fields
 from extractors.indicators import match_indicator
-from extractors.lexicon import get_lexicon, lexicon_version
+from extractors.lexicon import get_lexicon
 from extractors.provinces import current_province
 from extractors.targets import extract_candidates
 from pipeline.ingest import load_source
 from pipeline.source import Source
+from pipeline.version import current_digest, package_version
 from schemas.build import build_plan
 from schemas.plan import Plan
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = package_version()  # a label for people; the digest is what changes
 
 
 def version_tag() -> str:
-    """Extractor code version plus lexicon hash: a change in either re-extracts."""
-    return f"{EXTRACTOR_VERSION}+lex.{lexicon_version()}"
+    """Package version plus a digest of the extraction code and lexicon (pipeline/version.py)."""
+    return f"{EXTRACTOR_VERSION}+rules.{current_digest()}"
 
 
 def extract_source(source: Source) -> Plan:

@@ -51,7 +51,7 @@ def test_bare_command_prints_help_and_version_names_the_extractor() -> None:
     for flag in ("--version", "-V"):
         done = chitieu(flag)
         assert done.returncode == 0
-        assert done.stdout.startswith("chitieu 0.") and "(extractor 0." in done.stdout and "+lex." in done.stdout
+        assert done.stdout.startswith("chitieu 0.") and "(extractor 0." in done.stdout and "+rules." in done.stdout
 
 
 def test_floors_outside_the_repository_or_with_a_wrong_file_or_set_fail(tmp_path: Path) -> None:

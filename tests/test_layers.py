@@ -31,7 +31,7 @@ PIPELINE: dict[str, str] = {
          "inputs", "outpaths", "sidecar"),
         "pipeline ingest"),
     # one document: Source -> Plan, and the runner that turns any failure into an outcome
-    **dict.fromkeys(("extract", "run"), "pipeline.run"),
+    **dict.fromkeys(("extract", "run", "version"), "pipeline.run"),
     # many documents, the store, and everything that scores or shows records
     **dict.fromkeys(
         ("batch", "store", "export", "progress", "evaluate", "floors", "report", "labelstudio"),
