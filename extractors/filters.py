@@ -123,19 +123,32 @@ def _cue(site: Site, kind: str, text: str, pos: int = 0, endpos: int | None = No
 def reported(site: Site) -> Verdict | None:
     """Guide §1: a result already reached is not a commitment.
 
-    Window: the sentence up to the value; or the paragraph up to the value when the paragraph
-    has no forward-looking word (`lexicon/cues.yaml` kind `forward`).
+    Window: the sentence up to the value; or the paragraph from a reported cue to the end of
+    the value's sentence when no aim is stated there (`lexicon/cues.yaml` kind `forward`).  A
+    status report runs until an aim is stated: an aim in a later sentence (`Thời gian tới,
+    tỉnh dự kiến sẽ ...`) does not turn the figures before it into targets, and a value's own
+    year (`năm 2022 chiếm 4,1% GRDP`) dates a statistic, it states no aim (unseen-errors T3a, T3b).
     """
     text = site.ctx.text
     ss, pos = site.sentence_left
     hit = _cue(site, "reported", text, ss, pos)
     if hit:
         return Verdict(hit[0], f"guide §1: a result reached, not a target ({hit[1]!r} before it in its sentence)")
-    ps, pe = site.paragraph
-    hit = _cue(site, "reported", text, ps, pos)
-    if hit and not site.lex.cue("forward", text, ps, pe):
-        return Verdict(hit[0], f"guide §1: a result reached ({hit[1]!r} earlier in a paragraph that states no aim)")
+    ps, _ = site.paragraph
+    found = site.lex.cue("reported", text, ps, pos)
+    if found and not _states_aim(site, found[1].start(), site.ctx.sentence_of(site.mention.start)[1]):
+        return Verdict(found[0], f"guide §1: a result reached ({found[1].group(0).strip()!r} earlier in a paragraph that states no aim)")
     return None
+
+
+def _states_aim(site: Site, start: int, end: int) -> bool:
+    """A forward cue in text[start:end] that is not the own year of a value (`năm 2022 chiếm …`)."""
+    own = [(y.start, y.end) for y in site.ctx.years if y.until is not None]
+    for _, pattern in site.lex.cue_entries.get("forward", ()):
+        for m in pattern.finditer(site.ctx.text, start, end):
+            if not any(s <= m.start() < e for s, e in own):
+                return True
+    return False
 
 
 def under_report_heading(site: Site) -> Verdict | None:

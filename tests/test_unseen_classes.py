@@ -293,12 +293,7 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
 
 # Examples whose class is not fixed yet: id -> reason.
 XFAIL: dict[str, str] = {
-    "T1-a": "T1: `đã` before a setting verb still reads as a reported result",
-    "T1-b": "T1: `đã` before a setting verb still reads as a reported result",
     "T1-c": "T1: `đã` before a setting verb still reads as a reported result",
-    "T3a-a": "T3a: present-status openers not yet reporting cues",
-    "T3a-b": "T3a: present-status openers not yet reporting cues",
-    "T3b-a": "T3b: past statistics paragraph not yet reporting",
     "T4-a": "T4: headline restatement in other words not merged",
     "T4-b": "T4: headline restatement in other words not merged",
     "T4-c": "T4: headline restatement in other words not merged",
@@ -316,7 +311,6 @@ XFAIL: dict[str, str] = {
     "T13-a": "T13: level range",
     "T14-a": "T14: comparator separated by a verb",
     "T15-a": "T15: `có thêm` as increase",
-    "T16-a": "T16: `đã được` inside a noun phrase",
     "T17-a": "T17: decimal per-capita ratio",
     "T18-a": "T18: bare number closing a percent list",
     "T19-a": "T19: national comparison in parentheses",
