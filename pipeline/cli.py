@@ -240,6 +240,17 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare provinces' targets per national indicator: table and page."""
+    from pipeline.compare import compare_store
+
+    summary = compare_store(Path(args.store), Path(args.out))
+    print(f"compared {summary['rows']} targets of {summary['provinces']} provinces on {summary['indicators']} "
+          f"national indicators ({summary['documents']} documents); wrote {', '.join(summary['written'])}",
+          file=sys.stderr)
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of a plan record."""
     from schemas.plan import plan_json_schema
@@ -410,6 +421,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--null", default="NULL", metavar="TEXT",
                    help="how a NULL is printed in tab-separated output (default: NULL; an empty string stays empty)")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("compare", help="compare provinces' targets per national indicator",
+                       description="Read the plan records of a store and write DIR/comparison.csv and "
+                                   "DIR/comparison.parquet (one row per target linked to a national indicator: "
+                                   "indicator, province today and as written, deadline year, value, comparator, "
+                                   "national value and gap, source document and quote) and DIR/compare.html, an "
+                                   "offline page with a chart per indicator (provinces' targets by year against "
+                                   "the national target, each point linked to its quote), the provinces without "
+                                   "it, and filters by indicator, province, pillar and year. Query the table with "
+                                   "chitieu query --store S \"SELECT ... FROM 'DIR/comparison.parquet'\".")
+    p.add_argument("--store", required=True, type=Path, metavar="PATH", help="the DuckDB store")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the table and the page")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("schema", help="print the JSON Schema of a plan record",
                        description="Print the JSON Schema of the plan record that `chitieu extract` writes "

@@ -19,7 +19,7 @@ from extractors.indicators import (
 from pipeline.evaluate import evaluate
 from pipeline.extract import extract_path
 from schemas.gold import load_dir
-from schemas.plan import Plan, Target
+from schemas.plan import Plan, Target, Unit
 from tests.conftest import CORPUS, GOLD
 
 CATALOGUE = load_catalogue()
@@ -114,7 +114,7 @@ def _t(value: float, indicator_id: str | None, **kw: Any) -> Target:
 def test_evaluate_scores_indicator_id_only_where_gold_labels_it() -> None:
     gold = {"d": Plan(doc_id="d", targets=[
         _t(20, "eco.digital_economy_share"), _t(30, None), _t(40, "soc.smartphones"),
-        Target(value=50, unit="percent", indicator="x", quote="x"),  # not labelled: not scored
+        Target(value=50, unit=Unit.PERCENT, indicator="x", quote="x"),  # not labelled: not scored
     ])}
     pred = {"d": Plan(doc_id="d", targets=[
         _t(20, "eco.digital_economy_share"), _t(30, "soc.smartphones"), _t(40, None), _t(50, "soc.smartphones"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,7 @@ DEV2_SET = {
 }
 
 
-def _check(folder: Path, expected: dict[str, str | None]) -> None:
+def _check(folder: Path, expected: Mapping[str, str | None]) -> None:
     got = {doc: extract_path(folder / f"{doc}.txt").province_current for doc in expected}
     assert got == expected
 
