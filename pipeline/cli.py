@@ -242,7 +242,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare provinces' targets per national indicator: table and page."""
-    from pipeline.compare import compare_store
+    from pipeline.compare_page import compare_store
 
     summary = compare_store(Path(args.store), Path(args.out))
     print(f"compared {summary['rows']} targets of {summary['provinces']} provinces on {summary['indicators']} "

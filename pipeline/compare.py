@@ -24,7 +24,6 @@ import duckdb
 
 from extractors.indicators import Catalogue, Indicator, NationalValue, get_matcher, match_indicator
 from extractors.provinces import NATIONAL, get_provinces
-from pipeline.compare_page import render_page
 from pipeline.io import atomic_path
 from pipeline.store import Store
 
@@ -190,19 +189,3 @@ def load_records(store_path: Path) -> list[dict[str, Any]]:
     """The plan records of a store, opened read-only."""
     with Store.open(store_path, read_only=True) as store:
         return list(store.plan_records().values())
-
-
-def compare_store(store_path: Path, out_dir: Path) -> dict[str, Any]:
-    """Write the comparison table and page for a store; return what was written, for the CLI to report."""
-    records = load_records(store_path)
-    rows = comparison_rows(records)
-    provinces = provinces_in(records)
-    written = write_table(rows, out_dir)
-    page = out_dir / "compare.html"
-    with atomic_path(page) as tmp:
-        tmp.write_text(render_page(coverage(rows, provinces), provinces, len(records)), encoding="utf-8")
-    written.append(page)
-    targets = sum(len(r.get("targets", [])) for r in records)
-    return {"documents": len(records), "targets": targets, "rows": len(rows),
-            "indicators": len({r.indicator_id for r in rows}), "provinces": len(provinces),
-            "written": [str(p) for p in written]}

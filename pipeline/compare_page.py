@@ -15,16 +15,24 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import altair as alt
 import regex
 import vl_convert as vlc
 
 from extractors.indicators import get_matcher
-
-if TYPE_CHECKING:
-    from pipeline.compare import Coverage, Row
+from pipeline.compare import (
+    Coverage,
+    Row,
+    comparison_rows,
+    coverage,
+    load_records,
+    provinces_in,
+    write_table,
+)
+from pipeline.io import atomic_path
 
 CHART_WIDTH = 560
 CHART_HEIGHT = 260
@@ -200,3 +208,19 @@ def render_page(coverages: Sequence[Coverage], provinces: Sequence[str], documen
     return ("<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
             "<title>chitieu — so sánh tỉnh</title>"
             f"<style>{CSS}</style></head><body>{head}{filters}{sections}<script>{SCRIPT}</script></body></html>\n")
+
+
+def compare_store(store_path: Path, out_dir: Path) -> dict[str, Any]:
+    """Write the comparison table and page for a store; return what was written, for the CLI to report."""
+    records = load_records(store_path)
+    rows = comparison_rows(records)
+    provinces = provinces_in(records)
+    written = write_table(rows, out_dir)
+    page = out_dir / "compare.html"
+    with atomic_path(page) as tmp:
+        tmp.write_text(render_page(coverage(rows, provinces), provinces, len(records)), encoding="utf-8")
+    written.append(page)
+    targets = sum(len(r.get("targets", [])) for r in records)
+    return {"documents": len(records), "targets": targets, "rows": len(rows),
+            "indicators": len({r.indicator_id for r in rows}), "provinces": len(provinces),
+            "written": [str(p) for p in written]}

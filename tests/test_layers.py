@@ -34,7 +34,8 @@ PIPELINE: dict[str, str] = {
     **dict.fromkeys(("extract", "run", "version"), "pipeline.run"),
     # many documents, the store, and everything that scores or shows records
     **dict.fromkeys(
-        ("batch", "store", "export", "progress", "evaluate", "floors", "report", "labelstudio"),
+        ("batch", "store", "export", "progress", "evaluate", "floors", "report", "labelstudio", "compare",
+         "compare_page"),
         "pipeline batch/evaluation"),
     "cli": "pipeline.cli",
 }
