@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # Prefect's state stays inside the project (git-ignored), quiet and offline.
 export PREFECT_HOME := $(CURDIR)/.cache/prefect
 
-.PHONY: run test lint venv clean sysdeps
+.PHONY: run test golden lint venv clean sysdeps
 
 venv: $(STAMP)
 
@@ -28,6 +28,11 @@ run: $(STAMP)
 
 test: $(STAMP) sysdeps
 	@$(BIN)/python -m pytest -q
+
+# Rewrite tests/golden/*.json after an intended change to extraction; review `git diff tests/golden`.
+golden: $(STAMP)
+	@$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_golden.py --update-golden
+	@git diff --stat -- tests/golden
 
 # Debian packages that tests use: chromium renders the HTML report (tests/test_report.py);
 # tesseract-ocr with its Vietnamese model reads scanned PDFs (tests/test_ingest_pdf.py).

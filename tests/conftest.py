@@ -13,6 +13,15 @@ GOLD = ROOT / "gold"
 SHARED = ROOT.parent / "shared"
 DEV = SHARED / "corpus-dev"
 
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true",
+        help="rewrite tests/golden/*.json from the current extractor (make golden); review with git diff",
+    )
+
+
 needs_dev = pytest.mark.skipif(not (DEV / "gold").is_dir(), reason="../shared/corpus-dev is not present")
 
 
