@@ -123,11 +123,12 @@ def _cue(site: Site, kind: str, text: str, pos: int = 0, endpos: int | None = No
 def reported(site: Site) -> Verdict | None:
     """Guide §1: a result already reached is not a commitment.
 
-    Window: the sentence up to the value; or the paragraph from a reported cue to the end of
-    the value's sentence when no aim is stated there (`lexicon/cues.yaml` kind `forward`).  A
-    status report runs until an aim is stated: an aim in a later sentence (`Thời gian tới,
-    tỉnh dự kiến sẽ ...`) does not turn the figures before it into targets, and a value's own
-    year (`năm 2022 chiếm 4,1% GRDP`) dates a statistic, it states no aim (unseen-errors T3a, T3b).
+    Window: the sentence up to the value; or the paragraph up to the value when a reported cue
+    opens it and no aim is stated after the cue's sentence (`lexicon/cues.yaml` kind `forward`).
+    A status report runs until an aim is stated: an aim later in the text (`Thời gian tới, tỉnh
+    dự kiến sẽ ...`) or the plan the report measures itself against (`tính đến nay, 11/54 chỉ
+    tiêu đặt ra ...`) does not turn the figures into targets, and a value's own year (`năm 2022
+    chiếm 4,1% GRDP`) dates a statistic, it states no aim (unseen-errors T3a, T3b; corpus-dev2 d32, d36).
     """
     text = site.ctx.text
     ss, pos = site.sentence_left
@@ -136,7 +137,7 @@ def reported(site: Site) -> Verdict | None:
         return Verdict(hit[0], f"guide §1: a result reached, not a target ({hit[1]!r} before it in its sentence)")
     ps, _ = site.paragraph
     found = site.lex.cue("reported", text, ps, pos)
-    if found and not _states_aim(site, found[1].start(), site.ctx.sentence_of(site.mention.start)[1]):
+    if found and not _states_aim(site, site.ctx.sentence_of(found[1].start())[1], pos):
         return Verdict(found[0], f"guide §1: a result reached ({found[1].group(0).strip()!r} earlier in a paragraph that states no aim)")
     return None
 
@@ -166,6 +167,19 @@ def not_digital(site: Site) -> Verdict | None:
     """
     hit = _cue(site, "not_digital", site.near)
     return Verdict(hit[0], f"guide §1: not a digital-transformation measure ({hit[1]!r})") if hit else None
+
+
+def progress_against_plan(site: Site) -> Verdict | None:
+    """Guide §1: a share of a plan or target already reached (`hoàn thành gần 42% kế hoạch`,
+    `đạt 86% chỉ tiêu`) reports progress; the plan is what the value measures, not a target.
+
+    Window: the value and the words right after it; the cue must start inside the value.
+    """
+    m = site.mention
+    found = site.lex.cue("progress", site.ctx.text, m.start, m.end + len(site.right))
+    if found is None or found[1].start() >= m.end:
+        return None
+    return Verdict(found[0], f"guide §1: progress against a plan, not a target ({found[1].group(0).strip()!r})")
 
 
 def national_figure(site: Site) -> Verdict | None:
@@ -216,6 +230,7 @@ def before_document_year(site: Site) -> Verdict | None:
 # The order is the order of the guide's questions; the first verdict is the one reported.
 FILTERS: tuple[Filter, ...] = (
     reported,
+    progress_against_plan,
     under_report_heading,
     not_digital,
     national_figure,

@@ -51,7 +51,7 @@ class PillarEntry(WordsEntry):
 
 
 class CueEntry(_Entry):
-    kind: Literal["achieved", "reported", "report_heading", "forward", "national", "not_digital"]
+    kind: Literal["achieved", "reported", "report_heading", "forward", "national", "not_digital", "progress"]
     pattern: str = Field(min_length=1)
 
 

@@ -76,6 +76,11 @@ def test_elided_indicator_is_inherited() -> None:
         "phổ cập dịch vụ 4G/5G, dịch vụ công trực tuyến mức độ 4.",
         "Kế hoạch đề ra 5 giải pháp cơ bản gồm.",
         "Đang truy cập124 Hôm nay27,075 Tổng lượt truy cập34,419,668",
+        # a status report runs until an aim is stated; the plan it measures against states none
+        "Tính đến nay, tỉnh đã có 9/40 chỉ tiêu đặt ra cho năm 2026 về đích. Nổi bật, tỷ lệ hộ có cáp quang đạt 72%, tăng 4%.",
+        "Trong năm 2025, tỉnh đã hoàn thành các mục tiêu của Nghị quyết. Hạ tầng số có 100% xã phủ sóng 4G.",
+        # progress against the plan (a share of it reached) is a result
+        "Số doanh nghiệp công nghệ số tăng thêm 30 doanh nghiệp, đạt 75% kế hoạch.",
     ],
 )
 def test_non_targets_are_left_out(sentence: str) -> None:
