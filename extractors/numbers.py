@@ -41,10 +41,23 @@ COUNT_RE = regex.compile(
     FLAGS,
 )
 # "19/19 Sở, Ban, ngành": every one of N, a count of N.
-FULL_RE = regex.compile(r"(?<![\w/])(?P<a>\d{1,3})\s*/\s*(?P=a)(?![\d/])\s+(?=\w)", FLAGS)
+FULL_RE = regex.compile(template(r"(?<!{DATE_LEAD}\s*)(?<![\w/])(?P<a>\d{1,3})\s*/\s*(?P=a)(?![\d/])\s+(?=\w)"), FLAGS)
+# "1,5 doanh nghiệp công nghệ số trên 1.000 dân", "85 thuê bao/100 dân": a ratio per N people is a count.
+RATIO_RE = regex.compile(
+    template(
+        r"(?<![\w.,/%-])(?P<a>\d{1,3}(?:,\d{1,2})?)(?![\d%,./])\s+(?=[^\d;.\n]{1,60}?(?:\btrên\s+|/\s*)"
+        r"\d{1,3}(?:\.\d{3})*\s+{PER_PEOPLE}(?!\w))"
+    ),
+    FLAGS,
+)
 # "Số lượng doanh nghiệp công nghệ số đạt 10 doanh nghiệp"
 NUMBER_OF_RE = regex.compile(
     r"(?<!\w)số\s+lượng\s[^;.\n]{1,80}?\bđạt\s+(?P<a>\d{1,3}(?:\.\d{3})*)(?![\d%,./])\s+(?=\w)", FLAGS
+)
+# A bare number closing a clause after a linking verb (`…, tỷ lệ người dân dùng điện thoại thông
+# minh đạt 92`, typically a cut text): a percent when a percent sibling precedes it (guide §2; unseen-errors T18).
+BARE_END_RE = regex.compile(
+    template(r"(?<=(?<!\w){LINK_VERB}\s+)(?P<a>\d{1,3})(?![\d%,./])(?=\s*(?:[;.\n]|$))"), FLAGS
 )
 # A bare number before a noun always measured as a share (guide §2).
 BARE_RE = regex.compile(r"(?<![\w.,/%-])(?P<a>\d{1,3})(?![\d%,./])\s+(?=\w)", FLAGS)
@@ -155,7 +168,13 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
         )
         if lex.percent_noun_re.match(text, m.end()) or parallel:
             add(Mention(m.start("a"), m.end("a"), float(m["a"]), None, "percent"))
-    for pattern in (FULL_RE, NUMBER_OF_RE, COUNT_RE):
+    for m in BARE_END_RE.finditer(text):
+        if int(m["a"]) <= 100 and any(
+            p.unit == "percent" and 0 < m.start() - p.end < 200 and not regex.search(r"[;.\n]", text[p.end : m.start()])
+            for p in found
+        ):
+            add(Mention(m.start("a"), m.end("a"), float(m["a"]), None, "percent"))
+    for pattern in (FULL_RE, NUMBER_OF_RE, RATIO_RE, COUNT_RE):
         for m in pattern.finditer(text):
             if lex.not_count_re.match(text, m.end()):
                 continue

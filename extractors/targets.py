@@ -24,6 +24,7 @@ from extractors.types import Drop, Extraction
 
 _SPLIT_DELIMS = regex.compile(r":|,|;|\(|\s+và\s+|\s+hoặc\s+|\s+-\s+", FLAGS)
 _LINK_VERB = regex.compile(template(r"{LINK_VERB}\s*$"), FLAGS)
+_HAVE_VERB = regex.compile(template(r"(?<!\w){HAVE_VERB}\s*$"), FLAGS)
 _CUT_BEFORE = regex.compile(
     template(
         r":|(?<!\w)(?:{YEAR_PREP})?\s*(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}\s*,"
@@ -128,6 +129,10 @@ def _comparator_before(left: str, lex: Lexicon, mention: Mention) -> tuple[str |
                     direction = dirn
                 text, hit = text[: m.start()].rstrip(), True
                 break
+        # `ít nhất có 4 doanh nghiệp`: a verb of having between the comparator word and the number
+        m = _HAVE_VERB.search(text) if not hit else None
+        if m and lex.comparator_before(text[: m.start()].rstrip()):
+            text, hit = text[: m.start()].rstrip(), True
         if not hit:
             break
     return comparator, direction, text
