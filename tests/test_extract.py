@@ -165,11 +165,11 @@ def test_subject_named_pillar_is_not_a_section_heading() -> None:
         ("Phấn đấu đến năm 2030, tỉnh hoàn thành chuyển đổi số.\nKhi đó, 100% hồ sơ công việc được xử lý trên môi trường mạng.", [2030]),
         ("Nghị quyết về chuyển đổi số đến năm 2025, định hướng 2030\nVề phát triển xã hội số, tỷ lệ dân số có điện thoại thông minh đạt 80%.", [2025]),
         # clarified guide §3: the year that opens the lead-ins carries over each of them
-        ("Kế hoạch chuyển đổi số năm 2027\nCụ thể, mục tiêu cụ thể đến năm 2026: Về chính quyền số: 90% hồ sơ được ký số.\n"
-         "Về xã hội số, 70% người dân có tài khoản định danh điện tử.", [2026, 2026]),
+        (("Kế hoạch chuyển đổi số năm 2027\nCụ thể, mục tiêu cụ thể đến năm 2026: Về chính quyền số: 90% hồ sơ được ký số.\n"
+         "Về xã hội số, 70% người dân có tài khoản định danh điện tử."), [2026, 2026]),
         # a year stated inside one pillar's part stays in that part
-        ("Kế hoạch chuyển đổi số đến năm 2025\nVề chính quyền số, 90% hồ sơ được ký số.\nĐến năm 2030, 100% hồ sơ được ký số.\n"
-         "Về xã hội số, 70% người dân có tài khoản định danh điện tử.", [2025, 2030, 2025]),
+        (("Kế hoạch chuyển đổi số đến năm 2025\nVề chính quyền số, 90% hồ sơ được ký số.\nĐến năm 2030, 100% hồ sơ được ký số.\n"
+         "Về xã hội số, 70% người dân có tài khoản định danh điện tử."), [2025, 2030, 2025]),
         # unseen-errors T11: a period names the plan's horizon; a quarter is a deadline year
         ("Kế hoạch chuyển đổi số giai đoạn 2025-2027 của tỉnh\nVề kinh tế số, 40% hợp tác xã bán hàng trực tuyến.", [2027]),
         ("Giai đoạn 1 hoàn thành trong quý 2-2026, bảo đảm 100% người dân có tài khoản định danh điện tử.", [2026]),

@@ -31,8 +31,8 @@ SAME = "(same)"
 EXAMPLES: list[tuple[str, str, list[str]]] = [
     (
         "T1-a",
-        "Theo Kế hoạch số 88/KH-UBND, UBND tỉnh Phú Yên đã đặt ra chỉ tiêu đến năm 2026: 75% hồ sơ một cửa được giải "
-        "quyết trực tuyến toàn trình; tối thiểu 40% hộ kinh doanh thanh toán không dùng tiền mặt.",
+        ("Theo Kế hoạch số 88/KH-UBND, UBND tỉnh Phú Yên đã đặt ra chỉ tiêu đến năm 2026: 75% hồ sơ một cửa được giải "
+        "quyết trực tuyến toàn trình; tối thiểu 40% hộ kinh doanh thanh toán không dùng tiền mặt."),
         [
             "75 percent = level null 2026 null | hồ sơ một cửa được giải quyết trực tuyến toàn trình",
             "40 percent >= level null 2026 null | hộ kinh doanh thanh toán không dùng tiền mặt",
@@ -40,14 +40,14 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "T1-b",
-        "Hội đồng nhân dân tỉnh Kon Tum đã đề ra chỉ tiêu đến năm 2027 có 60% người dân trưởng thành sử dụng chữ ký số "
-        "cá nhân.",
+        ("Hội đồng nhân dân tỉnh Kon Tum đã đề ra chỉ tiêu đến năm 2027 có 60% người dân trưởng thành sử dụng chữ ký số "
+        "cá nhân."),
         ["60 percent = level null 2027 null | người dân trưởng thành sử dụng chữ ký số cá nhân"],
     ),
     (
         "T1-c",
-        "Nhiều phường, thị trấn của tỉnh Hà Giang đã xác định chỉ tiêu cho giai đoạn 2026-2028, gồm: 100% công chức "
-        "phường được cấp chữ ký số; trên 70% hồ sơ một cửa cấp xã được số hóa.",
+        ("Nhiều phường, thị trấn của tỉnh Hà Giang đã xác định chỉ tiêu cho giai đoạn 2026-2028, gồm: 100% công chức "
+        "phường được cấp chữ ký số; trên 70% hồ sơ một cửa cấp xã được số hóa."),
         [
             "100 percent = level commune 2028 null | công chức được cấp chữ ký số",
             "70 percent > level commune 2028 null | hồ sơ một cửa được số hóa",
@@ -55,8 +55,8 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "T2-a",
-        "Tỉnh Quảng Nam phấn đấu tối thiểu 45% (năm 2026) và 70% (năm 2030) hợp tác xã nông nghiệp có gian hàng trên "
-        "sàn thương mại điện tử.",
+        ("Tỉnh Quảng Nam phấn đấu tối thiểu 45% (năm 2026) và 70% (năm 2030) hợp tác xã nông nghiệp có gian hàng trên "
+        "sàn thương mại điện tử."),
         [
             "45 percent >= level null 2026 null | hợp tác xã nông nghiệp có gian hàng trên sàn thương mại điện tử",
             "70 percent >= level null 2030 null | (same)",
@@ -64,9 +64,9 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "T2-b",
-        "Tỉnh Hà Tĩnh hướng tới đến năm 2030 kinh tế số chiếm khoảng 25% GRDP và nâng lên 40% GRDP vào năm 2040. "
+        ("Tỉnh Hà Tĩnh hướng tới đến năm 2030 kinh tế số chiếm khoảng 25% GRDP và nâng lên 40% GRDP vào năm 2040. "
         "Trong đó, 60% hợp tác xã ứng dụng nền tảng số trong tiêu thụ sản phẩm. Bên cạnh đó, tỷ lệ người dân dùng ví "
-        "điện tử sẽ vượt 75%.",
+        "điện tử sẽ vượt 75%."),
         [
             "25 percent ~ level null 2030 economy | kinh tế số trong GRDP",
             "40 percent = level null 2040 economy | kinh tế số trong GRDP",
@@ -76,8 +76,8 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "T2-c",
-        "Nghị quyết về phát triển kinh tế số tỉnh Yên Bái đến năm 2026, định hướng đến năm 2030\n"
-        "Về kinh tế số, năm 2026 chiếm 12% GRDP, năm 2030 chiếm 22% GRDP. Có 65% hợp tác xã sử dụng hóa đơn điện tử.",
+        ("Nghị quyết về phát triển kinh tế số tỉnh Yên Bái đến năm 2026, định hướng đến năm 2030\n"
+        "Về kinh tế số, năm 2026 chiếm 12% GRDP, năm 2030 chiếm 22% GRDP. Có 65% hợp tác xã sử dụng hóa đơn điện tử."),
         [
             "12 percent = level null 2026 economy | kinh tế số trong GRDP",
             "22 percent = level null 2030 economy | kinh tế số trong GRDP",
@@ -86,9 +86,9 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "T3a-a",
-        "Tỉnh Bạc Liêu tiếp tục đẩy mạnh chuyển đổi số.\n"
+        ("Tỉnh Bạc Liêu tiếp tục đẩy mạnh chuyển đổi số.\n"
         "Theo số liệu công bố, đến nay hạ tầng cáp quang phủ tới 97% thôn, ấp. Tỷ lệ người dân được cấp tài khoản "
-        "VNeID mức 2 đạt 83,5%. Thời gian tới, tỉnh dự kiến sẽ mở rộng trạm 5G.",
+        "VNeID mức 2 đạt 83,5%. Thời gian tới, tỉnh dự kiến sẽ mở rộng trạm 5G."),
         [],
     ),
     (
@@ -98,33 +98,33 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "T3b-a",
-        "Theo đánh giá của Sở Thông tin và Truyền thông, thời gian qua tỉnh Hậu Giang đạt nhiều kết quả. Tỷ trọng kinh "
-        "tế số của tỉnh năm 2022 chiếm 4,1% GRDP, năm 2023 chiếm 4,6% GRDP.",
+        ("Theo đánh giá của Sở Thông tin và Truyền thông, thời gian qua tỉnh Hậu Giang đạt nhiều kết quả. Tỷ trọng kinh "
+        "tế số của tỉnh năm 2022 chiếm 4,1% GRDP, năm 2023 chiếm 4,6% GRDP."),
         [],
     ),
     (
         "T4-a",
-        "Quảng Ngãi: kinh tế số sẽ chiếm 18 – 22% GRDP\n"
-        "UBND tỉnh Quảng Ngãi xác định trong năm 2030 kinh tế số chiếm tối thiểu 18-22% GRDP của tỉnh.",
+        ("Quảng Ngãi: kinh tế số sẽ chiếm 18 – 22% GRDP\n"
+        "UBND tỉnh Quảng Ngãi xác định trong năm 2030 kinh tế số chiếm tối thiểu 18-22% GRDP của tỉnh."),
         ["18-22 percent >= level null 2030 economy | kinh tế số trong GRDP"],
     ),
     (
         "T4-b",
-        "Mục tiêu 2027: Khánh Hòa vào nhóm 12 địa phương dẫn đầu về chuyển đổi số\n"
-        "Tỉnh Khánh Hòa phấn đấu đến năm 2027 thuộc nhóm 12 tỉnh, thành phố dẫn đầu toàn quốc về chuyển đổi số.",
+        ("Mục tiêu 2027: Khánh Hòa vào nhóm 12 địa phương dẫn đầu về chuyển đổi số\n"
+        "Tỉnh Khánh Hòa phấn đấu đến năm 2027 thuộc nhóm 12 tỉnh, thành phố dẫn đầu toàn quốc về chuyển đổi số."),
         ["12 rank <= level null 2027 null"],
     ),
     (
         "T4-c",
-        "Đến 2027, 100% xã của Ninh Thuận có điểm bưu chính số\n"
+        ("Đến 2027, 100% xã của Ninh Thuận có điểm bưu chính số\n"
         "Theo kế hoạch của UBND tỉnh, đến năm 2027, toàn tỉnh Ninh Thuận phấn đấu 100% xã có điểm bưu chính số kết nối "
-        "dịch vụ công.",
+        "dịch vụ công."),
         ["100 percent = level null 2027 null | xã có điểm bưu chính số"],
     ),
     (
         "T5-a",
-        "Đến năm 2026, tối thiểu 85% văn bản đi cấp tỉnh (đến năm 2030 là 98%) và 75% văn bản đi cấp huyện (đến năm "
-        "2030 là 90%) được ký số.",
+        ("Đến năm 2026, tối thiểu 85% văn bản đi cấp tỉnh (đến năm 2030 là 98%) và 75% văn bản đi cấp huyện (đến năm "
+        "2030 là 90%) được ký số."),
         [
             "85 percent >= level province 2026 | văn bản đi được ký số",
             "98 percent = level province 2030 | văn bản đi được ký số",
@@ -134,20 +134,20 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "T6-a",
-        "Đến năm 2028, kinh tế số cần đạt 22% GRDP của tỉnh, là chỉ tiêu then chốt để thay đổi phương thức tăng "
-        "trưởng của địa phương.",
+        ("Đến năm 2028, kinh tế số cần đạt 22% GRDP của tỉnh, là chỉ tiêu then chốt để thay đổi phương thức tăng "
+        "trưởng của địa phương."),
         ["22 percent = level null 2028 economy | kinh tế số trong GRDP"],
     ),
     (
         "T6-b",
-        "Đến năm 2028, mô hình chợ số triển khai hiệu quả tại thành phố Pleiku, An Khê và Ayun Pa làm cơ sở để mở rộng "
-        "đến 100% các xã trên địa bàn tỉnh Gia Lai.",
+        ("Đến năm 2028, mô hình chợ số triển khai hiệu quả tại thành phố Pleiku, An Khê và Ayun Pa làm cơ sở để mở rộng "
+        "đến 100% các xã trên địa bàn tỉnh Gia Lai."),
         ["100 percent = level null 2028 null | mở rộng mô hình chợ số đến các xã"],
     ),
     (
         "T6-c",
-        "Các phần mềm được triển khai đồng bộ và có ít nhất 85% văn bản đi cấp tỉnh; 75% văn bản đi cấp huyện và 55% "
-        "văn bản đi cấp xã được ký số vào năm 2026.",
+        ("Các phần mềm được triển khai đồng bộ và có ít nhất 85% văn bản đi cấp tỉnh; 75% văn bản đi cấp huyện và 55% "
+        "văn bản đi cấp xã được ký số vào năm 2026."),
         [
             "85 percent >= level province 2026 | văn bản đi được ký số",
             "75 percent >= level district 2026 | văn bản đi được ký số",
@@ -156,8 +156,8 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "T7-a",
-        "Đến năm 2027, tỉnh Nghệ An phấn đấu trên 90% trường học được kết nối cáp quang và học sinh trung học có tài "
-        "khoản học tập trực tuyến.",
+        ("Đến năm 2027, tỉnh Nghệ An phấn đấu trên 90% trường học được kết nối cáp quang và học sinh trung học có tài "
+        "khoản học tập trực tuyến."),
         [
             "90 percent > level null 2027 | trường học được kết nối cáp quang",
             "90 percent > level null 2027 | học sinh trung học có tài khoản học tập trực tuyến",
@@ -165,8 +165,8 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "T7-b",
-        "Đến năm 2030, chỉ số đổi mới sáng tạo và chỉ số cải cách hành chính của tỉnh Thanh Hóa nằm trong nhóm 16 "
-        "tỉnh, thành phố đứng đầu.",
+        ("Đến năm 2030, chỉ số đổi mới sáng tạo và chỉ số cải cách hành chính của tỉnh Thanh Hóa nằm trong nhóm 16 "
+        "tỉnh, thành phố đứng đầu."),
         [
             "16 rank <= level null 2030 | chỉ số đổi mới sáng tạo",
             "16 rank <= level null 2030 | chỉ số cải cách hành chính",
@@ -174,8 +174,8 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "T8-a",
-        "Đến năm 2026, tối thiểu 92% hồ sơ một cửa cấp tỉnh; 85% hồ sơ một cửa cấp huyện và 72% hồ sơ một cửa cấp xã "
-        "được số hóa.",
+        ("Đến năm 2026, tối thiểu 92% hồ sơ một cửa cấp tỉnh; 85% hồ sơ một cửa cấp huyện và 72% hồ sơ một cửa cấp xã "
+        "được số hóa."),
         [
             "92 percent >= level province 2026 | hồ sơ một cửa được số hóa",
             "85 percent >= level district 2026 | hồ sơ một cửa được số hóa",
@@ -184,8 +184,8 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "T9-a",
-        "Đến năm 2026, 95% văn bản, hồ sơ của Sở Giáo dục và Đào tạo và các trường trực thuộc tỉnh; 85% văn bản, hồ sơ "
-        "của phòng giáo dục các huyện, thị xã được ký số.",
+        ("Đến năm 2026, 95% văn bản, hồ sơ của Sở Giáo dục và Đào tạo và các trường trực thuộc tỉnh; 85% văn bản, hồ sơ "
+        "của phòng giáo dục các huyện, thị xã được ký số."),
         [
             "95 percent = level province 2026 | văn bản, hồ sơ được ký số",
             "85 percent = level district 2026 | văn bản, hồ sơ được ký số",
@@ -203,9 +203,9 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "T11-a",
-        "Đến 2027, 100% hợp tác xã của Sóc Trăng dùng hóa đơn điện tử\n"
+        ("Đến 2027, 100% hợp tác xã của Sóc Trăng dùng hóa đơn điện tử\n"
         "Kế hoạch chuyển đổi số trong nông nghiệp giai đoạn 2025-2027 của UBND tỉnh Sóc Trăng nêu rõ các mục tiêu.\n"
-        "Đối với lĩnh vực kinh tế số, tối thiểu 40% sản phẩm OCOP được bán qua sàn thương mại điện tử.",
+        "Đối với lĩnh vực kinh tế số, tối thiểu 40% sản phẩm OCOP được bán qua sàn thương mại điện tử."),
         [
             "100 percent = level null 2027 null | hợp tác xã dùng hóa đơn điện tử",
             "40 percent >= level null 2027 economy | sản phẩm OCOP được bán qua sàn thương mại điện tử",
@@ -213,8 +213,8 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "T12-a",
-        "Năm 2026, tỉnh Ninh Bình phấn đấu tổng sản phẩm trên địa bàn (GRDP) tăng 8,2%. Ngân sách địa phương tăng bình "
-        "quân 9%. Kim ngạch xuất khẩu tăng bình quân 12%/năm.",
+        ("Năm 2026, tỉnh Ninh Bình phấn đấu tổng sản phẩm trên địa bàn (GRDP) tăng 8,2%. Ngân sách địa phương tăng bình "
+        "quân 9%. Kim ngạch xuất khẩu tăng bình quân 12%/năm."),
         [],
     ),
     (
@@ -271,10 +271,10 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "L2-a",
-        "Tỉnh Cà Mau có kế hoạch riêng để cụ thể hóa chiến lược kinh tế số, xã hội số quốc gia đến năm 2025, định hướng "
+        ("Tỉnh Cà Mau có kế hoạch riêng để cụ thể hóa chiến lược kinh tế số, xã hội số quốc gia đến năm 2025, định hướng "
         "đến năm 2030.\n"
         "Văn bản nêu 3 chỉ tiêu về KTS (tỷ trọng KTS trong mỗi ngành đạt tối thiểu 8%; tỷ lệ hợp tác xã dùng hóa đơn "
-        "điện tử đạt trên 60%) cùng 5 chỉ tiêu về XHS đến năm 2026.",
+        "điện tử đạt trên 60%) cùng 5 chỉ tiêu về XHS đến năm 2026."),
         [
             "8 percent >= level null 2026 | tỷ trọng KTS trong mỗi ngành",
             "60 percent > level null 2026 | hợp tác xã dùng hóa đơn điện tử",
@@ -282,8 +282,8 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
     ),
     (
         "L4-a",
-        "Các phường của thành phố Vị Thanh, tỉnh Hậu Giang xác định chỉ tiêu năm 2026 gồm: 100% hồ sơ một cửa được số "
-        "hóa; trên 90% thủ tục hành chính được giải quyết trực tuyến.",
+        ("Các phường của thành phố Vị Thanh, tỉnh Hậu Giang xác định chỉ tiêu năm 2026 gồm: 100% hồ sơ một cửa được số "
+        "hóa; trên 90% thủ tục hành chính được giải quyết trực tuyến."),
         [
             "100 percent = level commune 2026 | hồ sơ một cửa được số hóa",
             "90 percent > level commune 2026 | thủ tục hành chính được giải quyết trực tuyến",
