@@ -16,12 +16,14 @@ import regex
 
 from extractors.lexicon import FLAGS, Lexicon, fold
 
-_NUMBER = r"(?P<num>\d{1,5}(?:[-/][\wĐđ.]+)+|\d{1,5}(?=\s|,|\.|$))"
+# A full number with its issuer code (`215/KH-UBND`, `51-NQ/TU`, `942/ QĐ-TTg` with a stray
+# space): counts with or without `số` (guide §4); a bare ordinal (`Nghị quyết 111`) does not.
+FULL_NUMBER = r"\d{1,5}(?:/\s(?=(?-i:[A-ZĐ]))|[-/])(?=[\wĐđ.\-/]*(?-i:[A-ZĐ]))[\wĐđ]+(?:[-/.][\wĐđ]+)*"
 HEADER_NUMBER_RE = regex.compile(r"(?m)^\s*\|?\s*Số\s*:\s*(?P<num>\d{1,5}/[\wĐđ.\-]+)", FLAGS)
 HEADER_DATE_RE = regex.compile(
     r"(?m)^[^\n]{0,40}?,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", FLAGS
 )
-ISSUE_VERBS = r"(?:ban\s+hành|ký\s+ban\s+hành|ký|vừa\s+có|vừa\s+ban\s+hành|phê\s+duyệt|thông\s+qua|đã\s+ban\s+hành)"
+ISSUE_VERBS = r"(?:ban\s+hành|đã\s+xây\s+dựng|ký\s+ban\s+hành|ký|vừa\s+có|vừa\s+ban\s+hành|phê\s+duyệt|thông\s+qua|đã\s+ban\s+hành)"
 # National documents: their numbers end in a national issuer's code.
 NATIONAL_CODES = regex.compile(r"[-/](?:TTg|CP|TW|QH\d*|B[A-ZĐ]{2,}[A-ZĐ]*)\b")
 PROVINCIAL_CUES = regex.compile(
@@ -31,6 +33,9 @@ PROVINCIAL_CUES = regex.compile(
 )
 CITED_BEFORE = regex.compile(r"(?:thực\s+hiện|căn\s+cứ|triển\s+khai|cụ\s+thể\s+hóa|theo\s+quy\s+định\s+(?:của|tại))\s*$", FLAGS)
 DATE_SLASH_RE = regex.compile(r"(?<!\d)(?P<d>\d{1,2})[/.](?P<m>\d{1,2})(?:[/.](?P<y>\d{4}))?(?![\d/])")
+DATE_HYPHEN_RE = regex.compile(r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})(?![\d-])")
+# The number of a document just before a date: the date is that document's.
+CITED_NUMBER_BEFORE = regex.compile(r"(?P<num>\d{1,5}/\s?[\wĐđ.\-/]+)\s*,?\s*(?:ngày\s*)?$", FLAGS)
 DATE_WORDS_RE = regex.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", FLAGS)
 PAGE_YEAR_RE = regex.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?P<y>(?:19|20)\d\d)(?!\d)|date\s+(?P<y2>(?:19|20)\d\d)-\d\d")
 
@@ -96,40 +101,102 @@ class _Named:
     pos: int
 
 
-def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None) -> list[_Named]:
-    """Documents named as issued or as the source of the targets, cited ones left out."""
+def _titled(text: str, end: int) -> bool:
+    """A document noun followed by its name: `này`, `chuyển đổi số`, a capital or a quote.
+
+    Checked case-sensitively in Python: the lexicon's IGNORECASE flag makes `\\p{Lu}` match
+    any letter, which once let `tại nghị quyết của …` pass as a titled document.
+    """
+    m = regex.match(r"\s+(?:này|(?:thực\s+hiện\s+)?chuyển\s+đổi\s+số)\b|\s*[“\"]|\s+(?P<w>\w)", text[end : end + 40], FLAGS)
+    return bool(m and (m["w"] is None or m["w"].isupper()))
+
+
+def _dates_in(text: str, start: int, end: int, own_number: str | None, page_year: int | None) -> list[tuple[int, dt.date]]:
+    """Dates in text[start:end] (`ngày 5 tháng 6 năm 2023`, `5/6/2023`, `9-4-2026`), with their offsets.
+
+    A date right after another document's number (`Chỉ thị số 05/CT-TTg ngày 21-2-2026`) is
+    that document's date, not the issue date (D3).
+    """
+    out: list[tuple[int, dt.date]] = []
+    for pattern in (DATE_WORDS_RE, DATE_SLASH_RE, DATE_HYPHEN_RE):
+        for dm in pattern.finditer(text, start, end):
+            before = text[max(start, dm.start() - 40) : dm.start()]
+            cited = CITED_NUMBER_BEFORE.search(before)
+            if cited and (own_number is None or cited["num"].replace(" ", "") != own_number.replace(" ", "")):
+                continue
+            date = _date(dm["d"], dm["m"], dm.groupdict().get("y"), page_year)
+            if date is not None:
+                out.append((dm.start(), date))
+    return sorted(out)
+
+
+def _mention_patterns(lex: Lexicon) -> list[tuple[str, regex.Pattern[str]]]:
+    """The ways a news text names its own document, each a (kind, pattern) pair."""
     kind = r"(?P<type>" + lex.doctype_re.pattern + r")"
-    number = lex.template(r"(?:\s+{NUMBER_WORD}\s*") + _NUMBER + r"|\s+(?P<bare>\d{1,4})(?=\s))?"
-    issue_re = regex.compile(ISSUE_VERBS + r"\s+" + kind + number, FLAGS)
-    named_re = regex.compile(
-        r"(?:theo|tại|của|mục\s+tiêu\s+của|đề\s+ra\s+tại)\s+" + kind + number
-        + r"(?=\s+(?:này|số|về|(?:thực\s+hiện\s+)?chuyển\s+đổi\s+số|[\p{Lu}“\"])|\s*[,.:])",
-        FLAGS,
+    number = lex.template(
+        r"(?:(?:\s+\p{Ll}+){0,2}?\s+{NUMBER_WORD}\s*(?P<num>" + FULL_NUMBER + r")"
+        r"|\s+{NUMBER_WORD}\s*(?P<num2>\d{1,5})(?=\s|,|\.|$)"
+        r"|\s+(?P<num3>" + FULL_NUMBER + r")"
+        r"|\s+(?P<bare>\d{1,4})(?=\s))?"
     )
+    carried = "|".join(f"(?:{c.pattern.rstrip('$').rstrip()})" for c in lex.cues if c.kind == "doc_carried_out")
+    return [
+        ("issue", regex.compile(ISSUE_VERBS + r"\s+" + kind + number, FLAGS)),
+        ("named", regex.compile(r"(?:theo|tại|của|mục\s+tiêu\s+của|đề\s+ra\s+tại)\s+" + kind + number, FLAGS)),
+        ("carried", regex.compile(r"(?:" + carried + r")\s*" + kind + number, FLAGS)),
+        ("subject", regex.compile(r"(?:^|(?<=[.!?:]\s{1,3})|(?<=\n)|(?<=(?:Theo\s+đó|Trong\s+đó|Cụ\s+thể),\s{1,3}))" + kind + number, FLAGS)),
+    ]
+
+
+def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None, national: bool = False) -> list[_Named]:
+    """Documents named as issued, carried out or as the source of the targets, cited ones left out.
+
+    A national document's own `…/QĐ-TTg` number is its own (D1); in a provincial text such a
+    number is a citation of the nation's document.
+    """
     found: list[_Named] = []
-    for pattern in (issue_re, named_re):
-        for m in pattern.finditer(text[:6000]):
-            num = m["num"] or None
-            if num and NATIONAL_CODES.search(num):
+    head = text[:6000]
+    for how, pattern in _mention_patterns(lex):
+        for m in pattern.finditer(head):
+            num = m["num"] or m["num2"] or m["num3"] or None
+            if num and not national and NATIONAL_CODES.search(num):
                 continue
-            if CITED_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            if how != "carried" and CITED_BEFORE.search(text, max(0, m.start() - 40), m.start()):
                 continue
-            titled = regex.match(r"\s+(?:này|(?:thực\s+hiện\s+)?chuyển\s+đổi\s+số|[\p{Lu}“\"])", text[m.end() :], FLAGS)
-            if pattern is named_re and m["type"][0].islower() and not num and not titled:
+            if lex.cue("doc_generic", text, max(0, m.start("type") - 60), m.start("type")):
+                continue  # "các sở, ngành đều có kế hoạch …": any body's plan (D7)
+            if how == "subject" and not lex.cue("doc_subject_verb", text[m.end() : m.end() + 60]):
+                continue
+            lower = m["type"][0].islower()
+            if how == "named" and lower and not num and not _titled(text, m.end()):
                 continue  # "tại chương trình." is an event; a document is capitalised, numbered or titled
+            if how in ("issue", "carried") and not num and not regex.match(r"\s+\w", text[m.end() : m.end() + 3]):
+                continue  # "thời điểm ban hành kế hoạch.": the act of planning, no document named
             doc_type = _doc_type_at(lex, m["type"])
             follow = text[m.end() : m.end() + 160]
             approved = regex.match(
-                r"[^.;\n]{0,60}?\b(?:ban\s+hành|phê\s+duyệt)\s+[“\"]?(?P<t2>" + lex.doctype_re.pattern + r")", follow, FLAGS
+                r"[^.;\n]{0,60}?\b(?:ban\s+hành|phê\s+duyệt"
+                + (r"|về(?:\s+việc)?" if doc_type == "Quyết định" else "")
+                + r")\s+[“\"]?(?P<t2>" + lex.doctype_re.pattern + r")",
+                follow,
+                FLAGS,
             )
             if approved:
-                doc_type = _doc_type_at(lex, approved["t2"])
+                doc_type = _doc_type_at(lex, approved["t2"])  # a decision approving a plan gives the plan (D1-a)
             sent_start = max(text.rfind("\n", 0, m.start()), text.rfind(". ", 0, m.start())) + 1
-            window = text[sent_start : m.end() + 40]
-            dw = DATE_WORDS_RE.search(window) or DATE_SLASH_RE.search(window)
-            issued = _date(dw["d"], dw["m"], dw.groupdict().get("y"), page_year) if dw else None
-            found.append(_Named(doc_type, num.strip() if num else None, issued, m.start()))
+            dates = _dates_in(text, sent_start, min(len(text), m.end() + 40), num, page_year)
+            issued = dates[0][1] if dates else None
+            found.append(_Named(doc_type, num.strip().rstrip(".") if num else None, issued, m.start()))
     return sorted(found, key=lambda n: n.pos)
+
+
+def _metadata(text: str, lex: Lexicon) -> tuple[str | None, dt.date | None]:
+    """A portal's metadata lines (`Số hiệu văn bản: 77/KH-UBND`, `Ngày ban hành: 05-03-2026`)."""
+    hn = lex.cue("doc_metadata_number", text)
+    hd = lex.cue("doc_metadata_date", text)
+    number = hn[1]["num"].strip() if hn else None
+    issued = _date(hd[1]["d"], hd[1]["m"], hd[1]["y"], None) if hd else None
+    return number, issued
 
 
 def find_page_year(text: str) -> int | None:
@@ -139,12 +206,22 @@ def find_page_year(text: str) -> int | None:
 
 
 def find_document(
-    text: str, lex: Lexicon, page_year: int | None = None
+    text: str, lex: Lexicon, page_year: int | None = None, national: bool = False
 ) -> tuple[str | None, str | None, dt.date | None]:
     """(doc_type, doc_number, issued) of the document the text is about.
 
-    `page_year` completes dates written without a year (`Ngày 27.9`).
+    `page_year` completes dates written without a year (`Ngày 27.9`); `national` says the
+    text is a national document, whose own `…/QĐ-TTg` number is not a citation.
+    Metadata lines (`Số hiệu văn bản: …`) give the number and date when the text has them.
     """
+    doc_type, number, issued = _find_document(text, lex, page_year, national)
+    meta_number, meta_issued = _metadata(text, lex)
+    return doc_type or (_code_type(meta_number, lex) if meta_number else None), meta_number or number, meta_issued or issued
+
+
+def _find_document(
+    text: str, lex: Lexicon, page_year: int | None, national: bool
+) -> tuple[str | None, str | None, dt.date | None]:
     # 1. an official header
     hn = HEADER_NUMBER_RE.search(text[:3000])
     if hn:
@@ -159,7 +236,7 @@ def find_document(
         issued = _date(hd["d"], hd["m"], hd["y"], None) if hd else None
         return doc_type, hn["num"].strip(), issued
     # 2. sentences that issue the document or name it as the source of the targets
-    named = _issuing_mentions(text, lex, page_year)
+    named = _issuing_mentions(text, lex, page_year, national)
     if named:
         doc_type = named[0].doc_type
         same = [n for n in named if n.doc_type == doc_type] or named
@@ -171,8 +248,12 @@ def find_document(
     for m in lex.doctype_re.finditer(title):
         if CITED_BEFORE.search(title, 0, m.start()) or regex.search(r"(?:tại|theo|của)\s*$", title[: m.start()], FLAGS):
             continue
-        if NATIONAL_CODES.search(title[m.end() : m.end() + 30]):
+        if not national and NATIONAL_CODES.search(title[m.end() : m.end() + 30]):
             continue
+        if lex.cue("doc_generic", title, max(0, m.start() - 60), m.start()):
+            continue
+        if not regex.match(r"\s+\w", title[m.end() : m.end() + 3]):
+            continue  # "… thời điểm ban hành kế hoạch.": no document named
         return _doc_type_at(lex, m.group(0)), None, None
     return None, None, None
 
@@ -199,7 +280,7 @@ def find_fields(text: str, lex: Lexicon) -> DocumentFields:
     province = find_province(text, lex)
     national = is_national(text, lex, province)
     page_year = find_page_year(text)
-    doc_type, number, issued = find_document(text, lex, page_year)
+    doc_type, number, issued = find_document(text, lex, page_year, national)
     return DocumentFields(
         province="Việt Nam" if national else province,
         doc_type=doc_type,

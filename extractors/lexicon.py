@@ -51,7 +51,11 @@ class PillarEntry(WordsEntry):
 
 
 class CueEntry(_Entry):
-    kind: Literal["achieved", "reported", "report_heading", "forward", "national", "not_digital", "progress"]
+    kind: Literal[
+        "achieved", "reported", "report_heading", "forward", "national", "not_digital", "progress",
+        # documents.yaml: finding the text's own document (guide §4)
+        "doc_metadata_number", "doc_metadata_date", "doc_carried_out", "doc_subject_verb", "doc_generic",
+    ]
     pattern: str = Field(min_length=1)
 
 
@@ -143,7 +147,9 @@ class Lexicon:
         self.directions = TypeAdapter(list[DirectionEntry]).validate_python(_load("directions.yaml"))
         self.scopes = TypeAdapter(list[ScopeEntry]).validate_python(_load("scopes.yaml"))
         self.pillars = TypeAdapter(list[PillarEntry]).validate_python(_load("pillars.yaml"))
-        self.cues = TypeAdapter(list[CueEntry]).validate_python(_load("cues.yaml"))
+        self.cues = TypeAdapter(list[CueEntry]).validate_python(_load("cues.yaml")) + TypeAdapter(
+            list[CueEntry]
+        ).validate_python(_load("documents.yaml"))
         self.fragments = TypeAdapter(list[FragmentEntry]).validate_python(_load("fragments.yaml"))
         self.variants = TypeAdapter(list[VariantEntry]).validate_python(_load("variants.yaml"))
         self.indicator = IndicatorRules.model_validate(_load("indicator.yaml"))
