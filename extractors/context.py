@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 import regex
 
 from extractors.lexicon import FLAGS, Lexicon, template
+from extractors.pillars import goal_lists, leadins, one_pillar, topics
 
 # Years that govern targets: "đến năm 2030", "năm 2025", "giai đoạn 2024-2030",
 # "định hướng 2030", "nhiệm kỳ 2025 - 2030", a quarter ("trong quý 2-2026", corpus-dev2 d30).
@@ -78,6 +79,7 @@ class Boundary:
     pillar: str | None
     resets_pillar: bool
     cuts: bool = True  # a lead-in ends at its comma; a paragraph's topic phrase cuts nothing
+    until: int | None = None  # a paragraph topic governs [pos, until) only, where no lead-in does
     heading: bool = False  # a heading line ends the reach of a year; a pillar lead-in does not (guide §3)
 
 
@@ -141,15 +143,23 @@ class DocContext:
         return before[-1] if before else None
 
     def pillar_at(self, pos: int) -> str | None:
+        """The pillar of the governing heading or lead-in, else of the paragraph's topic."""
         pillar: str | None = None
+        last = -1
         for b in self.boundaries:
             if b.pos > pos:
                 break
+            if b.until is not None:
+                continue
+            last = b.pos
             if b.pillar is not None:
                 pillar = b.pillar
             elif b.resets_pillar:
                 pillar = None
-        return pillar
+        if pillar is not None:
+            return pillar
+        topic = [b for b in self.boundaries if b.until is not None and last < b.pos <= pos < b.until]
+        return topic[-1].pillar if topic else None
 
     def heading_year_at(self, pos: int) -> int | None:
         year: int | None = None
@@ -225,16 +235,6 @@ def pick_title(text: str) -> str:
     return text.split("\n", 1)[0]
 
 
-_LEADIN = (
-    r"(?:^|(?<=[.;:]\s{0,3})|(?<=,\s{0,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?(?:cụ\s+thể,?\s*)?"
-    r"(?P<prefix>(?:về|riêng|đối\s+với|trong)\s+(?:lĩnh\s+vực\s+)?(?:(?:phát\s+triển|xây\s+dựng)\s+)?"
-    r"|(?:phát\s+triển|xây\s+dựng)\s+)?"
-)
-# A pillar named as the topic of a paragraph's opening ("việc phát triển chính quyền số ..."),
-# not as the subject of its first value ("kinh tế số chiếm 20% GRDP").
-_SUBJECT_OF_VALUE = r"\s+(?:sẽ\s+|phải\s+)?(?:chiếm|đạt|đóng\s+góp|là)(?!\w)"
-
-
 def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContext:
     """Find paragraphs, headings, section boundaries, years and the horizon of `text`."""
     paragraphs: list[tuple[int, int]] = []
@@ -244,40 +244,17 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
         pos += len(line) + 1
     headings: list[tuple[int, int]] = []
     boundaries: list[Boundary] = []
-    leadin_re = regex.compile(_LEADIN + r"(?P<p>" + lex.pillar_any + r")(?P<rest>[^,:;.\n]{0,90}?)\s*(?P<end>[,:])", FLAGS)
-    next_pillar_re = regex.compile(r"\s*(?:và\s+)?" + lex.pillar_any, FLAGS)
-    topic_re = regex.compile(lex.pillar_any + r"(?!" + _SUBJECT_OF_VALUE + r")", FLAGS)
     years = find_years(text)
+    heading_starts: set[int] = set()
     for s, e in paragraphs:
         line = text[s:e]
         has_value = any(s <= v < e for v in value_starts)
-        heading = _is_heading_line(line, has_value)
-        if heading:
+        if _is_heading_line(line, has_value):
             headings.append((s, e))
+            heading_starts.add(s)
             year = next((y.year for y in years if s <= y.start < e), None)
-            pillar = _pillar_named(line, lex)
-            boundaries.append(Boundary(s, year, pillar, resets_pillar=True, heading=True))
-            continue
-        found = False
-        for m in leadin_re.finditer(line):
-            rest = m["rest"]
-            # "kinh tế số chiếm 20% GRDP" names a subject, not a section
-            if regex.search(r"\d|\b(?:chiếm|đạt|là)\b", rest, FLAGS):
-                continue
-            # "phát triển kinh tế số, xã hội số" lists pillars; it heads nothing
-            if next_pillar_re.match(line, m.end()) or regex.match(r"\s*,?\s*(?:và\s+)?" + lex.pillar_any, rest, FLAGS):
-                continue
-            # without "Về ..."/"Phát triển ..." only a heading-like "Kinh tế số:" counts
-            if not m["prefix"] and (m["end"] != ":" or line[: m.start("p")].rstrip().endswith(",")):
-                continue
-            pillar = _pillar_named(m["p"], lex)
-            boundaries.append(Boundary(s + m.start("p"), None, pillar, resets_pillar=True))
-            found = True
-        first_value = min((v for v in value_starts if s <= v < e), default=None)
-        if not found and first_value is not None:
-            topics = {_pillar_named(t.group(0), lex) for t in topic_re.finditer(text, s, first_value)}
-            if len(topics) == 1:
-                boundaries.append(Boundary(s, None, topics.pop(), resets_pillar=True, cuts=False))
+            boundaries.append(Boundary(s, year, one_pillar(line, lex), resets_pillar=True, heading=True))
+    boundaries.extend(_pillar_boundaries(text, lex, paragraphs, value_starts, heading_starts))
     title = pick_title(text)
     ctx = DocContext(
         text=text,
@@ -342,16 +319,25 @@ def _bound_years(ctx: DocContext, values: list[int]) -> list[YearMention]:
     return out
 
 
-def _pillar_named(text: str, lex: Lexicon) -> str | None:
-    for pattern, pillar in lex.pillar_words:
-        if pattern.search(text):
-            return pillar
-    return None
+def _pillar_boundaries(
+    text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: list[int], headings: set[int]
+) -> list[Boundary]:
+    """Lead-ins, target-set phrases, new sections and paragraph topics (extractors/pillars.py)."""
+    marks = goal_lists(leadins(text, lex, paragraphs, values, headings), text, values, paragraphs)
+    governed = {ps for ps, pe in paragraphs for m in marks if ps <= m.pos < pe and m.kind != "reset"}
+    marks += topics(text, lex, paragraphs, values, governed | headings)
+    out = []
+    for m in marks:
+        if m.kind == "topic":
+            out.append(Boundary(m.pos, None, m.pillar, resets_pillar=False, cuts=False, until=m.until))
+        else:
+            out.append(Boundary(m.pos, None, m.pillar, resets_pillar=True, cuts=m.cuts))
+    return out
 
 
 def pillar_in_clause(clause: str, lex: Lexicon) -> str | None:
-    """Guide §3: a clause that names its pillar (`kinh tế số chiếm 20% GRDP`)."""
-    return _pillar_named(clause, lex)
+    """Guide §3: a clause that names its pillar (`kinh tế số chiếm 20% GRDP`); a list of pillars names none."""
+    return one_pillar(clause, lex)
 
 
 _OWN_PAREN = regex.compile(r"\s*\(\s*")

@@ -68,6 +68,7 @@ class Candidate:
     tail: str = ""
     paragraph_start: int = 0
     uncarried_year: int | None = None
+    pillar_source: str = ""  # "section" (heading, lead-in, topic), "clause" or "" (guide §3 pillar)
     mention: Mention | None = None  # the number this record reads (provenance, not output)
 
 
@@ -424,7 +425,14 @@ def extract(
         if source == "carried":  # kept in case the carry is withdrawn (_drop_conflicting_carry)
             uncarried = resolve_year(ctx, m.start, m.end, nxt.start if nxt else None, carry=False)[0]
         # a share of GRDP with no subject of its own is the digital economy's (`nâng lên 40% GRDP`)
-        pillar = ctx.pillar_at(m.start) or pillar_in_clause(seg_text, lex) or pillar_in_clause(indicator, lex)
+        pillar = ctx.pillar_at(m.start)
+        pillar_source = "section" if pillar else ""
+        if pillar is None:
+            # the value's own words: its indicator, else the comma-chunk holding it; a pillar
+            # earlier in the segment is the object of another verb phrase (P3)
+            chunk = seg_text[max(seg_text.rfind(",", 0, m.start - seg.start), seg_text.rfind(":", 0, m.start - seg.start)) + 1 :]
+            pillar = pillar_in_clause(indicator, lex) or pillar_in_clause(chunk, lex)
+            pillar_source = "clause" if pillar else ""
         lead = len(seg_text) - len(seg_text.lstrip(" ,;:.-–—•*+"))
         q_start = min(seg.start + lead, m.start)
         q_end = max(m.end + len(right_trim.rstrip(" ,;:")), m.end)
@@ -439,6 +447,7 @@ def extract(
             scope=None,
             deadline_year=year,
             pillar=pillar,
+            pillar_source=pillar_source,
             achieved=bool(lex.cue_re["achieved"].search(right_raw)),
             quote=text[q_start:q_end],
             start=q_start,
@@ -516,6 +525,8 @@ def _resolve_lists(cands: list[Candidate]) -> list[Candidate]:
             earlier = [p for p in cands[:i] if p.paragraph_start == c.paragraph_start and p.indicator.strip()]
             if before:
                 c.indicator = before[-1].indicator
+                if c.pillar is None:  # an elided item takes its neighbour's measure, pillar included
+                    c.pillar, c.pillar_source = before[-1].pillar, before[-1].pillar_source
             elif after:
                 c.indicator = after[0].indicator
             elif earlier:
@@ -568,7 +579,10 @@ def _merge_duplicates(cands: list[Candidate]) -> list[Candidate]:
         dup = next((k for k in kept if _restates(k, c)), None)
         if dup is None:
             kept.append(c)
-        elif dup.year_source in _WEAK_YEARS and c.year_source not in _WEAK_YEARS:
+            continue
+        if c.pillar_source == "section" and dup.pillar_source != "section":
+            dup.pillar, dup.pillar_source = c.pillar, c.pillar_source  # P4: the statement under a lead-in
+        if dup.year_source in _WEAK_YEARS and c.year_source not in _WEAK_YEARS:
             dup.deadline_year = c.deadline_year
             dup.year_source = c.year_source
     return kept

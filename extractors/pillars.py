@@ -1,0 +1,257 @@
+"""Which pillar governs a value (guide §3 pillar): lead-ins, target-set phrases, paragraph topics.
+
+The guide takes the pillar from the governing heading or lead-in, else from the value's own
+clause.  Texts announce a pillar in several shapes, and several look-alikes announce none:
+
+- a lead-in opens with a topic word (`Về/Trong/Riêng/Đối với (phát triển) kinh tế số, …`), or is a
+  bare `(Phát triển) kinh tế số:` ending in a colon; a verb phrase ending in a comma
+  (`Phát triển chính quyền điện tử, du lịch thông minh …`) is an action, not a lead-in (P3);
+- a target-set phrase names the pillar of the values it introduces (`các chỉ tiêu về kinh tế số.`,
+  `mục tiêu phát triển kinh tế số, trong đó: …`, `3 chỉ tiêu về KTS (…)`); one naming no pillar
+  (`Mục tiêu cụ thể, …`, `các mục tiêu cụ thể về chuyển đổi số …`) opens a new section (P1);
+- a colon introducing values after a stretch that names one pillar (`trọng tâm là phát triển
+  chính quyền số, với các chỉ tiêu như: …`) is a lead-in;
+- a paragraph topic is a pillar named in a sentence without values before the paragraph's
+  first value, or a sentence opening with `(Với việc) phát triển kinh tế số …`; it governs
+  its paragraph and the paragraphs that continue it (`Theo đó, …`), nothing further (P2).
+  The subject of a value (`kinh tế số … dự kiến đóng góp 26%`) or the plan's own subject
+  (`Kế hoạch … về kinh tế số`) is no topic.
+- a list that names each pillar in turn (goals, pillars of a strategy) heads nothing (P1).
+
+This module finds those landmarks; `context.py` turns them into section boundaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from extractors.lexicon import FLAGS, Lexicon
+
+TOPIC_WORD = r"(?:về|riêng|đối\s+với|trong(?:\s+lĩnh\s+vực)?|với\s+việc|cụ\s+thể,?\s*về)"
+PILLAR_VERB = r"(?:phát\s+triển|xây\s+dựng)"
+_CLAUSE_START = r"(?:^|(?<=[.;:!?]\s{0,3})|(?<=,\s{0,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?"
+_LINE_START = r"(?:^|(?<=[.!?]\s{1,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?"
+# Goal and indicator nouns that announce a set of targets, with their usual modifiers.
+TARGET_SET = (
+    r"(?<!\w)(?:mục\s+tiêu|chỉ\s+tiêu)(?P<mod>(?:\s+(?:cụ\s+thể|chung|tổng\s+quát|chính|quan\s+trọng|cơ\s+bản|chủ\s+yếu))*)"
+)
+# A target-set phrase ends at its pillar: the sentence, a colon or a parenthesis follows, or a
+# comma opening the list (`…, trong đó: …`); a comma and another noun make it one goal of several.
+SET_ENDS = regex.compile(r"[^,.;:(\n]{0,60}?\s*(?:[.:(\n]|$|,\s*(?:trong\s+đó|với|cụ\s+thể|gồm|bao\s+gồm|như)(?!\w))", FLAGS)
+# Words between a pillar and a colon that announce the targets listed after it.
+ANNOUNCES = regex.compile(r"(?<!\w)(?:chỉ\s+tiêu|mục\s+tiêu|trong\s+đó|như|gồm|bao\s+gồm|cụ\s+thể)(?!\w)", FLAGS)
+# A pillar as the subject of its sentence's predicate (`kinh tế số sẽ trở thành …, đóng góp 25%`).
+SUBJECT_FOLLOW = regex.compile(r"^(?:\s+của\s+[^,.;:]{1,40}?)?\s+(?:sẽ|dự\s+kiến|phải|cần|được\s+kỳ\s+vọng)(?!\w)", FLAGS)
+# Paragraphs that continue the one before them.
+CONTINUATION = regex.compile(r"^\s*(?:theo\s+đó|bên\s+cạnh\s+đó|trong\s+đó|cụ\s+thể|đồng\s+thời)\s*,", FLAGS)
+_DOC_SUBJECT = regex.compile(
+    r"(?<!\w)(?:kế\s+hoạch|nghị\s+quyết|đề\s+án|chương\s+trình|chiến\s+lược|quyết\s+định)(?!\w)[^.,;\n]{0,80}$", FLAGS
+)
+_SENTENCE_END = regex.compile(r"(?<=[.!?…])\s+|\n")
+_DATELINE = r"(?:[\p{Lu}Đ]{2,}\s*[-–]\s*)?"
+
+
+@dataclass(frozen=True)
+class Landmark:
+    """A place in the text where the governing pillar changes.
+
+    `kind` is `leadin` (governs until the next heading or lead-in), `reset` (a new section
+    naming no pillar) or `topic` (governs [pos, until) only, where no lead-in governs).
+    """
+
+    pos: int
+    pillar: str | None
+    kind: str
+    until: int | None = None
+    cuts: bool = True  # a lead-in's words end at its comma or colon; a phrase inside a sentence cuts nothing
+
+
+def pillars_named(text: str, lex: Lexicon) -> set[str]:
+    """The distinct pillars that `text` names."""
+    return {pillar for pattern, pillar in lex.pillar_words if pattern.search(text)}
+
+
+def one_pillar(text: str, lex: Lexicon) -> str | None:
+    """The pillar `text` names when it names exactly one; a list of pillars names none."""
+    named = pillars_named(text, lex)
+    return named.pop() if len(named) == 1 else None
+
+
+def _value_between(values: list[int], start: int, end: int) -> bool:
+    return any(start <= v < end for v in values)
+
+
+def _next_value(values: list[int], pos: int) -> int | None:
+    return next((v for v in values if v >= pos), None)
+
+
+def leadins(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: list[int], headings: set[int]) -> list[Landmark]:
+    """Lead-ins, target-set phrases and colon lead-ins of every non-heading paragraph."""
+    pillar = lex.pillar_any
+    topic_re = regex.compile(
+        _CLAUSE_START + r"(?:cụ\s+thể,?\s*)?" + TOPIC_WORD + r"\s+(?:" + PILLAR_VERB + r"\s+)?(?P<p>" + pillar + r")"
+        r"(?P<rest>[^,:;.\n]{0,90}?)\s*(?P<end>[,:])",
+        FLAGS,
+    )
+    bare_re = regex.compile(_LINE_START + r"(?:" + PILLAR_VERB + r"\s+)?(?P<p>" + pillar + r")(?P<rest>[^,:;.\n]{0,90}?)\s*(?P<end>:)", FLAGS)
+    set_re = regex.compile(
+        TARGET_SET + r"(?:\s+(?:về|của|trong|đối\s+với))?(?:\s+(?:lĩnh\s+vực\s+)?" + PILLAR_VERB + r")?\s+(?P<p>" + pillar + r")",
+        FLAGS,
+    )
+    specific_re = regex.compile(TARGET_SET, FLAGS)
+    another = regex.compile(r"\s*(?:,|và|;)?\s*(?:" + PILLAR_VERB + r"\s+)?" + pillar, FLAGS)
+    out: list[Landmark] = []
+    for s, e in paragraphs:
+        if s in headings or s == e:
+            continue
+        line = text[s:e]
+        for pattern in (topic_re, bare_re):
+            for m in pattern.finditer(line):
+                if regex.search(r"\d|(?<!\w)(?:chiếm|đạt|là)(?!\w)", m["rest"], FLAGS):
+                    continue  # "kinh tế số chiếm 20% GRDP" names a subject, not a section
+                if _lists_pillars(line, m, another, lex):
+                    continue  # "phát triển kinh tế số, xã hội số" lists pillars; it heads nothing
+                out.append(Landmark(s + m.start("p"), one_pillar(m["p"], lex), "leadin"))
+        for m in set_re.finditer(line):
+            if _lists_pillars(line, m, another, lex):
+                continue
+            if not SET_ENDS.match(line[m.end("p") :]):
+                continue  # "mục tiêu xây dựng chính quyền điện tử, đô thị thông minh, …": one goal among others
+            nxt = _next_value(values, s + m.end())
+            stop = min(nxt if nxt is not None else e, e)
+            if nxt is not None and nxt < e and not regex.search(r"[.:(\n]", text[s + m.end() : stop]):
+                continue  # "đặt mục tiêu phát triển kinh tế số chiếm 20%": the value's subject
+            out.append(Landmark(s + m.start(), one_pillar(m["p"], lex), "leadin", cuts=False))
+        for m in specific_re.finditer(line):
+            if m["mod"] and regex.search(r"cụ\s+thể|chung|tổng\s+quát", m["mod"], FLAGS) and not set_re.match(line, m.start()):
+                out.append(Landmark(s + m.start(), None, "reset", cuts=False))
+        out.extend(_colon_leadins(text, lex, s, e, values))
+    return out
+
+
+def _lists_pillars(line: str, m: regex.Match[str], another: regex.Pattern[str], lex: Lexicon) -> bool:
+    """The pillar at `m` is the first of a list naming another pillar (`kinh tế số, xã hội số`)."""
+    for tail in (line[m.end("p") :], m.groupdict().get("rest") or ""):
+        nxt = another.match(tail)
+        if nxt and one_pillar(nxt.group(0), lex) not in (None, one_pillar(m["p"], lex)):
+            return True
+    return False
+
+
+def _colon_leadins(text: str, lex: Lexicon, s: int, e: int, values: list[int]) -> list[Landmark]:
+    """`…, trọng tâm là phát triển chính quyền số, với các chỉ tiêu như: 100% …; 60% …`."""
+    out = []
+    for colon in regex.finditer(r":", text[s:e]):
+        c = s + colon.start()
+        start = max(text.rfind(". ", s, c), text.rfind(";", s, c), s - 1) + 1
+        stretch = text[start:c]
+        if _value_between(values, start, c):
+            continue
+        nxt = _next_value(values, c)
+        if nxt is None or nxt >= e or regex.search(r"[.!?]\s", text[c:nxt]):
+            continue
+        p = one_pillar(stretch, lex)
+        last = None
+        for last in regex.finditer(lex.pillar_any, stretch, FLAGS):
+            pass
+        if p is None or last is None or len(stretch) - last.end() > 45:
+            continue  # the pillar is far from the colon: the object of some verb, not the list's topic
+        if not ANNOUNCES.search(stretch, last.end()) or pillars_named(text[c:nxt], lex):
+            continue
+        out.append(Landmark(c, p, "leadin", cuts=False))
+    return out
+
+
+def goal_lists(marks: list[Landmark], text: str, values: list[int], paragraphs: list[tuple[int, int]]) -> list[Landmark]:
+    """P1: inline lead-ins naming different pillars in turn, none governing a value, are a list of goals.
+
+    The last of such a run is one too when no value stands on its own line: the targets
+    after it belong to no pillar.
+    """
+    leads = sorted((m for m in marks if m.kind == "leadin"), key=lambda m: m.pos)
+    out = list(marks)
+    i = 0
+    while i < len(leads):
+        j = i
+        while j + 1 < len(leads) and not _value_between(values, leads[j].pos, leads[j + 1].pos):
+            j += 1
+        run = leads[i : j + 1]
+        if len({m.pillar for m in run}) >= 2:
+            last_line = next(((ps, pe) for ps, pe in paragraphs if ps <= run[-1].pos <= pe), (run[-1].pos, run[-1].pos))
+            neutral = run if not _value_between(values, run[-1].pos, last_line[1]) else run[:-1]
+            for m in neutral:
+                out[out.index(m)] = Landmark(m.pos, None, "reset", cuts=m.cuts)
+        i = j + 1
+    return out
+
+
+def topics(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: list[int], governed: set[int]) -> list[Landmark]:
+    """Paragraph topics (P2), for paragraphs with values and no lead-in of their own."""
+    opener = regex.compile(
+        r"^\s*" + _DATELINE + r"(?:với\s+)?(?:việc\s+)?" + PILLAR_VERB + r"\s+(?P<p>" + lex.pillar_any + r")(?!\s*(?:,|;|và\b))",  # "Phát triển X, Y, …" coordinates objects: an action, no topic
+        FLAGS,
+    )
+    out: list[Landmark] = []
+    k = 0
+    while k < len(paragraphs):
+        s, e = paragraphs[k]
+        first = _next_value(values, s)
+        if s in governed or first is None or first >= e:
+            k += 1
+            continue
+        topic: str | None = None
+        start = s
+        for sep in list(_SENTENCE_END.finditer(text, s, e)) + [None]:
+            end = sep.start() if sep is not None else e
+            sentence = text[start:end]
+            if end <= first:  # a sentence with no value, before the first one
+                named = one_pillar(sentence, lex)
+                if named is not None and not _DOC_SUBJECT.search(text, start, start + _first_pillar(sentence, lex)):
+                    topic = named
+            if start <= first:
+                om = opener.match(sentence)
+                if om:
+                    topic = one_pillar(om["p"], lex)
+            own_first = _next_value(values, start)
+            if topic is None and own_first is not None and own_first < end:
+                subject = _subject_pillar(text, lex, start, own_first)
+                if subject is not None:
+                    out.append(Landmark(start, subject, "topic", end))
+            if sep is None or start > first:
+                break
+            start = sep.end()
+        until = e
+        if topic is not None:
+            k2 = k + 1
+            while k2 < len(paragraphs):
+                ns, ne = paragraphs[k2]
+                if ns == ne or not text[ns:ne].strip():
+                    k2 += 1
+                    continue
+                if CONTINUATION.match(text[ns:ne]) and ns not in governed:
+                    until = ne
+                    k2 += 1
+                    continue
+                break
+            out.append(Landmark(s, topic, "topic", until))
+        k += 1
+    return out
+
+
+def _subject_pillar(text: str, lex: Lexicon, start: int, first: int) -> str | None:
+    """A pillar before a sentence's first value that is the subject of a modal (`kinh tế số sẽ …`)."""
+    before = text[start:first]
+    named = one_pillar(before, lex)
+    if named is None:
+        return None
+    for m in regex.finditer(lex.pillar_any, before, FLAGS):
+        if SUBJECT_FOLLOW.match(before[m.end() :]):
+            return named
+    return None
+
+
+def _first_pillar(sentence: str, lex: Lexicon) -> int:
+    m = regex.search(lex.pillar_any, sentence, FLAGS)
+    return m.start() if m else len(sentence)
