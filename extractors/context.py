@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 import regex
 
 from extractors.lexicon import FLAGS, Lexicon, template
-from extractors.pillars import goal_lists, leadins, one_pillar, topics
+from extractors.pillars import goal_lists, leadins, official_title_pillar, one_pillar, topics
 
 # Years that govern targets: "đến năm 2030", "năm 2025", "giai đoạn 2024-2030",
 # "định hướng 2030", "nhiệm kỳ 2025 - 2030", a quarter ("trong quý 2-2026", corpus-dev2 d30).
@@ -94,6 +94,7 @@ class DocContext:
     years: list[YearMention]
     horizon: int | None
     title: str
+    title_pillar: str | None = None  # an official document's title naming one pillar governs it all
     _para_starts: list[int] = field(default_factory=list)
     _sentences: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
@@ -159,7 +160,7 @@ class DocContext:
         if pillar is not None:
             return pillar
         topic = [b for b in self.boundaries if b.until is not None and last < b.pos <= pos < b.until]
-        return topic[-1].pillar if topic else None
+        return topic[-1].pillar if topic else self.title_pillar
 
     def heading_year_at(self, pos: int) -> int | None:
         year: int | None = None
@@ -264,6 +265,7 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
         years=years,
         horizon=document_horizon(text, title, headings[0][0] if headings else None),
         title=title,
+        title_pillar=official_title_pillar(text, lex),
     )
     ctx.years = _bound_years(ctx, sorted(value_starts))
     return ctx

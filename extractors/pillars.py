@@ -29,7 +29,7 @@ import regex
 
 from extractors.lexicon import FLAGS, Lexicon
 
-TOPIC_WORD = r"(?:về|riêng|đối\s+với|trong(?:\s+lĩnh\s+vực)?|với\s+việc|cụ\s+thể,?\s*về)"
+TOPIC_WORD = r"(?:về|riêng|đối\s+với|trong|với\s+việc|cụ\s+thể,?\s*về)(?:\s+lĩnh\s+vực)?"
 PILLAR_VERB = r"(?:phát\s+triển|xây\s+dựng)"
 _CLAUSE_START = r"(?:^|(?<=[.;:!?]\s{0,3})|(?<=,\s{0,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?"
 _LINE_START = r"(?:^|(?<=[.!?]\s{1,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?"
@@ -255,3 +255,22 @@ def _subject_pillar(text: str, lex: Lexicon, start: int, first: int) -> str | No
 def _first_pillar(sentence: str, lex: Lexicon) -> int:
     m = regex.search(lex.pillar_any, sentence, FLAGS)
     return m.start() if m else len(sentence)
+
+
+def official_title_pillar(text: str, lex: Lexicon) -> str | None:
+    """Guide §3: the title of an official document naming one pillar governs the whole document.
+
+    An official title follows the document kind in capitals (`KẾ HOẠCH` on its own line, then
+    `Phát triển chính quyền số tỉnh …`) or is one capitalised line (`KẾ HOẠCH PHÁT TRIỂN CHÍNH
+    QUYỀN SỐ …`). A news headline in sentence case governs nothing.
+    """
+    lines = [line.strip(" |\t") for line in text[:2500].split("\n")]
+    for i, line in enumerate(lines):
+        if not line or line != line.upper() or not lex.doctype_re.match(line):
+            continue
+        if lex.doctype_re.fullmatch(line):
+            title = next((nxt for nxt in lines[i + 1 :] if nxt), "")
+        else:
+            title = line
+        return one_pillar(title, lex)
+    return None

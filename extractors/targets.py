@@ -304,6 +304,33 @@ class _Segment:
     share_verb: bool
 
 
+def _open_list_paren(text: str, start: int, value: int) -> int | None:
+    """After a `(` still open at the value that starts a list item of three words or more."""
+    depth_open: list[int] = []
+    for i in range(start, value):
+        if text[i] == "(":
+            depth_open.append(i)
+        elif text[i] == ")" and depth_open:
+            depth_open.pop()
+    if not depth_open:
+        return None
+    after = depth_open[-1] + 1
+    return after if len(text[after:value].split()) >= 3 else None
+
+
+def _before_unmatched_close(right: str) -> str:
+    """A value inside parentheses ends at the `)` that closes them."""
+    depth = 0
+    for i, ch in enumerate(right):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return right[:i].rstrip()
+            depth -= 1
+    return right
+
+
 def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segment:
     text = ctx.text
     for b in ctx.boundaries:
@@ -313,6 +340,9 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
                 seg_start = stop.end()
     cut = _cut_leadin(text[seg_start : m.start])
     seg_start += cut
+    opened = _open_list_paren(text, seg_start, m.start)
+    if opened is not None:
+        seg_start = opened  # "3 chỉ tiêu về KTS (tỷ trọng KTS … đạt 8%; …)": the lead stays outside (L3)
     left_raw = text[seg_start : m.start]
     comparator, direction, left_core = _comparator_before(left_raw, lex, m)
     share_verb = bool(regex.search(r"(?:chiếm|đóng\s+góp)\s*(?:\S+\s*)?$", left_raw, FLAGS))
@@ -379,6 +409,7 @@ def extract(
         right_raw = text[m.end : seg_end]
         right_trim = regex.sub(r"[\s,;:]+(?:và|hoặc)?\s*$", "", right_raw, flags=FLAGS)
         right_trim = _cut_new_clause(right_trim, lex)
+        right_trim = _before_unmatched_close(right_trim)
         comparator = seg.comparator
         after = _AFTER_WORD.match(right_trim)
         if after:

@@ -98,13 +98,14 @@ def test_unseen_pillar_classes(case: str, text: str, expected: list[tuple[float,
     assert got == expected, case
 
 
-@pytest.mark.xfail(strict=True, reason="L3: the list's `(` sticks to the first item (list code)")
 def test_list_parenthesis_stays_out_of_the_first_item() -> None:
     """L3: the `(` opening a list of targets belongs to neither the lead nor the first item."""
     text = PILLAR_CASES[-1][1]
     first = targets_of(text)[0]
     assert "(" not in first.indicator and "(" not in first.quote
     assert first.indicator.startswith("tỷ trọng KTS")
+    second = targets_of(text)[1]
+    assert ")" not in second.quote and "XHS" not in second.indicator
 
 
 YEAR_CARRY = (
@@ -283,3 +284,20 @@ RULE_CASES: list[tuple[str, str, list[str | None]]] = [
 @pytest.mark.parametrize(("rule", "text", "expected"), RULE_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(RULE_CASES)])
 def test_pillar_rules(rule: str, text: str, expected: list[str | None]) -> None:
     assert [c.pillar for c in targets_of(text)] == expected, rule
+
+
+OFFICIAL = (
+    "ỦY BAN NHÂN DÂN TỈNH LÀO CAI\nSố: 88/KH-UBND\nLào Cai, ngày 10 tháng 1 năm 2026\nKẾ HOẠCH\n"
+    "Phát triển chính quyền số tỉnh Lào Cai năm 2026\nI. MỤC TIÊU\n"
+    "- 90% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng.\n"
+)
+NEWS = (
+    "Kế hoạch phát triển chính quyền số tỉnh Lào Cai năm 2026\n"
+    "Theo kế hoạch, 90% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng.\n"
+)
+
+
+@pytest.mark.parametrize(("text", "expected"), [(OFFICIAL, "government"), (NEWS, None)], ids=["official", "news"])
+def test_official_title_naming_one_pillar_governs_the_document(text: str, expected: str | None) -> None:
+    """Guide §3 (clarified): an official document's title governs; a news headline does not."""
+    assert [c.pillar for c in targets_of(text)] == [expected]
