@@ -15,9 +15,11 @@ from extractors.lexicon import FLAGS, Lexicon, template
 _NUM = r"\d{1,3}(?:[.,]\d{1,2})?"
 # "30%", "30 %", "30%GRDP", "2,5%", "30 phần trăm"
 PERCENT_RE = regex.compile(rf"(?<![\w.,/%-])(?P<a>{_NUM})\s?(?:%|phần\s+trăm)", FLAGS)
-# "từ 30 đến 40%", "30-40%", "25% - 30%", "25%-30%"
+# "từ 30 đến 40%", "30-40%", "25% - 30%", "25%-30%"; never across a line break, where a
+# dash opens the next bullet ("… đạt 20%" / "- 95% hồ sơ …" are two values, not a range).
+_SP = r"[^\S\n]"
 RANGE_RE = regex.compile(
-    template(rf"(?<![\w.,/%-])(?P<a>{_NUM})\s*%?\s*(?:-|–|—|{{RANGE_JOIN}})\s*(?P<b>{_NUM})\s?(?:%|phần\s+trăm)"),
+    template(rf"(?<![\w.,/%-])(?P<a>{_NUM}){_SP}*%?{_SP}*(?:-|–|—|{{RANGE_JOIN}}){_SP}*(?P<b>{_NUM})\s?(?:%|phần\s+trăm)"),
     FLAGS,
 )
 # "top 25", "Top 20", "nhóm 10 tỉnh, thành phố dẫn đầu", "nhóm 30/63 tỉnh", "nhóm 40 nước"
@@ -28,10 +30,10 @@ RANK_RE = regex.compile(
 )
 # "khoảng 17-19 tỉnh/thành phố": a range of ranks
 RANK_RANGE_RE = regex.compile(
-    r"(?<![\w.,/%-])(?P<a>\d{1,2})\s*[-–]\s*(?P<b>\d{1,2})(?=\s+(?:tỉnh|địa\s+phương|nước))", FLAGS
+    rf"(?<![\w.,/%-])(?P<a>\d{{1,2}}){_SP}*[-–]{_SP}*(?P<b>\d{{1,2}})(?=\s+(?:tỉnh|địa\s+phương|nước))", FLAGS
 )
 # "tăng ít nhất 1-2 bậc": places gained in a ranking
-STEPS_RE = regex.compile(r"(?<![\w.,/%-])(?P<a>\d{1,2})(?:\s*[-–]\s*(?P<b>\d{1,2}))?\s+bậc(?!\w)", FLAGS)
+STEPS_RE = regex.compile(rf"(?<![\w.,/%-])(?P<a>\d{{1,2}})(?:{_SP}*[-–]{_SP}*(?P<b>\d{{1,2}}))?\s+bậc(?!\w)", FLAGS)
 # Counts: a floor word or a plan verb, then a number and a noun ("tối thiểu 02 đô thị").
 COUNT_RE = regex.compile(
     template(

@@ -29,11 +29,13 @@ from pipeline.errors import ChitieuError, IngestError
 from pipeline.ingest import (
     DEFAULT_MAX_BYTES,
     load_source,
+    read_file,
     source_from_bytes,
     supported,
 )
 from pipeline.inputs import is_ignored, list_folder, unique_ids, unsupported_reason
-from pipeline.source import Source
+from pipeline.limits import MAX_RATIO, RATIO_FLOOR
+from pipeline.source import Source, shown_path
 
 ZIP_SEPARATOR = "!"  # `corpus.zip!plans/kh-01.txt` names a member, as jar: URLs do
 _DRIVE = regex.compile(r"^[A-Za-z]:")
@@ -49,8 +51,8 @@ class Limits:
     """Bounds that keep a hostile archive from exhausting memory or disk."""
 
     max_bytes: int = DEFAULT_MAX_BYTES  # one document, as `chitieu extract` allows
-    max_ratio: float = 200.0  # inflated / compressed; Vietnamese text deflates about 4:1
-    ratio_floor: int = 1 << 20  # small members may compress well without harm
+    max_ratio: float = MAX_RATIO  # inflated / compressed; Vietnamese text deflates about 4:1
+    ratio_floor: int = RATIO_FLOOR  # small members may compress well without harm
     max_total: int = 8 << 30  # every member of one archive, inflated
     max_members: int = 1_000_000
 
@@ -150,19 +152,20 @@ def list_input(path: Path, limits: Limits | None = None) -> list[DocRef | Refuse
     limits = limits or Limits()
     if path.is_dir():
         listing = list_folder(path)
-        found: list[DocRef | Refused] = [DocRef(str(d.path), str(d.path), None, d.doc_id) for d in listing.documents]
-        found += [Refused(name, reason) for name, reason in listing.skipped]
+        found: list[DocRef | Refused] = [DocRef(shown_path(d.path), str(d.path), None, d.doc_id)
+                                         for d in listing.documents]
+        found += [Refused(shown_path(name), reason) for name, reason in listing.skipped]
         return sorted(found, key=lambda e: e.name)
     if not is_archive(path):
         check_input(path, limits)
-        return [DocRef(name=str(path), path=str(path), doc_id=path.stem)]
+        return [DocRef(name=shown_path(path), path=str(path), doc_id=shown_path(path.stem))]
     entries: list[DocRef | Refused] = []
     with open_zip(path, limits) as zf:
         infos = sorted(zf.infolist(), key=lambda i: i.filename)
         counts = Counter(i.filename for i in infos)
         documents: list[zipfile.ZipInfo] = []
         for info in infos:
-            name = member_name(str(path), info.filename)
+            name = member_name(shown_path(path), info.filename)
             reason = unsafe_reason(info)
             if reason is None and (info.is_dir() or is_ignored(PurePosixPath(info.filename))):
                 continue
@@ -209,14 +212,7 @@ class Reader:
     def read_bytes(self, ref: DocRef) -> bytes:
         """The raw bytes of a ref (what its sha256 is computed over)."""
         if ref.member is None:
-            path = Path(ref.path)
-            try:
-                size = path.stat().st_size
-                if size > self.limits.max_bytes:
-                    raise IngestError(f"file is {size} bytes, over the {self.limits.max_bytes}-byte limit")
-                return path.read_bytes()
-            except OSError as exc:
-                raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
+            return read_file(Path(ref.path), self.limits.max_bytes)
         zf = self._zip(ref.path)
         try:
             info = zf.getinfo(ref.member)

@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.archive import DocRef
+from pipeline.archive import DocRef, Limits, Reader
 from pipeline.inputs import Document
+from pipeline.limits import MAX_BYTES
 from pipeline.run import Outcome, run_one
+from pipeline.source import shown_path
 
 
 @dataclass
@@ -64,11 +66,11 @@ def as_document(doc: Path | Document) -> Document:
 
 def doc_ref(doc: Document) -> DocRef:
     """The reference `run_one` reads a listed document through, carrying its id."""
-    return DocRef(name=str(doc.path), path=str(doc.path), doc_id=doc.doc_id)
+    return DocRef(name=shown_path(doc.path), path=str(doc.path), doc_id=shown_path(doc.doc_id))
 
 
 def extract_files(files: Sequence[Path | Document], out_dir: Path, progress: bool = False,
-                  metadata: dict[str, dict[str, str]] | None = None) -> BatchReport:
+                  metadata: dict[str, dict[str, str]] | None = None, max_bytes: int = MAX_BYTES) -> BatchReport:
     """Extract each document into `out_dir/<doc_id>.json`; collect failures with reasons.
 
     `metadata` maps a document's path (as listed) to what a sidecar manifest says about it.
@@ -78,11 +80,12 @@ def extract_files(files: Sequence[Path | Document], out_dir: Path, progress: boo
     report = BatchReport()
     docs = [as_document(f) for f in files]
     step = max(1, len(docs) // 20)
-    for i, doc in enumerate(docs, 1):
-        out = names.claim(doc)
-        report.outcomes.append(out if isinstance(out, Outcome) else
-                               run_one(doc_ref(doc), out=out, metadata=(metadata or {}).get(str(doc.path))))
-        if progress and len(docs) >= 20 and (i % step == 0 or i == len(docs)):
-            print(f"  {i}/{len(docs)} documents", file=sys.stderr)
+    with Reader(Limits(max_bytes=max_bytes)) as reader:
+        for i, doc in enumerate(docs, 1):
+            out = names.claim(doc)
+            report.outcomes.append(out if isinstance(out, Outcome) else
+                                   run_one(doc_ref(doc), reader, out=out, metadata=(metadata or {}).get(str(doc.path))))
+            if progress and len(docs) >= 20 and (i % step == 0 or i == len(docs)):
+                print(f"  {i}/{len(docs)} documents", file=sys.stderr)
     report.seconds = time.perf_counter() - started
     return report

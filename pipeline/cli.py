@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.errors import ChitieuError
+from pipeline.source import one_line, shown_path
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_GOLD = Path("gold")
@@ -59,7 +60,7 @@ def fraction(text: str) -> float:
 
 def _print_skipped(skipped: list[tuple[str, str]]) -> None:
     for path, reason in skipped:
-        print(f"{path}: skipped: {reason}", file=sys.stderr)
+        print(f"{one_line(shown_path(path))}: skipped: {reason}", file=sys.stderr)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -78,9 +79,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     check_out_dir(Path(args.out))
     manifest = manifests_for(inputs, [Path(m) for m in args.manifest or []])
     metadata = {str(d.path): m for d in listing.documents if (m := lookup(manifest, d.path))}
-    report = extract_files(listing.documents, Path(args.out), progress=not args.quiet, metadata=metadata)
+    report = extract_files(listing.documents, Path(args.out), progress=not args.quiet, metadata=metadata,
+                           max_bytes=args.max_bytes)
     for failure in report.failures:
-        print(f"{failure.name}: {failure.reason}", file=sys.stderr)
+        print(f"{one_line(shown_path(failure.name))}: {failure.reason}", file=sys.stderr)
     summary = {"documents": len(listing.documents), "written": report.written, "targets": report.targets,
                "failed": len(report.failures), "skipped": len(listing.skipped), "out": args.out,
                "seconds": round(report.seconds, 3),
@@ -170,7 +172,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary["skipped"] = len(listing.skipped)
     summary["seconds"] = round(time.perf_counter() - started, 3)
     for failure in summary["failures"]:
-        print(f"{failure['path']}: {failure['reason']}", file=sys.stderr)
+        print(f"{one_line(shown_path(failure['path']))}: {failure['reason']}", file=sys.stderr)
     if args.json:
         _summary_json({k: v for k, v in summary.items() if k != "scorecard"})
     else:
@@ -203,7 +205,7 @@ def cmd_run_store(args: argparse.Namespace) -> int:
                         dask_address=args.dask_address, cache=not args.no_cache, progress=not args.quiet,
                         manifests=[str(m) for m in args.manifest or []])
     for failure in summary["failures"]:
-        print(f"{failure['name']}: {failure['reason']}", file=sys.stderr)
+        print(f"{one_line(failure['name'])}: {failure['reason']}", file=sys.stderr)
     if not args.quiet:
         print(render_summary(summary, time.perf_counter() - started), file=sys.stderr)
     if args.summary_json or args.json:
@@ -303,7 +305,7 @@ def cmd_pre_annotate(args: argparse.Namespace) -> int:
     check_out_file(Path(args.out))
     result = pre_annotate(listing.documents, blank=args.blank)
     for path, reason in result.failures:
-        print(f"{path}: {reason}", file=sys.stderr)
+        print(f"{one_line(shown_path(path))}: {reason}", file=sys.stderr)
     write_tasks(result.tasks, Path(args.out))
     if args.json:
         _summary_json({"tasks": len(result.tasks), "failed": len(result.failures), "skipped": len(listing.skipped),
@@ -333,6 +335,23 @@ def cmd_import_labels(args: argparse.Namespace) -> int:
     return 1 if result["problems"] or result["warnings"] else 0
 
 
+def _byte_count(text: str) -> int:
+    """A positive byte count for --max-bytes: digits, or with a K/M/G suffix (powers of 1024)."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    scale = units.get(text[-1:].lower(), 1)
+    digits = text[:-1] if scale > 1 else text
+    if not digits.isdigit() or int(digits) == 0:
+        raise argparse.ArgumentTypeError(f"not a positive byte count: {text!r} (e.g. 52428800 or 50M)")
+    return int(digits) * scale
+
+
+def _add_max_bytes(p: argparse.ArgumentParser) -> None:
+    from pipeline.limits import MAX_BYTES
+
+    p.add_argument("--max-bytes", type=_byte_count, default=MAX_BYTES, metavar="N",
+                   help="refuse a document larger than N bytes (K/M/G suffixes allowed; default 50M)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chitieu",
@@ -357,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sidecar manifest (.json list or .csv) mapping files to url/province/published/title")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
     p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
+    _add_max_bytes(p)
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("evaluate", help="score predicted records against gold",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 import regex
@@ -68,17 +69,6 @@ def is_syllable(word: str) -> bool:
         return False
     bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
     return _SYLLABLE.fullmatch(bare) is not None
-
-
-def vietnamese_score(text: str) -> int:
-    """Well-formed minus ill-formed words among those with non-ASCII letters."""
-    score = 0
-    for m in _WORD.finditer(unicodedata.normalize("NFC", text)):
-        word = m.group(0)
-        if word.isascii():
-            continue
-        score += 1 if is_syllable(word) else -1
-    return score
 
 
 # --- legacy encodings -------------------------------------------------------------------
@@ -246,10 +236,15 @@ def _is_vietnamese(ch: str) -> bool:
 
 @dataclass(frozen=True)
 class Decoded:
-    """A decoded text and the encoding it was read as."""
+    """A decoded text, the encoding it was read as, and how many bytes no reading explained.
+
+    `encoding` is one name, or `mixed:` and the names in order of appearance when parts
+    of one file were typed in different encodings.
+    """
 
     text: str
     encoding: str
+    invalid_bytes: int = 0
 
 
 def bomless_utf16(data: bytes) -> str | None:
@@ -269,65 +264,184 @@ def bomless_utf16(data: bytes) -> str | None:
         return None
 
 
-def unicode_candidates(data: bytes) -> list[Decoded]:
-    """Decodings that need no guessing: a BOM, BOM-less UTF-16, or valid UTF-8."""
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return [Decoded(data[len(codecs.BOM_UTF8) :].decode("utf-8"), UTF8)]
-        except UnicodeDecodeError:
-            return []
+# A line is read in the encoding that makes the most well-formed Vietnamese of it, but a
+# change of encoding between lines costs SWITCH_COST words, so short or ambiguous lines
+# follow their neighbours and only a real change of part (a pasted passage) switches.
+# A byte that is invalid in a reading costs BAD_BYTE_COST words: one stray byte in a UTF-8
+# line still reads as UTF-8 (that byte shown as its Windows-1252 character).
+STATES: Final[tuple[str, ...]] = (UTF8, CP1258, TCVN3_NAME, VNI_NAME)
+SWITCH_COST = 4.0
+BAD_BYTE_COST = 3.0
+# A guessed reading (the file is not valid UTF-8) is refused when fewer than this share of
+# its non-ASCII words are well-formed syllables, once it has MIN_VERDICT_WORDS of them.
+MIN_WELL_FORMED = 0.6
+MIN_VERDICT_WORDS = 10
+_SURROGATE_TO_ANSI: Final[dict[int, str]] = {0xDC00 + b: ANSI[b] for b in range(0x80, 0x100)}
+
+
+def _lenient(data: bytes, codec: str) -> tuple[str, int]:
+    """`data` in `codec`, each byte it cannot decode taken as its Windows-1252 character."""
+    raw = data.decode(codec, "surrogateescape")
+    bad = sum(1 for ch in raw if "\udc80" <= ch <= "\udcff")
+    return (raw.translate(_SURROGATE_TO_ANSI) if bad else raw), bad
+
+
+def _word_counts(text: str) -> tuple[int, int]:
+    """Well-formed and ill-formed words among those with non-ASCII letters."""
+    good = bad = 0
+    for m in _WORD.finditer(unicodedata.normalize("NFC", text)):
+        word = m.group(0)
+        if word.isascii():
+            continue
+        if _cached_syllable(word):
+            good += 1
+        else:
+            bad += 1
+    return good, bad
+
+
+@lru_cache(maxsize=65536)
+def _cached_syllable(word: str) -> bool:
+    return is_syllable(word)
+
+
+_Reading = dict[str, tuple[str, float, int]]  # encoding -> (text, score, invalid bytes)
+
+
+def _score(text: str, bad_bytes: int) -> float:
+    good, bad = _word_counts(text)
+    return good - bad - BAD_BYTE_COST * bad_bytes
+
+
+def _line_readings(line: bytes) -> _Reading:
+    """Every reading of one line of bytes, scored."""
+    if line.isascii():
+        text = line.decode("ascii")
+        return {state: (text, 0.0, 0) for state in STATES}
+    utf8, bad = _lenient(line, "utf-8")
+    readings: _Reading = {UTF8: (utf8, _score(utf8, bad), bad)}
+    cp1258, bad_cp = _lenient(line, "cp1258")
+    readings[CP1258] = (cp1258, _score(cp1258, bad_cp), bad_cp)
+    ansi = bytes_to_ansi(line)
+    for state, convert in ((TCVN3_NAME, tcvn3_from_ansi), (VNI_NAME, vni_from_ansi)):
+        text = convert(ansi)
+        best = (text, _score(text, 0), 0)
+        if bad == 0 and ansi_only(utf8):  # legacy-font text pasted into a Unicode file
+            pasted = convert(utf8)
+            if (score := _score(pasted, 0)) > best[1]:
+                best = (pasted, score, 0)
+        readings[state] = best
+    return readings
+
+
+def _text_readings(line: str) -> _Reading:
+    """Readings of a line that is already Unicode: as it is, or as a pasted legacy passage."""
+    readings: _Reading = {UTF8: (line, 0.0, 0)}
+    if line.isascii() or not ansi_only(line):
+        return readings
+    readings[UTF8] = (line, _score(line, 0), 0)
+    for state, convert in ((TCVN3_NAME, tcvn3_from_ansi), (VNI_NAME, vni_from_ansi)):
+        text = convert(line)
+        readings[state] = (text, _score(text, 0), 0)
+    return readings
+
+
+def _best_path(lines: list[_Reading]) -> list[str]:
+    """The encoding of each line: most well-formed words overall, few switches (Viterbi).
+
+    Ties go to the earlier encoding in STATES, and to staying in the current one.
+    """
+    if not lines:
+        return []
+    minus_inf = float("-inf")
+    total = {s: lines[0][s][1] if s in lines[0] else minus_inf for s in STATES}
+    back: list[dict[str, str]] = []
+    for reading in lines[1:]:
+        step: dict[str, str] = {}
+        nxt: dict[str, float] = {}
+        leader = max(STATES, key=lambda s: (total[s], -STATES.index(s)))
+        for s in STATES:
+            if s not in reading:
+                nxt[s], step[s] = minus_inf, s
+                continue
+            stay, switch = total[s], total[leader] - SWITCH_COST
+            prev = s if stay >= switch else leader
+            nxt[s] = max(stay, switch) + reading[s][1]
+            step[s] = prev
+        back.append(step)
+        total = nxt
+    state = max(STATES, key=lambda s: (total[s], -STATES.index(s)))
+    path = [state]
+    for step in reversed(back):
+        state = step[state]
+        path.append(state)
+    return path[::-1]
+
+
+def _join(lines: list[_Reading]) -> Decoded:
+    """The chosen reading of every line, joined, with the encodings it used."""
+    path = _best_path(lines)
+    texts, used, invalid = [], [], 0
+    for reading, state in zip(lines, path, strict=True):
+        text, _, bad = reading[state]
+        texts.append(text)
+        invalid += bad
+        if not text.isascii() and state not in used:
+            used.append(state)
+    encoding = used[0] if len(used) == 1 else ("mixed:" + ",".join(used) if used else UTF8)
+    return Decoded("\n".join(texts), encoding, invalid)
+
+
+def well_formed_share(text: str) -> tuple[float, int]:
+    """Share of well-formed syllables among the non-ASCII words of `text`, and their number."""
+    good, bad = _word_counts(text)
+    return (good / (good + bad) if good + bad else 1.0), good + bad
+
+
+def decode_lines(data: bytes) -> Decoded:
+    """Bytes that are not UTF-16, read line by line (UTF-8, Windows-1258, TCVN3 or VNI).
+
+    A valid UTF-8 file is taken as UTF-8 except for lines that read better as a pasted
+    legacy-font passage.  Otherwise each part of the file is read in its own encoding, and
+    `ValueError` is raised when even the best reading is mostly not Vietnamese: such a
+    file is refused rather than stored as mojibake.
+    """
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = _join([_line_readings(line) for line in data.split(b"\n")])
+        share, words = well_formed_share(decoded.text)
+        if words >= MIN_VERDICT_WORDS and share < MIN_WELL_FORMED:
+            raise ValueError(
+                f"no reading gives Vietnamese text: the best ({decoded.encoding}) has only "
+                f"{share:.0%} well-formed words"
+            ) from None
+        return decoded
+    return fix_legacy_text(text)
+
+
+def decode_unicode(data: bytes) -> Decoded | None:
+    """UTF-16 text (with a byte-order mark, or without one), or None when it is not UTF-16."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return [Decoded(data.decode("utf-16"), UTF16)]
-        except UnicodeDecodeError:
-            return []
-    utf16 = bomless_utf16(data)
-    if utf16 is not None:
-        return [Decoded(utf16, UTF16)]
-    try:
-        return [Decoded(data.decode("utf-8"), UTF8)]
-    except UnicodeDecodeError:
-        return []
-
-
-def candidates(data: bytes) -> list[Decoded]:
-    """Every plausible reading of `data`, most common encoding first."""
-    found = unicode_candidates(data)
-    if not found:
-        try:
-            found.append(Decoded(data.decode("cp1258"), CP1258))
-        except UnicodeDecodeError:
-            pass
-        ansi = bytes_to_ansi(data)
-        found += [Decoded(tcvn3_from_ansi(ansi), TCVN3_NAME), Decoded(vni_from_ansi(ansi), VNI_NAME)]
-        return found
-    text = found[0].text
-    if not text.isascii() and ansi_only(text):
-        found += [Decoded(tcvn3_from_ansi(text), TCVN3_NAME), Decoded(vni_from_ansi(text), VNI_NAME)]
-    return found
-
-
-# Characters scored per reading: a document's encoding shows long before its end.
-SCORE_SAMPLE = 200_000
-
-
-def best_decoding(options: list[Decoded]) -> Decoded:
-    """The reading with the most well-formed Vietnamese; the earlier one on a tie."""
-    best = options[0]
-    if len(options) == 1:
-        return best
-    best_score = vietnamese_score(best.text[:SCORE_SAMPLE])
-    for option in options[1:]:
-        score = vietnamese_score(option.text[:SCORE_SAMPLE])
-        if score > best_score:
-            best, best_score = option, score
-    return best
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"invalid UTF-16 at byte {exc.start}") from None
+    else:
+        found = bomless_utf16(data)
+        if found is None:
+            return None
+        text = found
+    fixed = fix_legacy_text(text)
+    return Decoded(fixed.text, UTF16 if fixed.encoding == UTF8 else fixed.encoding)
 
 
 def fix_legacy_text(text: str) -> Decoded:
-    """Unicode text (e.g. from HTML or .docx) that may hold a pasted TCVN3/VNI passage."""
-    if text.isascii() or not ansi_only(text):
+    """Unicode text (e.g. from HTML or .docx) that may hold pasted TCVN3/VNI passages."""
+    if text.isascii():
         return Decoded(text, UTF8)
-    return best_decoding(
-        [Decoded(text, UTF8), Decoded(tcvn3_from_ansi(text), TCVN3_NAME), Decoded(vni_from_ansi(text), VNI_NAME)]
-    )
+    lines = text.split("\n")
+    if not any(ansi_only(line) and not line.isascii() for line in lines):
+        return Decoded(text, UTF8)
+    return _join([_text_readings(line) for line in lines])

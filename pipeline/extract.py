@@ -13,7 +13,7 @@ from extractors.indicators import match_indicator
 from extractors.lexicon import get_lexicon
 from extractors.provinces import current_province
 from extractors.targets import extract_candidates
-from pipeline.ingest import load_source
+from pipeline.ingest import DEFAULT_MAX_BYTES, load_source
 from pipeline.source import Source
 from pipeline.version import current_digest, package_version
 from schemas.build import build_plan
@@ -67,6 +67,6 @@ def link_plan(plan: Plan) -> Plan:
     return plan.model_copy(update={"targets": targets, "province_current": current_province(plan.province)})
 
 
-def extract_path(path: Path) -> Plan:
+def extract_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Plan:
     """Read, normalise and extract one file."""
-    return extract_source(load_source(path))
+    return extract_source(load_source(path, max_bytes))

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.encodings import UTF8
-from pipeline.errors import E_EMPTY, E_NO_TEXT, E_OLD_WORD, E_TOO_LARGE, E_UNSUPPORTED, IngestError
+from pipeline.errors import (
+    E_EMPTY,
+    E_NO_TEXT,
+    E_NOT_REGULAR,
+    E_OLD_WORD,
+    E_TOO_LARGE,
+    E_UNSUPPORTED,
+    IngestError,
+)
 from pipeline.ingest_docx import docx_to_text
 from pipeline.ingest_html import html_to_text
 from pipeline.ingest_pdf import pdf_to_text
 from pipeline.ingest_txt import decode_bytes
+from pipeline.limits import MAX_BYTES
 from pipeline.normalize import normalize_text
-from pipeline.source import Source, doc_id_for, sha256_bytes
+from pipeline.source import Source, doc_id_for, sha256_bytes, shown_path
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA_TYPES = {
@@ -22,7 +33,7 @@ MEDIA_TYPES = {
     ".pdf": "application/pdf",
     ".docx": DOCX,
 }
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_BYTES = MAX_BYTES
 
 
 def supported(path: Path) -> bool:
@@ -53,6 +64,8 @@ def extract_text(data: bytes, media_type: str) -> tuple[str, dict[str, str]]:
         return docx_to_text(data)
     decoded = decode_bytes(data)
     meta = {} if decoded.encoding == UTF8 else {"encoding": decoded.encoding}
+    if decoded.invalid_bytes:  # kept, shown as Windows-1252 characters: say so in the record
+        meta["invalid_bytes"] = str(decoded.invalid_bytes)
     if media_type == "text/html":
         text, html_meta = html_to_text(decoded.text)
         return text, {**meta, **html_meta}
@@ -74,7 +87,7 @@ def source_from_bytes(data: bytes, path: Path, max_bytes: int = DEFAULT_MAX_BYTE
         raise IngestError(E_NO_TEXT)
     return Source(
         doc_id=doc_id_for(path),
-        path=str(path),
+        path=shown_path(path),
         media_type=media_type,
         sha256=sha256_bytes(data),
         text=text,
@@ -82,15 +95,34 @@ def source_from_bytes(data: bytes, path: Path, max_bytes: int = DEFAULT_MAX_BYTE
     )
 
 
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file, never more than `max_bytes`.
+
+    A FIFO would block forever and `/dev/zero` never ends, and both report a size of 0,
+    so the file is opened without blocking, refused unless it is a regular file, and
+    read with a cap whatever its size says.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise IngestError(E_NOT_REGULAR)
+            if info.st_size > max_bytes:
+                raise IngestError(E_TOO_LARGE.format(size=info.st_size, limit=max_bytes))
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:
+        raise IngestError(E_TOO_LARGE.format(size=f"over {max_bytes}", limit=max_bytes))
+    return data
+
+
 def load_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     """Read a file from disk into a Source (see `source_from_bytes`)."""
     if not supported(path):
         raise _unsupported(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(E_TOO_LARGE.format(size=size, limit=max_bytes))
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"cannot read file: {exc.strerror or exc}") from exc
-    return source_from_bytes(data, path, max_bytes)
+    return source_from_bytes(read_file(path, max_bytes), path, max_bytes)

@@ -18,7 +18,7 @@ import regex
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from pipeline.encodings import UTF8, fix_legacy_text
-from pipeline.errors import E_HTML_NO_ARTICLE, IngestError
+from pipeline.errors import E_HTML_NO_ARTICLE, E_HTML_TOO_DEEP, IngestError
 from pipeline.html_selectors import (
     BOILERPLATE,
     DROP_CLASS_PARTS,
@@ -26,6 +26,7 @@ from pipeline.html_selectors import (
     DROP_TAGS,
     SELECTORS,
 )
+from pipeline.limits import MAX_HTML_DEPTH
 
 BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "section",
               "article", "blockquote", "ul", "ol", "table", "dd", "dt", "figcaption", "header",
@@ -152,24 +153,34 @@ def _is_boilerplate(tag: Tag) -> bool:
     return bool(names.strip()) and bool(_CLASS_PART.search(names) or _CLASS_WORD.search(names))
 
 
+def _gone(tag: Tag) -> bool:
+    """Whether `tag` was decomposed, in constant time.
+
+    bs4's own `Tag.decomposed` looks up `_decomposed`, which a live tag lacks, so the
+    lookup falls through to `Tag.__getattr__`, a search of the whole subtree for a child
+    tag of that name: 100,000 nested `<div>`s took half an hour that way.
+    """
+    return bool(vars(tag).get("_decomposed", False))
+
+
 def drop_boilerplate(soup: BeautifulSoup) -> None:
     """Remove non-article elements, never one that holds most of the page's text."""
     page_len = max(1, _text_len(soup))
     for tag in soup(DROP_TAGS):
-        if not tag.decomposed and _text_len(tag) <= KEEP_SHARE * page_len:
+        if not _gone(tag) and _text_len(tag) <= KEEP_SHARE * page_len:
             tag.decompose()
     for form in soup("form"):  # ASP.NET portals wrap the whole page in one <form>
-        if form.decomposed:
+        if _gone(form):
             continue
         if _text_len(form) > KEEP_SHARE * page_len:
             form.unwrap()
         else:
             form.decompose()
     for header in soup("header"):
-        if not header.decomposed and header.find_parent(["article", "main"]) is None:
+        if not _gone(header) and header.find_parent(["article", "main"]) is None:
             header.decompose()
     for tag in soup.find_all(True):
-        if not tag.decomposed and _is_boilerplate(tag) and _text_len(tag) <= KEEP_SHARE * page_len:
+        if not _gone(tag) and _is_boilerplate(tag) and _text_len(tag) <= KEEP_SHARE * page_len:
             tag.decompose()
 
 
@@ -252,9 +263,29 @@ def clean_lines(lines: list[str]) -> list[str]:
     return out
 
 
+def nesting_depth(soup: BeautifulSoup, limit: int = MAX_HTML_DEPTH) -> int:
+    """How deep elements nest, counted without recursion and stopping past `limit`.
+
+    CSS selection and text lookups walk an element's ancestors, so their cost grows with
+    the nesting depth: a page of 100,000 nested `<div>`s took minutes per selector.  Real
+    pages nest a few dozen deep, so a deeper page is refused before any selector runs.
+    """
+    deepest = 0
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, depth + 1) for child in node.contents if isinstance(child, Tag))
+    return deepest
+
+
 def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
     """Article text and metadata (title, published date) of an HTML page."""
     soup = BeautifulSoup(markup, "lxml")
+    if nesting_depth(soup) > MAX_HTML_DEPTH:
+        raise IngestError(E_HTML_TOO_DEEP.format(limit=MAX_HTML_DEPTH))
     meta: dict[str, str] = {}
     title, from_title_tag = page_title(soup)
     date = published(soup)

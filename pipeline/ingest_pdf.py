@@ -10,23 +10,29 @@ and otherwise the file fails with the reason rather than becoming an empty recor
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pdfplumber
+from pdfminer.pdftypes import resolve1
 
 from pipeline.errors import (
     E_PDF,
+    E_PDF_BOMB,
     E_PDF_ENCRYPTED,
     E_PDF_NOT_PDF,
     E_PDF_OCR_EMPTY,
     E_PDF_OCR_FAILED,
+    E_PDF_PAGES,
     E_PDF_SCANNED,
     E_PDF_TRUNCATED,
     IngestError,
 )
+from pipeline.limits import MAX_INFLATED, MAX_PDF_PAGES
 from pipeline.ocr import DPI, INSTALL_HINT, ocr_unavailable, ocr_words
+from pipeline.pdf_bounds import InflationBomb, inflation_budget
 from pipeline.pdf_layout import (
     Line,
     Page,
@@ -37,6 +43,10 @@ from pipeline.pdf_layout import (
     reorder_header_columns,
 )
 from pipeline.tables import heading_rows, table_lines
+
+# pdfminer logs a WARNING for every repair it makes to a damaged file, with no file name;
+# what matters reaches the user as the one-line reason of the failure instead.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 # The end-of-file marker must sit this close to the end (some writers add a few bytes after it).
 EOF_WINDOW = 2048
@@ -129,14 +139,29 @@ def _open_error(exc: Exception) -> IngestError:
     return IngestError(E_PDF.format(reason=f"{name}: {str(inner)[:120]}"))
 
 
-def read_pdf(data: bytes) -> PdfText:
-    """Paragraphs of a PDF in reading order; IngestError for what cannot be read."""
+def _page_count(pdf: Any) -> int:
+    """Pages the document's page tree declares, read without building a page object."""
+    try:
+        return int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
+    except Exception:  # noqa: BLE001  a damaged tree: count the pages pdfplumber finds
+        return len(pdf.pages)
+
+
+def read_pdf(data: bytes, max_pages: int = MAX_PDF_PAGES, max_inflated: int = MAX_INFLATED) -> PdfText:
+    """Paragraphs of a PDF in reading order; IngestError for what cannot be read.
+
+    The page count is checked before any page is parsed, and the streams' inflated bytes
+    are counted as pdfminer inflates them (see `pipeline.pdf_bounds`).
+    """
     check_container(data)
     pages: list[Page] = []
     scans: list[int] = []
     ocr_pages: list[int] = []
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with inflation_budget(max_inflated), pdfplumber.open(io.BytesIO(data)) as pdf:
+            declared = _page_count(pdf)
+            if declared > max_pages:
+                raise IngestError(E_PDF_PAGES.format(pages=declared, limit=max_pages))
             carry = _TableCarry()
             n_pages = len(pdf.pages)
             scan_numbers = [p.page_number for p in pdf.pages if _is_scan(p)]
@@ -152,6 +177,8 @@ def read_pdf(data: bytes) -> PdfText:
     except IngestError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
+        if isinstance(exc, InflationBomb) or (exc.args and isinstance(exc.args[0], InflationBomb)):
+            raise IngestError(E_PDF_BOMB.format(limit=max_inflated)) from exc
         raise _open_error(exc) from exc
     if scans and not ocr_pages and 2 * len(scans) >= n_pages:
         raise IngestError(E_PDF_SCANNED.format(reason=ocr_unavailable(), hint=INSTALL_HINT))

@@ -1,15 +1,18 @@
 """Plain-text ingest: bytes to a Python string, refusing binary junk.
 
 Vietnamese files arrive as UTF-8 (with or without BOM), UTF-16, Windows-1258, or in the
-legacy font encodings TCVN3 (ABC) and VNI; `pipeline.encodings` picks the reading with
-the most well-formed Vietnamese, so a wrong guess never passes silently as mojibake.
+legacy font encodings TCVN3 (ABC) and VNI; `pipeline.encodings` reads each line in the
+encoding that makes the most well-formed Vietnamese of it (a file may mix them), takes a
+stray invalid byte in UTF-8 as one odd character rather than a reason to doubt the whole
+file, and refuses a file no reading makes Vietnamese of, so a wrong guess never passes
+silently as mojibake.
 """
 
 from __future__ import annotations
 
 import codecs
 
-from pipeline.encodings import Decoded, best_decoding, bomless_utf16, candidates
+from pipeline.encodings import Decoded, bomless_utf16, decode_lines, decode_unicode
 from pipeline.errors import E_BINARY, E_DECODE, IngestError
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v", "\x1a"}  # \x1a: DOS end-of-file mark
@@ -34,10 +37,10 @@ def decode_bytes(data: bytes) -> Decoded:
     """Decode bytes of a text file and name the encoding; IngestError if impossible."""
     if looks_binary(data):
         raise IngestError(E_BINARY)
-    options = candidates(data)
-    if not options:
-        raise IngestError(E_DECODE)
-    return best_decoding(options)
+    try:
+        return decode_unicode(data) or decode_lines(data)
+    except ValueError as exc:
+        raise IngestError(E_DECODE.format(reason=exc)) from exc
 
 
 def decode_text(data: bytes) -> str:
