@@ -28,7 +28,7 @@ PIPELINE: dict[str, str] = {
     **dict.fromkeys(
         ("errors", "source", "normalize", "encodings", "charset_tables", "ingest", "ingest_txt", "ingest_html",
          "ingest_pdf", "ingest_docx", "html_selectors", "pdf_layout", "ocr", "tables", "archive", "corpus", "io",
-         "inputs", "outpaths", "sidecar"),
+         "inputs", "outpaths", "sidecar", "limits", "pdf_bounds"),
         "pipeline ingest"),
     # one document: Source -> Plan, and the runner that turns any failure into an outcome
     **dict.fromkeys(("extract", "run", "version"), "pipeline.run"),
