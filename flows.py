@@ -231,6 +231,9 @@ class _Scan:
         self.stored_targets = 0
         self.failures: list[tuple[str, str | None, str]] = []
         self.seconds = 0.0
+        self.stored_versions: list[tuple[str, str]] = []  # (doc_id, sha256) already with a plan
+        self.duplicate_versions: list[tuple[str, str]] = []  # another id of bytes seen in this run
+        self.unread_ids: list[str] = []  # ids found but not readable: not removed, whatever they held
 
 
 def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: Limits,
@@ -252,6 +255,7 @@ def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: L
                 scan.skipped += 1
                 scan.stored_targets += stored[p["sha256"]]
                 names.append((p["sha256"], p["name"]))
+                scan.stored_versions.append((p["doc_id"], p["sha256"]))
             else:
                 scan.todo.append(p)
         pending.clear()
@@ -261,16 +265,18 @@ def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: L
     for ref, data in iter_bytes(entries, limits):
         if isinstance(data, IngestError):
             scan.failures.append((ref.name, None, str(data)))
+            scan.unread_ids.append(ref.doc_id or Path(ref.name).stem)
             continue
         sha = sha256_bytes(data)
         if sha in seen:  # the same bytes under another name: one document
             scan.skipped += 1
             scan.duplicates += 1
             names.append((sha, ref.name))
+            scan.duplicate_versions.append((ref.doc_id or Path(ref.name).stem, sha))
             continue
         seen.add(sha)
         pending.append({"name": ref.name, "path": ref.path, "member": ref.member, "sha256": sha, "size": len(data),
-                        "doc_id": ref.doc_id,
+                        "doc_id": ref.doc_id or Path(ref.name).stem,
                         "metadata": lookup(manifest, Path(ref.path)) if manifest and ref.member is None else None})
         if len(pending) >= NAME_BATCH:
             settle()
@@ -377,6 +383,7 @@ def batch_flow(
         summary: dict[str, Any] = {"run_id": run_id, "store": store, "input": input, "extractor_version": version}
         try:
             manifest = manifests_for([Path(input)], [Path(m) for m in manifests or []])
+            root = str(Path(input).resolve())  # document ids and versions are relative to it
             scan = scan_input(db, run_id, Path(input), version, Limits(), manifest)
             logger.info("%s: %d documents, %d to extract, %d already stored, %d duplicates, %d refused (%.1f s)",
                         input, scan.documents, len(scan.todo), scan.skipped - scan.duplicates,
@@ -390,22 +397,34 @@ def batch_flow(
                 logger.info("%d chunks of up to %d documents on %s", len(chunks), size, label)
                 bar = Progress(len(scan.todo), enabled=progress)
                 stack.callback(bar.close)
+                superseded = db.record_versions(run_id, root, scan.stored_versions)
                 for refs, outcomes in _submit_all(runner, extract, chunks, IN_FLIGHT_PER_WORKER * n_workers, version):
+                    ids = {r["name"]: r["doc_id"] for r in refs}
+                    stored_now: list[tuple[str, str]] = []
                     for o in db.write_outcomes(run_id, outcomes, version):
                         if o.failed:
                             failures.append({"name": o.name, "reason": o.reason or "unknown"})
+                            scan.unread_ids.append(ids[o.name])
                         else:
                             processed += 1
                             targets += o.targets
+                            if o.sha256:
+                                stored_now.append((ids[o.name], o.sha256))
+                    superseded += db.record_versions(run_id, root, stored_now)
                     bar.advance(len(refs))
                     logger.debug("stored a chunk of %d documents", len(refs))
+            superseded += db.record_versions(run_id, root, scan.duplicate_versions)
+            # the whole root was listed: what it lacks is gone (a file that failed is still there)
+            removed = db.mark_removed(run_id, root, keep=scan.unread_ids)
             seconds = time.perf_counter() - started
             summary.update(
+                superseded=superseded, removed=removed,
                 documents=scan.documents, processed=processed, skipped=scan.skipped, duplicates=scan.duplicates,
                 failed=len(failures), targets=targets, seconds=round(seconds, 3),
                 scan_seconds=round(scan.seconds, 3),
                 docs_per_second=round(processed / seconds, 2) if seconds > 0 else 0.0, failures=failures,
             )
+            summary["quality"] = db.quality(run_id, root)
             db.finish_run(run_id, "completed", summary)
         except BaseException as exc:
             status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"

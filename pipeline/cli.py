@@ -217,7 +217,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write a store's contents as Parquet, CSV or JSON Lines."""
     from pipeline.export import export_store
 
-    written = export_store(Path(args.store), args.format, Path(args.out))
+    written = export_store(Path(args.store), args.format, Path(args.out), history=args.history)
     if args.json:
         _summary_json({"store": str(args.store), "format": args.format, "written": [str(p) for p in written]})
     else:
@@ -422,19 +422,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export a store as Parquet, CSV or JSON Lines",
                        description="Export a store written by `chitieu run --store`. To a FILE: Parquet or CSV "
-                                   "holds one row per target with its document's fields; JSON Lines one plan "
-                                   "record per line. To a DIR (no suffix): one file per table (runs, documents, "
-                                   "names, plans, targets, failures).")
+                                   "holds one row per target of each current document with its document's "
+                                   "fields (the current_targets view); JSON Lines one current plan record per "
+                                   "line; superseded and removed versions only with --history. To a DIR (no "
+                                   "suffix): one file per table (runs, documents, names, plans, targets, "
+                                   "failures, versions) and current_targets.")
     p.add_argument("--store", required=True, type=Path, metavar="PATH", help="the DuckDB store")
     p.add_argument("--format", required=True, choices=["parquet", "csv", "jsonl"], help="file format")
     p.add_argument("--out", required=True, type=Path, metavar="FILE_OR_DIR", help="file, or folder for all tables")
+    p.add_argument("--history", action="store_true",
+                   help="to a FILE: also superseded and removed document versions (column version_status)")
     p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("query", help="run a read-only SQL query on a store",
                        description="Run one SQL statement on a store opened read-only and print the rows "
                                    "tab-separated with a header (or as JSON lines). Tables: runs, documents, "
-                                   "names, plans, targets, failures.")
+                                   "names, plans, targets, failures, versions; views: current_targets (one row "
+                                   "per target of each current document, with its document's fields, url, "
+                                   "title, published, run_id, extracted_at), current_plans, all_targets.")
     p.add_argument("--store", required=True, type=Path, metavar="PATH", help="the DuckDB store")
     p.add_argument("sql", metavar="SQL", help="e.g. \"SELECT province, count(*) FROM plans GROUP BY 1\"")
     p.add_argument("--json", action="store_true", help="one JSON object per row (NULL is null)")

@@ -3,8 +3,10 @@
 Two shapes, chosen by `--out`:
 
 * a file (`targets.parquet`, `targets.csv`, `plans.jsonl`): for Parquet and CSV, one row
-  per target with its document's fields beside it, the table analysts load first; for
-  JSON Lines, one plan record per line, the same JSON `chitieu extract` writes;
+  per target of each current document with its document's fields beside it (the
+  `current_targets` view, the table analysts load first); for JSON Lines, one current plan
+  record per line, the same JSON `chitieu extract` writes; `--history` adds superseded and
+  removed versions;
 * a folder (no suffix, or an existing folder): one file per store table
   (`runs`, `documents`, `names`, `plans`, `targets`, `failures`), for a full copy.
 
@@ -18,20 +20,22 @@ from pathlib import Path
 
 from pipeline.errors import ChitieuError
 from pipeline.io import atomic_path
-from pipeline.store import PLAN_COLUMNS, TABLES, TARGET_COLUMNS, Store
+from pipeline.store import TABLES, Store
 
 FORMATS = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
 COPY_OPTIONS = {"parquet": "(FORMAT parquet, COMPRESSION zstd)", "csv": "(FORMAT csv, HEADER true)",
                 "jsonl": "(FORMAT json)"}
 _ORDER = {"runs": "started_at", "documents": "first_name", "names": "name, sha256", "plans": "source, sha256",
-          "targets": "sha256, ordinal", "failures": "failed_at, name"}
-FLAT_TARGETS = (
-    "SELECT p.sha256, "
-    + ", ".join(f'p."{c}"' for c, _ in PLAN_COLUMNS)
-    + ", t.ordinal, "
-    + ", ".join(f't."{c}"' for c, _ in TARGET_COLUMNS)
-    + " FROM targets t JOIN plans p USING (sha256) ORDER BY p.source, p.sha256, t.ordinal"
-)
+          "targets": "sha256, ordinal", "failures": "failed_at, name", "versions": "root, doc_id, first_seen",
+          "current_targets": "doc_id, input_root, ordinal"}
+# The analyst view (pipeline/current.py): one row per target of a current document, with the
+# document's fields, url/title/published and the run beside it.  `history` adds superseded
+# and removed versions with their `version_status`.
+FLAT_TARGETS = "SELECT * FROM current_targets ORDER BY doc_id, input_root, ordinal"
+FLAT_HISTORY = "SELECT * FROM all_targets ORDER BY doc_id, input_root, version_status, ordinal"
+CURRENT_RECORDS = ("SELECT p.record FROM plans p JOIN current_plans c USING (sha256) "
+                   "ORDER BY c.doc_id, c.input_root")
+ALL_RECORDS = "SELECT record FROM plans ORDER BY source, sha256"
 _FETCH = 1000
 
 
@@ -48,9 +52,9 @@ def _copy(store: Store, query: str, fmt: str, path: Path) -> None:
         store.con.execute(f"COPY ({query}) TO '{_sql_path(tmp)}' {COPY_OPTIONS[fmt]}")
 
 
-def _write_records(store: Store, path: Path) -> None:
-    """Plan records one per line, streamed from the store a thousand at a time."""
-    cursor = store.con.execute("SELECT record FROM plans ORDER BY source, sha256")
+def _write_records(store: Store, path: Path, history: bool = False) -> None:
+    """Plan records one per line (current ones unless `history`), streamed a thousand at a time."""
+    cursor = store.con.execute(ALL_RECORDS if history else CURRENT_RECORDS)
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8") as fh:
         while rows := cursor.fetchmany(_FETCH):
             for (record,) in rows:
@@ -62,15 +66,22 @@ def is_folder_target(out: Path) -> bool:
     return out.is_dir() or not out.suffix
 
 
-def export_store(store_path: Path, fmt: str, out: Path) -> list[Path]:
-    """Write the export and return the files written."""
+def export_store(store_path: Path, fmt: str, out: Path, history: bool = False) -> list[Path]:
+    """Write the export and return the files written.
+
+    A file holds the current version of each document (`history`: every version); a folder
+    holds every table, which keeps all versions, and the analyst view.
+    """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})")
     ext = FORMATS[fmt]
     with Store.open(store_path, read_only=True) as store:
+        if not store.has_versions():
+            raise ExportError(f"{store_path}: this store predates document versions; any "
+                              "`chitieu run --store` on it upgrades it")
         if is_folder_target(out):
             written = []
-            for table in TABLES:
+            for table in (*TABLES, "current_targets"):
                 path = out / f"{table}{ext}"
                 _copy(store, f"SELECT * FROM {table} ORDER BY {_ORDER[table]}", fmt, path)
                 written.append(path)
@@ -78,7 +89,7 @@ def export_store(store_path: Path, fmt: str, out: Path) -> list[Path]:
         if out.suffix.lower() != ext:
             raise ExportError(f"{out}: a {fmt} export file should end in {ext} (or give a folder)")
         if fmt == "jsonl":
-            _write_records(store, out)
+            _write_records(store, out, history)
         else:
-            _copy(store, FLAT_TARGETS, fmt, out)
+            _copy(store, FLAT_HISTORY if history else FLAT_TARGETS, fmt, out)
         return [out]

@@ -11,6 +11,8 @@ import sys
 import time
 from typing import Any, TextIO
 
+from pipeline.quality import render as render_quality
+
 BAR_WIDTH = 28
 REDRAW_SECONDS = 0.2
 
@@ -86,5 +88,10 @@ def render_summary(summary: dict[str, Any], wall_seconds: float | None = None) -
     )
     if wall_seconds is not None:
         text += f" ({wall_seconds:.1f} s with Prefect start-up)"
+    changes = [f"{summary[k]} {k}" for k in ("superseded", "removed") if summary.get(k)]
+    if changes:
+        text += "\nversions: " + ", ".join(changes) + " (kept for history; views and exports give current ones)"
+    if summary.get("quality"):
+        text += "\n" + render_quality(summary["quality"])
     return text + f"\nstore {summary['store']}, run {summary['run_id']}, {summary.get('runner', '?')}, " \
                   f"extractor {summary['extractor_version']}"

@@ -26,12 +26,13 @@ from typing import Any, Self
 
 import duckdb
 
+from pipeline import current
 from pipeline.errors import ChitieuError
 from pipeline.run import Outcome, Status
 from schemas.fields import TARGET_FIELDS, field_type, scalar_fields
 from schemas.plan import Plan, Target
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: document versions and the analyst views (pipeline/current.py)
 WRITER_MEMORY = "256MB"
 INSERT_BATCH = 100  # plans per INSERT: bounds what DuckDB copies from Python at once
 
@@ -82,7 +83,7 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS failures (
         run_id VARCHAR, name VARCHAR, sha256 VARCHAR, reason VARCHAR, failed_at TIMESTAMP)""",
 ]
-TABLES = ("runs", "documents", "names", "plans", "targets", "failures")
+TABLES = ("runs", "documents", "names", "plans", "targets", "failures", "versions")
 # Added to a store made by an earlier chitieu, in the same transaction that checks its tables.
 MIGRATIONS = [f'ALTER TABLE plans ADD COLUMN IF NOT EXISTS "{c}" {t}' for c, t in PLAN_COLUMNS] + [
     f'ALTER TABLE targets ADD COLUMN IF NOT EXISTS "{c}" {t}' for c, t in TARGET_COLUMNS]
@@ -202,11 +203,16 @@ class Store:
         self.con.begin()
         for statement in DDL + MIGRATIONS:
             self.con.execute(statement)
-        self.con.execute(
+        self.con.execute(  # a new store; an older one keeps its number until upgraded below
             "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING", [str(SCHEMA_VERSION)]
         )
-        self.con.commit()
         self._check_schema()
+        current.create(self.con)
+        self.con.execute(
+            "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [str(SCHEMA_VERSION)],
+        )
+        self.con.commit()
 
     def _check_schema(self) -> None:
         try:
@@ -271,7 +277,29 @@ class Store:
         rows = self.con.execute("SELECT sha256, record FROM plans ORDER BY sha256").fetchall()
         return {sha: json.loads(record) for sha, record in rows}
 
+    def has_versions(self) -> bool:
+        """True when the store keeps document versions (written by a chitieu with schema 2+)."""
+        row = self.con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'current_targets'").fetchone()
+        return bool(row and row[0])
+
     # --- writing ------------------------------------------------------------------------
+
+    def record_versions(self, run_id: str, root: str, pairs: Sequence[tuple[str, str]]) -> int:
+        """(doc_id, sha256) pairs this run found with a stored plan; returns how many were superseded."""
+        return current.record(self.con, run_id, root, pairs, utcnow())
+
+    def quality(self, run_id: str, root: str) -> dict[str, Any]:
+        """Measure this run's data-quality summary (pipeline/quality.py) and keep it with the run."""
+        result = current.run_quality(self.con, run_id, root)
+        current.store_quality(self.con, run_id, result)
+        return result
+
+    def mark_removed(self, run_id: str, root: str, keep: Sequence[str] = ()) -> int:
+        """After a completed run: documents of `root` it did not find are removed; returns how many.
+
+        `keep` names ids the run found but could not read or extract: still in the input.
+        """
+        return current.mark_removed(self.con, run_id, root, utcnow(), keep)
 
     def add_names(self, run_id: str, pairs: Sequence[tuple[str, str]]) -> None:
         """Remember every name a document was seen under (in one transaction)."""

@@ -180,5 +180,7 @@ class Plan(BaseModel):
 
 
 def plan_json_schema() -> dict[str, Any]:
-    """The JSON Schema that `chitieu schema` prints."""
-    return Plan.model_json_schema()
+    """The JSON Schema that `chitieu schema` prints: every field described (schemas/docs.py)."""
+    from schemas.docs import describe_schema
+
+    return describe_schema(Plan.model_json_schema())

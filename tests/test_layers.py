@@ -28,14 +28,14 @@ PIPELINE: dict[str, str] = {
     **dict.fromkeys(
         ("errors", "source", "normalize", "encodings", "charset_tables", "ingest", "ingest_txt", "ingest_html",
          "ingest_pdf", "ingest_docx", "html_selectors", "pdf_layout", "ocr", "tables", "archive", "corpus", "io",
-         "inputs", "outpaths", "sidecar", "limits", "pdf_bounds"),
+         "inputs", "outpaths", "sidecar", "limits", "pdf_bounds", "quality"),
         "pipeline ingest"),
     # one document: Source -> Plan, and the runner that turns any failure into an outcome
     **dict.fromkeys(("extract", "run", "version"), "pipeline.run"),
     # many documents, the store, and everything that scores or shows records
     **dict.fromkeys(
-        ("batch", "store", "export", "progress", "evaluate", "floors", "report", "labelstudio", "compare",
-         "compare_page"),
+        ("batch", "store", "current", "export", "progress", "evaluate", "floors", "report", "labelstudio",
+         "compare", "compare_page"),
         "pipeline batch/evaluation"),
     "cli": "pipeline.cli",
 }

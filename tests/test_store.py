@@ -154,7 +154,8 @@ def test_export_to_a_folder_writes_every_table(filled: Path, tmp_path: Path, fmt
     written = export_store(filled, fmt, out)
     ext = "jsonl" if fmt == "jsonl" else fmt
     assert sorted(p.name for p in written) == sorted(
-        f"{t}.{ext}" for t in ("runs", "documents", "names", "plans", "targets", "failures"))
+        f"{t}.{ext}" for t in ("runs", "documents", "names", "plans", "targets", "failures", "versions",
+                               "current_targets"))
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
 
 
