@@ -33,6 +33,7 @@ import duckdb
 
 from pipeline.quality import FIELDS
 from schemas.docs import PLAN_DOCS, TARGET_DOCS
+from schemas.plan import Plan, Target
 
 CURRENT, SUPERSEDED, REMOVED = "current", "superseded", "removed"
 LEGACY_ROOT = ""  # plans stored before versions were recorded
@@ -90,9 +91,20 @@ COLUMN_DOCS: dict[str, str] = {
 }
 
 
+def field_doc(name: str) -> str | None:
+    """The description of a plan or target field: the model's own, else the table in schemas/docs.py."""
+    for model, docs in ((Plan, PLAN_DOCS), (Target, TARGET_DOCS)):
+        field = model.model_fields.get(name)
+        if field is not None and field.description:
+            return field.description
+        if name in docs:
+            return docs[name]
+    return None
+
+
 def column_doc(column: str) -> str | None:
     """The description of a store or view column, from one table of words."""
-    return COLUMN_DOCS.get(column) or PLAN_DOCS.get(column) or TARGET_DOCS.get(column)
+    return COLUMN_DOCS.get(column) or field_doc(column)
 
 
 def create(con: duckdb.DuckDBPyConnection) -> None:

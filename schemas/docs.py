@@ -69,3 +69,4 @@ def _fill(model: dict[str, Any], docs: dict[str, str]) -> None:
     for field, prop in model.get("properties", {}).items():
         if "description" not in prop and field in docs:
             prop["description"] = docs[field]
+
