@@ -121,8 +121,18 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
-def load_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """Read a file from disk into a Source (see `source_from_bytes`)."""
+def source_from_text(text: str, doc_id: str = "text") -> Source:
+    """A Source from text already in memory (the Python API): normalised as a file's text is."""
+    normalised = normalize_text(text)
+    if not normalised.strip():
+        raise IngestError(E_NO_TEXT)
+    return Source(doc_id=doc_id, path=f"<{doc_id}>", media_type=MEDIA_TYPES[".txt"],
+                  sha256=sha256_bytes(text.encode("utf-8")), text=normalised)
+
+
+def load_source(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Read a file from disk into a Source (see `source_from_bytes`); `path` may be a string."""
+    path = Path(path)
     if not supported(path):
         raise _unsupported(path)
     return source_from_bytes(read_file(path, max_bytes), path, max_bytes)
