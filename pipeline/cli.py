@@ -217,7 +217,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write a store's contents as Parquet, CSV or JSON Lines."""
     from pipeline.export import export_store
 
-    written = export_store(Path(args.store), args.format, Path(args.out), history=args.history)
+    written = export_store(Path(args.store), args.format, Path(args.out), history=args.history,
+                           min_confidence=args.min_confidence)
     if args.json:
         _summary_json({"store": str(args.store), "format": args.format, "written": [str(p) for p in written]})
     else:
@@ -280,7 +281,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.report import build_report
 
     check_out_file(Path(args.out))
-    summary = build_report(Path(args.gold), Path(args.pred), [Path(c) for c in args.corpus], Path(args.out))
+    summary = build_report(Path(args.gold), Path(args.pred), [Path(c) for c in args.corpus], Path(args.out),
+                           split=args.split, min_confidence=args.min_confidence)
     for doc_id, note in summary["without_text"].items():
         print(f"{doc_id}: {note}", file=sys.stderr)
     if args.json:
@@ -432,6 +434,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, metavar="FILE_OR_DIR", help="file, or folder for all tables")
     p.add_argument("--history", action="store_true",
                    help="to a FILE: also superseded and removed document versions (column version_status)")
+    p.add_argument("--min-confidence", type=fraction, metavar="C",
+                   help="to a Parquet/CSV FILE: only targets with confidence of at least C (0..1)")
     p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     p.set_defaults(func=cmd_export)
 
@@ -482,15 +486,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_floors)
 
     p = sub.add_parser("report", help="write an HTML report of predictions against gold",
-                       description="Score --pred against --gold (guide §5) and write one self-contained HTML "
-                                   "page: the figures, then each document's text with gold and predicted "
-                                   "targets highlighted (matched, value only, missed, spurious; hover for "
-                                   "fields) and a table of its targets.")
+                       description="Score --pred against --gold (guide §5) and write a self-contained, offline "
+                                   "HTML report: figures with per-field accuracy bars and a strict-F1 histogram, "
+                                   "documents worst first with their error counts (filter: only documents with "
+                                   "errors), confusion tables (scope, pillar, comparator, year), the error list "
+                                   "(filter by field) linked to the text, then each document's text with gold and "
+                                   "predicted targets highlighted and a table of its targets; above 30 documents "
+                                   "each document gets its own page.")
     p.add_argument("--gold", required=True, metavar="DIR", help="folder of gold records (*.json)")
     p.add_argument("--pred", required=True, metavar="DIR", help="folder of predicted records (*.json)")
     p.add_argument("--corpus", required=True, action="append", metavar="DIR",
                    help="folder of the documents (repeatable; the first file with the doc_id as stem wins)")
     p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the page")
+    p.add_argument("--split", action=argparse.BooleanOptionalAction, default=None,
+                   help="one page per document in <FILE>_pages/, linked from the index FILE.html "
+                        "(default: --split above 30 documents, so the index stays small and fast)")
+    p.add_argument("--min-confidence", type=fraction, metavar="C",
+                   help="score and show only predicted targets with confidence of at least C (0..1)")
     p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     p.set_defaults(func=cmd_report)
 

@@ -66,11 +66,13 @@ def is_folder_target(out: Path) -> bool:
     return out.is_dir() or not out.suffix
 
 
-def export_store(store_path: Path, fmt: str, out: Path, history: bool = False) -> list[Path]:
+def export_store(store_path: Path, fmt: str, out: Path, history: bool = False,
+                 min_confidence: float | None = None) -> list[Path]:
     """Write the export and return the files written.
 
     A file holds the current version of each document (`history`: every version); a folder
-    holds every table, which keeps all versions, and the analyst view.
+    holds every table, which keeps all versions, and the analyst view.  `min_confidence`
+    keeps, in a Parquet or CSV file, only targets at least that confident.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})")
@@ -89,7 +91,12 @@ def export_store(store_path: Path, fmt: str, out: Path, history: bool = False) -
         if out.suffix.lower() != ext:
             raise ExportError(f"{out}: a {fmt} export file should end in {ext} (or give a folder)")
         if fmt == "jsonl":
+            if min_confidence is not None:
+                raise ExportError("--min-confidence filters targets: export them as parquet or csv")
             _write_records(store, out, history)
         else:
-            _copy(store, FLAT_HISTORY if history else FLAT_TARGETS, fmt, out)
+            query = FLAT_HISTORY if history else FLAT_TARGETS
+            if min_confidence is not None:
+                query = query.replace(" ORDER BY ", f" WHERE confidence >= {float(min_confidence)} ORDER BY ", 1)
+            _copy(store, query, fmt, out)
         return [out]

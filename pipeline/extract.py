@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extractors.confidence import attach as attach_confidence
 from extractors.document import find_fields
 from extractors.indicators import match_indicator
 from extractors.lexicon import get_lexicon
@@ -34,7 +35,7 @@ def extract_source(source: Source) -> Plan:
     candidates = extract_candidates(
         source.text, lex, national=fields.national, province=fields.province, doc_year=fields.year
     )
-    return link_plan(build_plan(
+    return attach_confidence(link_plan(build_plan(
         doc_id=source.doc_id,
         text=source.text,
         candidates=candidates,
@@ -49,7 +50,7 @@ def extract_source(source: Source) -> Plan:
             "extractor_version": version_tag(),
             "metadata": source.metadata,
         },
-    ))
+    )), candidates)
 
 
 def link_plan(plan: Plan) -> Plan:

@@ -125,7 +125,9 @@ def _free_text(t: Target, name: str) -> str:
 def target_results(text: str, t: Target, region_id: str, start: int, end: int) -> list[dict[str, Any]]:
     """A target as Label Studio results: the `labels` span, then one result per field."""
     js = {"start": to_js_offset(text, start), "end": to_js_offset(text, end)}
-    base = {"id": region_id, "from_name": "", "to_name": TEXT, "origin": "prediction"}
+    base: dict[str, Any] = {"id": region_id, "from_name": "", "to_name": TEXT, "origin": "prediction"}
+    if t.confidence is not None:
+        base["score"] = t.confidence  # Label Studio shows a region's score and sorts by it
     results: list[dict[str, Any]] = [{
         **base, "from_name": LABELS, "type": "labels",
         "value": {**js, "text": text[start:end], "labels": [t.unit.value]},
@@ -168,7 +170,11 @@ def to_task(source: Source, plan: Plan | None) -> dict[str, Any]:
         if t.start is None or t.end is None:
             raise ValueError(f"{source.doc_id}: target {i} has no offsets")
         result += target_results(source.text, t, f"t{i:03d}", t.start, t.end)
-    task["predictions"] = [{"model_version": plan.extractor_version or "chitieu", "result": result}]
+    prediction: dict[str, Any] = {"model_version": plan.extractor_version or "chitieu", "result": result}
+    scores = [t.confidence for t in plan.targets if t.confidence is not None]
+    if scores:
+        prediction["score"] = round(min(scores), 3)  # a task is as doubtful as its weakest target
+    task["predictions"] = [prediction]
     return task
 
 

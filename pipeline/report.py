@@ -28,6 +28,7 @@ from pipeline.evaluate import (
     ACCURACY_FIELDS,
     STRICT_OVERLAP,
     evaluate,
+    format_error,
     is_strict,
     pair_targets,
 )
@@ -46,10 +47,14 @@ HEADERS = tuple(SHORT_HEADERS.get(f, f) for f in TABLE_FIELDS)
 HOVER_FIELDS = tuple(f for f in TABLE_FIELDS if f not in ("value", "value_max", "indicator"))  # written apart
 STATUS_TEXT = {
     "matched": "matched",
+    "field": "strict, a field differs",
     "partial": "value only",
     "missed": "missed",
     "spurious": "spurious",
 }
+INLINE_MAX = 30  # up to this many documents the page holds every document; beyond, a page each
+INDEX_ERRORS_MAX = 1000  # errors listed on the index page (each document's page lists all of its own)
+CONFUSION_FIELDS = ("scope", "pillar", "comparator")
 
 CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:24px;color:#212529;background:#fff}
@@ -64,6 +69,8 @@ mark{color:inherit;background:transparent;padding:0 0 1px}
 .p-spurious{background:#d0bfff}
 .g-matched{background:#b2f2bb}
 .g-partial{background:#ffe066}
+.g-field{background:#ffc078}
+.p-field{box-shadow:inset 0 -3px 0 #d9480f}
 .g-missed{background:#ffa8a8}
 .p-matched{box-shadow:inset 0 -3px 0 #2b8a3e}
 .p-partial{box-shadow:inset 0 -3px 0 #e8590c}
@@ -71,7 +78,15 @@ mark.p-spurious{box-shadow:inset 0 -3px 0 #7048e8}
 td.diff{background:#fff3bf}
 table.targets{font-size:13px}table.targets td.wide{min-width:16em}
 tr.missed td.status{background:#ffa8a8}tr.spurious td.status{background:#d0bfff}
-tr.matched td.status{background:#b2f2bb}tr.partial td.status{background:#ffe066}
+tr.matched td.status{background:#b2f2bb}tr.partial td.status{background:#ffe066}tr.field td.status{background:#ffc078}
+tr.has-errors td.errs{background:#ffc9c9;font-weight:600}
+.bar{display:inline-block;height:10px;background:#4dabf7;vertical-align:middle}
+.bars td{padding:1px 6px}.bars td.chart{width:320px}
+ul.errors{font-size:13px;padding-left:18px}ul.errors li{margin:1px 0}
+.filters{background:#f8f9fa;border:1px solid #dee2e6;padding:6px 10px;margin:8px 0}
+.filters label{margin-right:10px;white-space:nowrap}
+#only-errors:checked~table.per-document tr.no-errors{display:none}
+#e-all:checked~ul.errors li{display:list-item}
 .warn{color:#c92a2a}
 .row{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}
 """
@@ -166,7 +181,12 @@ def document_rows(gold: Plan, pred: Plan | None) -> list[Row]:
     rows: list[Row] = []
     for pair in pairs:
         g, p = gold.targets[pair.gold], p_targets[pair.pred]
-        status = "matched" if is_strict(g, p, pair.overlap) else "partial"
+        if not is_strict(g, p, pair.overlap):
+            status = "partial"
+        elif any(_value(g, f) != _value(p, f) for f in ACCURACY_FIELDS):
+            status = "field"  # strict by guide §5, but a field such as pillar differs: not drawn as matched
+        else:
+            status = "matched"
         rows.append(Row(status, g, p, pair.gold, pair.pred, pair.overlap, pair.gold))
     paired_g = {p.gold for p in pairs}
     paired_p = {p.pred for p in pairs}
@@ -291,31 +311,59 @@ def _prf_cells(d: dict[str, float]) -> str:
     return "".join(_cell(f"{d[k]:.3f}", "num") for k in ("precision", "recall", "f1"))
 
 
-def render_figures(result: dict[str, Any], anchors: dict[str, str]) -> str:
-    """Totals, field accuracy and the per-document table of an `evaluate()` result."""
+def document_errors(result: dict[str, Any]) -> dict[str, int]:
+    """Errors per document (missed, spurious, every differing field, document fields), as `evaluate` lists them."""
+    counts = {d["doc_id"]: 0 for d in result["per_document"]}
+    for e in result["errors"]:
+        counts[e["doc_id"]] = counts.get(e["doc_id"], 0) + 1
+    return counts
+
+
+def worst_first(result: dict[str, Any], errors: dict[str, int]) -> list[dict[str, Any]]:
+    """Per-document rows, most errors first, then lowest strict F1, then by id."""
+    return sorted(result["per_document"], key=lambda d: (-errors.get(d["doc_id"], 0), d["strict"]["f1"], d["doc_id"]))
+
+
+def _bar(fraction: float | None, width: int = 300) -> str:
+    if fraction is None:
+        return "–"
+    return f'<span class="bar" style="width:{round(fraction * width)}px"></span>'
+
+
+def render_figures(result: dict[str, Any], links: dict[str, str]) -> str:
+    """Totals, per-field accuracy as bars, and the per-document table, worst document first."""
+    errors = document_errors(result)
+    with_errors = sum(1 for n in errors.values() if n)
     out = ['<section id="figures"><h2>Figures (labelling guide §5)</h2>',
-           (f'<p>{result["documents"]} documents, {result["gold_targets"]} gold and '
-            f'{result["pred_targets"]} predicted targets, {result["pairs"]} pairs.</p>'),
+           (f'<p>{result["documents"]} documents ({with_errors} with errors), {result["gold_targets"]} gold and '
+            f'{result["pred_targets"]} predicted targets, {result["pairs"]} pairs, '
+            f'{len(result["errors"])} errors (<a href="#errors">list</a>).</p>'),
            '<div class="row"><table class="totals"><tr><th></th><th>precision</th><th>recall</th><th>F1</th></tr>',
            f'<tr><th>value</th>{_prf_cells(result["value"])}</tr>',
            f'<tr><th>strict</th>{_prf_cells(result["strict"])}</tr></table>',
-           '<table class="fields"><tr><th>field (over pairs)</th><th>accuracy</th></tr>']
-    for f, acc in result["fields"].items():
-        out.append(f"<tr><th>{f}</th>{_cell('–' if acc is None else f'{acc:.3f}', 'num')}</tr>")
-    ov = result["indicator_overlap"]
-    out.append(f"<tr><th>indicator (mean overlap)</th>{_cell('–' if ov is None else f'{ov:.3f}', 'num')}</tr>")
-    for f, acc in result["document_fields"].items():
-        out.append(f"<tr><th>document {f}</th>{_cell('–' if acc is None else f'{acc:.3f}', 'num')}</tr>")
-    out.append("</table></div>")
-    out.append('<table class="per-document"><tr><th>document</th><th>gold</th><th>pred</th>'
+           '<table class="fields bars"><tr><th>field (over pairs)</th><th>accuracy</th><th></th></tr>']
+    rows = [(f, acc) for f, acc in result["fields"].items()]
+    rows.append(("indicator (mean overlap)", result["indicator_overlap"]))
+    rows += [(f"document {f}", acc) for f, acc in result["document_fields"].items()]
+    for f, acc in rows:
+        out.append(f"<tr><th>{html.escape(f)}</th>{_cell('–' if acc is None else f'{acc:.3f}', 'num')}"
+                   f"{_cell(_bar(acc), 'chart')}</tr>")
+    out.append("</table>")
+    out.append(render_f1_histogram(result))
+    out.append("</div>")
+    out.append('<div class="filters"><input type="checkbox" id="only-errors">'
+               '<label for="only-errors">only documents with errors</label>')
+    out.append('<table class="per-document"><tr><th>document</th><th>errors</th><th>gold</th><th>pred</th>'
                "<th>value P</th><th>value R</th><th>value F1</th>"
                "<th>strict P</th><th>strict R</th><th>strict F1</th></tr>")
-    for d in result["per_document"]:
+    for d in worst_first(result, errors):
         name = html.escape(d["doc_id"], quote=False)
-        link = f'<a href="#{anchors[d["doc_id"]]}">{name}</a>'
-        out.append(f"<tr>{_cell(link)}{_cell(str(d['gold']), 'num')}{_cell(str(d['pred']), 'num')}"
-                   f"{_prf_cells(d['value'])}{_prf_cells(d['strict'])}</tr>")
-    out.append("</table>")
+        link = f'<a href="{links[d["doc_id"]]}">{name}</a>'
+        n = errors.get(d["doc_id"], 0)
+        cls = "has-errors" if n else "no-errors"
+        out.append(f'<tr class="{cls}">{_cell(link)}{_cell(str(n), "num errs")}{_cell(str(d["gold"]), "num")}'
+                   f"{_cell(str(d['pred']), 'num')}{_prf_cells(d['value'])}{_prf_cells(d['strict'])}</tr>")
+    out.append("</table></div>")
     if result["unscored"]:
         names = ", ".join(html.escape(u, quote=False) for u in result["unscored"])
         out.append(f"<p>Predictions with no gold (not scored): {names}</p>")
@@ -323,48 +371,168 @@ def render_figures(result: dict[str, Any], anchors: dict[str, str]) -> str:
     return "\n".join(out)
 
 
+def render_f1_histogram(result: dict[str, Any]) -> str:
+    """How many documents fall in each tenth of strict F1: where the bad ones are."""
+    bins = [0] * 10
+    for d in result["per_document"]:
+        bins[min(9, int(d["strict"]["f1"] * 10))] += 1
+    top = max(bins) or 1
+    rows = "".join(
+        f"<tr><th>{i / 10:.1f}–{(i + 1) / 10:.1f}</th>{_cell(str(n), 'num')}{_cell(_bar(n / top, 200), 'chart')}</tr>"
+        for i, n in reversed(list(enumerate(bins))))
+    return f'<table class="bars f1"><tr><th>strict F1</th><th>documents</th><th></th></tr>{rows}</table>'
+
+
+def year_kind(g: Target, p: Target) -> tuple[str, str]:
+    """A pair's deadline year as gold and prediction have it: stated or absent (and whether equal)."""
+    def kind(t: Target) -> str:
+        return "none" if t.deadline_year is None else "year"
+
+    gk, pk = kind(g), kind(p)
+    if gk == pk == "year" and g.deadline_year != p.deadline_year:
+        pk = "other year"
+    return gk, pk
+
+
+def render_confusions(gold: dict[str, Plan], pred: dict[str, Plan]) -> str:
+    """Gold-by-predicted tables over pairs for the enum fields, and for whether a year is given."""
+    tables: dict[str, dict[tuple[str, str], int]] = {f: {} for f in (*CONFUSION_FIELDS, "deadline year")}
+    for doc_id, g_plan in gold.items():
+        p_plan = pred.get(doc_id)
+        if p_plan is None:
+            continue
+        for pair in pair_targets(g_plan.targets, p_plan.targets):
+            g, p = g_plan.targets[pair.gold], p_plan.targets[pair.pred]
+            for f in CONFUSION_FIELDS:
+                key = (_show(_value(g, f)), _show(_value(p, f)))
+                tables[f][key] = tables[f].get(key, 0) + 1
+            key = year_kind(g, p)
+            tables["deadline year"][key] = tables["deadline year"].get(key, 0) + 1
+    out = ['<section id="confusions"><h2>Confusion over pairs (rows gold, columns predicted)</h2><div class="row">']
+    for f, cells in tables.items():
+        rows = sorted({g for g, _ in cells})
+        cols = sorted({p for _, p in cells})
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+        body = "".join(
+            f"<tr><th>{html.escape(r)}</th>"
+            + "".join(_cell(str(cells.get((r, c), "")), "num" + (" diff" if r != c and cells.get((r, c)) else ""))
+                      for c in cols)
+            + "</tr>" for r in rows)
+        out.append(f'<table class="confusion"><tr><th>{html.escape(f)}</th>{head}</tr>{body}</table>')
+    out.append("</div></section>")
+    return "\n".join(out)
+
+
+def _error_fields(e: dict[str, Any]) -> str:
+    return e.get("field") or e["kind"]
+
+
+def render_errors(errors: list[dict[str, Any]], links: dict[str, str], limit: int | None = None,
+                  doc_order: list[str] | None = None) -> str:
+    """The error list `chitieu evaluate` prints, each line linked to its document, filterable by field."""
+    rank = {d: i for i, d in enumerate(doc_order or [])}
+    ordered = sorted(errors, key=lambda e: rank.get(e["doc_id"], 0))
+    shown = ordered[:limit] if limit is not None else ordered
+    kinds = sorted({_error_fields(e) for e in errors})
+    css = "".join(f"#e-{k}:checked~ul.errors li:not(.e-{k}){{display:none}}" for k in kinds)
+    out = [f'<section id="errors"><h2>Errors ({len(errors)})</h2><style>{css}</style><div class="filters">',
+           '<input type="radio" name="ef" id="e-all" checked><label for="e-all">all</label>']
+    for k in kinds:
+        n = sum(1 for e in errors if _error_fields(e) == k)
+        out.append(f'<input type="radio" name="ef" id="e-{k}"><label for="e-{k}">{html.escape(k)} ({n})</label>')
+    out.append('<ul class="errors">')
+    for e in shown:
+        href = links.get(e["doc_id"], "#")
+        out.append(f'<li class="e-{_error_fields(e)}"><a href="{href}">{html.escape(e["doc_id"])}</a>: '
+                   f'{html.escape(format_error(e).split(": ", 1)[-1])}</li>')
+    out.append("</ul></div>")
+    if limit is not None and len(ordered) > limit:
+        out.append(f"<p>The first {limit} of {len(ordered)} errors, worst documents first; each document's page "
+                   "lists all of its own.</p>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
 LEGEND = (
     '<p class="legend">Gold (background): <span class="key g-matched"></span>matched '
-    '<span class="key g-partial"></span>value only (a field differs) '
+    '<span class="key g-field"></span>strict but a field (e.g. pillar) differs '
+    '<span class="key g-partial"></span>value only (a strict field differs) '
     '<span class="key g-missed"></span>missed. '
     'Predicted (underline): <span class="key p-matched"></span>matched '
-    '<span class="key p-partial"></span>value only '
+    '<span class="key p-field"></span>a field differs <span class="key p-partial"></span>value only '
     '<span class="key p-spurious"></span>spurious. Hover a highlight for its fields.</p>'
 )
 
 
-def render_report(result: dict[str, Any], gold: dict[str, Plan], pred: dict[str, Plan],
-                  texts: dict[str, str], text_notes: dict[str, str], sources: dict[str, str]) -> str:
-    """The whole page."""
-    anchors = {doc_id: f"doc{n}" for n, doc_id in enumerate(sorted(gold), 1)}
-    meta = " · ".join(f"{k}: {html.escape(v, quote=False)}" for k, v in sources.items())
-    body = [render_figures(result, anchors)]
-    for n, doc_id in enumerate(sorted(gold), 1):
-        body.append(render_document(n, doc_id, gold[doc_id], pred.get(doc_id), texts.get(doc_id),
-                                    text_notes.get(doc_id)))
+def _page(title: str, body: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>chitieu evaluation report</title><style>{CSS}</style></head><body>\n"
-        f'<h1>chitieu evaluation report</h1><p class="meta">{meta}</p>\n{LEGEND}\n'
-        + "\n".join(body)
-        + "\n</body></html>\n"
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>\n{body}\n</body></html>\n"
     )
 
 
-def build_report(gold_dir: Path, pred_dir: Path, corpus_dirs: Sequence[Path], out: Path) -> dict[str, Any]:
-    """Score `pred_dir` against `gold_dir`, write the HTML page to `out`, return a summary."""
+def render_report(result: dict[str, Any], gold: dict[str, Plan], pred: dict[str, Plan],
+                  texts: dict[str, str], text_notes: dict[str, str], sources: dict[str, str],
+                  pages_dir: str | None = None) -> tuple[str, dict[str, str]]:
+    """The index page, and (with `pages_dir`) one page per document keyed by its file name.
+
+    With up to INLINE_MAX documents everything is on one page; beyond that the index holds
+    the figures, charts and error list (worst documents first) and links each document to
+    its own page, so the index stays small and fast to draw whatever the corpus size.
+    """
+    ids = sorted(gold)
+    anchors = {doc_id: f"doc{n}" for n, doc_id in enumerate(ids, 1)}
+    split = pages_dir is not None
+    links = ({d: f"{pages_dir}/{anchors[d]}.html" for d in ids} if split else {d: f"#{anchors[d]}" for d in ids})
+    errors = document_errors(result)
+    order = [d["doc_id"] for d in worst_first(result, errors)]
+    meta = " · ".join(f"{k}: {html.escape(v, quote=False)}" for k, v in sources.items())
+    head = f'<h1>chitieu evaluation report</h1><p class="meta">{meta}</p>\n{LEGEND}\n'
+    body = [head, render_figures(result, links), render_confusions(gold, pred),
+            render_errors(result["errors"], links, INDEX_ERRORS_MAX if split else None, order)]
+    pages: dict[str, str] = {}
+    for n, doc_id in enumerate(ids, 1):
+        section = render_document(n, doc_id, gold[doc_id], pred.get(doc_id), texts.get(doc_id),
+                                  text_notes.get(doc_id))
+        if not split:
+            body.append(section)
+            continue
+        own = [e for e in result["errors"] if e["doc_id"] == doc_id]
+        back = f'<p><a href="../{INDEX_NAME}">← all documents</a></p>'
+        pages[f"{anchors[doc_id]}.html"] = _page(
+            f"{doc_id} · chitieu report",
+            back + LEGEND + section + render_errors(own, {doc_id: f"#{anchors[doc_id]}"}))
+    return _page("chitieu evaluation report", "\n".join(body)), pages
+
+
+INDEX_NAME = "{index}"  # replaced by the index file's name when pages are written
+
+
+def build_report(gold_dir: Path, pred_dir: Path, corpus_dirs: Sequence[Path], out: Path,
+                 split: bool | None = None, min_confidence: float | None = None) -> dict[str, Any]:
+    """Score `pred_dir` against `gold_dir`, write the HTML report to `out`, return a summary.
+
+    `split` (default: more than INLINE_MAX documents) writes one page per document into the
+    folder `<out stem>_pages/` beside `out`, linked from the index page `out`.
+    `min_confidence` leaves out predicted targets below it (those without a confidence stay),
+    so the page shows what an analyst filtering at that level would get.
+    """
     gold = load_dir(gold_dir)
     if not gold:
         raise ChitieuError(f"{gold_dir}: no gold files (*.json)")
     pred = load_dir(pred_dir)
+    if min_confidence is not None:
+        pred = {d: p.model_copy(update={"targets": [t for t in p.targets
+                                                    if t.confidence is None or t.confidence >= min_confidence]})
+                for d, p in pred.items()}
     documents = index_documents(corpus_dirs)
     texts: dict[str, str] = {}
     notes: dict[str, str] = {}
     for doc_id in sorted(gold):
         path = documents.get(doc_id)
         if path is None:
-            notes[doc_id] = f"document text not found: no {doc_id}.txt/.html/.pdf in --corpus"
+            notes[doc_id] = f"document text not found: no {doc_id}.txt/.html/.htm/.pdf/.docx in --corpus"
             continue
         try:
             texts[doc_id] = load_source(path).text
@@ -373,11 +541,20 @@ def build_report(gold_dir: Path, pred_dir: Path, corpus_dirs: Sequence[Path], ou
     result = evaluate(gold, pred)
     sources = {"gold": str(gold_dir), "predictions": str(pred_dir),
                "corpus": ", ".join(str(c) for c in corpus_dirs)}
-    page = render_report(result, gold, pred, texts, notes, sources)
-    _write_text(out, page)
+    if min_confidence is not None:
+        sources["predictions"] += f" (confidence >= {min_confidence})"
+    split = len(gold) > INLINE_MAX if split is None else split
+    pages_dir = f"{out.stem}_pages" if split else None
+    index, pages = render_report(result, gold, pred, texts, notes, sources, pages_dir)
+    for name, page in pages.items():
+        _write_text(out.parent / str(pages_dir) / name, page.replace("../" + INDEX_NAME, "../" + out.name))
+    _write_text(out, index)
     return {
         "out": str(out),
+        "pages": str(out.parent / pages_dir) if pages_dir else None,
         "documents": result["documents"],
+        "documents_with_errors": sum(1 for n in document_errors(result).values() if n),
+        "errors": len(result["errors"]),
         "with_text": sorted(texts),
         "without_text": notes,
         "value": result["value"],

@@ -39,6 +39,7 @@ TARGET_ROLES: dict[str, Role] = {
     "end": Role.SPAN,
     "sentence": Role.SPAN,
     "indicator_rule": Role.DERIVED,
+    "confidence": Role.DERIVED,
 }
 PLAN_ROLES: dict[str, Role] = {
     "doc_id": Role.FILE,

@@ -89,6 +89,11 @@ class Target(BaseModel):
     indicator_rule: str | None = Field(
         default=None, description="The id of the indicator rule that matched (provenance of indicator_id)"
     )
+    confidence: float | None = Field(
+        default=None, ge=0, le=1,
+        description="How likely this predicted target is right in every strict field (0..1), from the evidence "
+                    "behind it (extractors/confidence.py), calibrated on gold; null in gold records",
+    )
 
     @field_validator("value", "value_max")
     @classmethod

@@ -1,0 +1,80 @@
+"""How far to trust each extracted target: a confidence in [0, 1] from the evidence behind it.
+
+Why: analysts filter and reviewers triage by it (`--min-confidence`, Label Studio's
+`score`).  A target is as good as the rules that made it: a year written in its own
+clause is safer than one carried from a line above, a comparator read from a word in its
+clause safer than the default, a target in a bare list item less safe than one in a full
+sentence.  Each such piece of evidence is a *feature* with a few values; the weights are
+data (`lexicon/confidence.yaml`), fitted on gold by `bench/calibrate_confidence.py`:
+
+    logit(confidence) = logit(base) + shrink * sum over features of weight[feature][value]
+
+where `weight[f][v]` is the log-odds by which targets with that value were strictly right
+more or less often than all targets (smoothed towards 0 for rare values), and `shrink`
+(fitted too) discounts features that tell the same story twice.  A value the weights do
+not know counts 0.  This module only reads evidence the extractor already recorded on its
+candidate; it changes no field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from schemas.plan import Plan
+
+WEIGHTS_FILE = Path(__file__).with_name("lexicon") / "confidence.yaml"
+
+
+def features(candidate: Any, indicator_id: str | None = None) -> dict[str, str]:
+    """The evidence behind one candidate, as feature -> value (all strings, for the weights table)."""
+    year = getattr(candidate, "year_source", "") or "none"
+    if getattr(candidate, "deadline_year", None) is None:
+        year = "none"
+    indicator = (getattr(candidate, "indicator", "") or "").split()
+    return {
+        "year": year,
+        "comparator": "word" if getattr(candidate, "cmp_from_word", False) else "default",
+        "list_item": "yes" if getattr(candidate, "list_item", False) else "no",
+        "pillar": "set" if getattr(candidate, "pillar", None) else "none",
+        "scope": "set" if getattr(candidate, "scope", None) else "none",
+        "unit": str(getattr(candidate, "unit", "")),
+        "range": "yes" if getattr(candidate, "value_max", None) is not None else "no",
+        "indicator": "elided" if not indicator else ("short" if len(indicator) < 3 else "phrase"),
+        "national_indicator": "linked" if indicator_id else "none",
+    }
+
+
+@lru_cache(maxsize=1)
+def load_weights(path: Path = WEIGHTS_FILE) -> dict[str, Any]:
+    """The fitted weights (base rate, shrink, per-feature log-odds)."""
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def score(feats: Mapping[str, str], weights: Mapping[str, Any] | None = None) -> float:
+    """The confidence of a target with these features, rounded to 3 decimals."""
+    w = weights if weights is not None else load_weights()
+    table: Mapping[str, Mapping[str, float]] = w.get("weights") or {}
+    total = sum(float(table.get(f, {}).get(v, 0.0)) for f, v in feats.items())
+    z = _logit(float(w["base"])) + float(w.get("shrink", 1.0)) * total
+    return round(1 / (1 + math.exp(-z)), 3)
+
+
+def attach(plan: Plan, candidates: Sequence[Any]) -> Plan:
+    """The plan with each target's confidence, from the candidate it was built from (same order)."""
+    if len(candidates) != len(plan.targets):  # never expected: build_plan keeps one target per candidate
+        return plan
+    targets = [t.model_copy(update={"confidence": score(features(c, t.indicator_id))})
+               for t, c in zip(plan.targets, candidates, strict=True)]
+    return plan.model_copy(update={"targets": targets})

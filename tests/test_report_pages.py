@@ -1,0 +1,68 @@
+"""The report an evaluator reads first: errors on top, worst first, filters, charts, pages that scale (issue 15.6)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from report_scale import make_corpus
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _report(tmp_path: Path, n: int, *extra: str) -> tuple[Path, str]:
+    corpus, gold, pred = make_corpus(tmp_path / "set", n)
+    out = tmp_path / "report.html"
+    assert main(["report", "--gold", str(gold), "--pred", str(pred), "--corpus", str(corpus),
+                 "--out", str(out), *extra]) == 0
+    return out, out.read_text(encoding="utf-8")
+
+
+def test_errors_show_at_the_top_worst_document_first_and_a_pillar_only_pair_is_not_matched(tmp_path: Path) -> None:
+    _, page = _report(tmp_path, 8)
+    table = page.split('<table class="per-document">', 1)[1].split("</table>", 1)[0]
+    rows = table.split("<tr")[2:]
+    # kh00000 has a pillar error and a missed target, kh00005 a pillar error, kh00007 a missed target
+    assert [r.split('">kh', 1)[1][:5] for r in rows[:3]] == ["00000", "00007", "00005"]  # a tie: lower strict F1 first
+    assert 'class="has-errors"' in rows[0] and ">2</td>" in rows[0]
+    assert 'class="no-errors"' in rows[-1]
+    assert 'id="only-errors"' in page and "#only-errors:checked~table.per-document tr.no-errors{display:none}" in page
+    assert "g-field" in page.split('<section class="doc" id="doc1">', 1)[1]  # drawn apart from matched
+    errors = page.split('<section id="errors">', 1)[1]
+    assert 'id="e-pillar"' in errors and 'class="e-pillar"><a href="#doc1">kh00000</a>: pillar' in errors
+    assert "<script" not in page and "<link" not in page and "src=" not in page  # offline, self-contained
+    for name in ("scope", "pillar", "comparator", "deadline year"):
+        assert f'<table class="confusion"><tr><th>{name}</th>' in page
+    assert '<table class="bars f1">' in page and 'class="bar" style="width:' in page
+
+
+def test_many_documents_get_an_index_and_a_page_each(tmp_path: Path) -> None:
+    _, index = _report(tmp_path, 40)
+    pages = sorted((tmp_path / "report_pages").glob("*.html"))
+    assert len(pages) == 40
+    assert 'href="report_pages/doc1.html"' in index and '<section class="doc"' not in index
+    first = (tmp_path / "report_pages" / "doc1.html").read_text(encoding="utf-8")
+    assert '<a href="../report.html">' in first and '<section class="doc" id="doc1">' in first
+    assert '<section id="errors"><h2>Errors (2)</h2>' in first  # its own errors, linked into its text
+
+
+@pytest.mark.skipif(not os.environ.get("CHITIEU_SCALE_TEST"), reason="2,000-document report (~30 s); "
+                    "set CHITIEU_SCALE_TEST=1 (figures: python bench/report_scale.py)")
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_the_index_of_2000_documents_stays_small_and_renders(tmp_path: Path) -> None:
+    out, _ = _report(tmp_path, 2000)
+    assert out.stat().st_size < 5 * 1024 * 1024
+    assert CHROMIUM
+    dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                          f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", out.as_uri()],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert dom.stdout.count('<tr class="has-errors">') == len({i for i in range(2000) if i % 5 == 0 or i % 7 == 0})
