@@ -215,8 +215,11 @@ def cmd_run_store(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a store's contents as Parquet, CSV or JSON Lines."""
-    from pipeline.export import export_store
+    from pipeline.export import export_store, is_folder_target
+    from pipeline.outpaths import check_out_dir, check_out_file
 
+    out = Path(args.out)
+    check_out_dir(out) if is_folder_target(out) else check_out_file(out)  # one line naming --out, not a temp file
     written = export_store(Path(args.store), args.format, Path(args.out), history=args.history,
                            min_confidence=args.min_confidence)
     if args.json:

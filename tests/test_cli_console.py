@@ -216,3 +216,13 @@ def test_run_scores_only_against_the_gold_it_is_given_and_lists_the_errors(
     assert "strict P" in card and "errors (1):" in card and "pillar" in card.split("errors (1):")[1]
     assert main(["run", "--input", str(inbox), "--gold", str(tmp_path / "nogold"), "--out", str(tmp_path / "o3")]) == 1
     assert "--gold" in capsys.readouterr().err
+
+
+def test_export_to_an_unusable_out_names_it_once(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    _store_with_one_plan(store)
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    done = chitieu("export", "--store", str(store), "--format", "csv", "--out", str(blocker / "targets.csv"))
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [f"chitieu export: {blocker / 'targets.csv'}: {blocker} is not a folder"]
