@@ -84,6 +84,7 @@ tr.has-errors td.errs{background:#ffc9c9;font-weight:600}
 .bars td{padding:1px 6px}.bars td.chart{width:320px}
 ul.errors{font-size:13px;padding-left:18px}ul.errors li{margin:1px 0}
 .filters{background:#f8f9fa;border:1px solid #dee2e6;padding:6px 10px;margin:8px 0}
+.filters,section.doc{content-visibility:auto;contain-intrinsic-size:auto 1200px}
 .filters label{margin-right:10px;white-space:nowrap}
 #only-errors:checked~table.per-document tr.no-errors{display:none}
 #e-all:checked~ul.errors li{display:list-item}
