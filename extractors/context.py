@@ -293,7 +293,7 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
     return ctx
 
 
-def _open_paren(text: str, start: int, pos: int) -> int | None:
+def open_paren(text: str, start: int, pos: int) -> int | None:
     """Offset of the parenthesis still open at `pos` (searching from `start`), if any."""
     depth_open: list[int] = []
     for m in regex.finditer(r"[()]", text[start:pos]):
@@ -319,7 +319,7 @@ def _bound_years(ctx: DocContext, values: list[int]) -> list[YearMention]:
     leads: dict[int, list[tuple[int, int]]] = {}
     for i, y in enumerate(ctx.years):
         ps, pe = ctx.paragraph_of(y.start)
-        opened = _open_paren(text, ps, y.start)
+        opened = open_paren(text, ps, y.start)
         if opened is not None:
             close = text.find(")", y.end, pe)
             out.append(replace(y, until=close if close != -1 else pe))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import regex
 
-from extractors.context import DocContext, build_context, pillar_in_clause, resolve_year
+from extractors.context import DocContext, build_context, open_paren, pillar_in_clause, resolve_year
 from extractors.filters import IN_HEADING, RESTATEMENT, Site, first_verdict
 from extractors.lexicon import FLAGS, Lexicon, fold, get_lexicon, template
 from extractors.nlp import phrase_doc, phrase_tokens
@@ -69,6 +69,7 @@ class Candidate:
     paragraph_start: int = 0
     uncarried_year: int | None = None
     pillar_source: str = ""  # "section" (heading, lead-in, topic), "clause" or "" (guide §3 pillar)
+    nested: bool = False  # inside a parenthesis opened after an earlier value of its clause
     mention: Mention | None = None  # the number this record reads (provenance, not output)
 
 
@@ -147,12 +148,18 @@ def _strip_comparators(left: str, lex: Lexicon) -> str:
     return text
 
 
+# `… được triển khai đồng bộ và có ít nhất 85% văn bản`: `và` + a verb of having opens the value's
+# own predicate; what stands before it is another clause, not the indicator (unseen-errors T6).
+_AND_HAVE = regex.compile(template(r"(?<!\w)và\s+(?={HAVE_VERB}\s+(?:{COMPARATOR_BEFORE}\s*)?$)"), FLAGS)
+
+
 def _cut_leadin(left: str) -> int:
     """Offset in `left` after its last lead-in (year, pillar heading, discourse marker)."""
     cut = 0
     for m in _CUT_BEFORE.finditer(left):
         cut = m.end()
-    return cut
+    m = _AND_HAVE.search(left, cut)
+    return m.end() if m else cut
 
 
 _LINK_AT_END = regex.compile(
@@ -446,7 +453,7 @@ def extract(
         if spans:
             last_end = spans[-1][1] + seg.start
             if last_end > m.end:
-                tail = _strip_ends(_PARENS.sub(" ", text[last_end:seg_end_abs]), lex)
+                tail = _strip_ends(_YEAR_PHRASE.sub(" ", _PARENS.sub(" ", text[last_end:seg_end_abs])), lex)
         year, source = site.year
         if _ANNUAL.search(text, seg.start, seg_end_abs + 15):
             period_end = next((y for y in ctx.years if seg_end_abs <= y.start < ce), None)
@@ -491,6 +498,7 @@ def extract(
             tail=tail,
             paragraph_start=ctx.paragraph_of(m.start)[0],
             uncarried_year=uncarried,
+            nested=_nested(text, cs, m.start),
             mention=m,
         )
         indicators = [indicator]
@@ -546,10 +554,49 @@ def _drop_conflicting_carry(cands: list[Candidate]) -> list[Candidate]:
     return cands
 
 
+def _nested(text: str, clause_start: int, pos: int) -> bool:
+    """A value in a parenthesis opened after an earlier value (`85% … cấp tỉnh (đến năm 2030 là 98%)`)."""
+    opened = open_paren(text, clause_start, pos)
+    return opened is not None and bool(regex.search(r"\d\s*%|\d", text[clause_start:opened]))
+
+
+def _head(indicator: str) -> str:
+    """The first two syllables of an indicator: the noun its value counts."""
+    words = regex.findall(r"\w+", indicator.lower())[:2]
+    return " ".join(words) if len(words) == 2 else ""
+
+
+def _list_groups(cands: list[Candidate]) -> list[list[Candidate]]:
+    """Runs of candidates that form one list: the values of one clause, and parallel items after
+    a `;` in the same sentence — bare, naming a level, and counting the same noun as the item
+    before (`tối thiểu 92% hồ sơ một cửa cấp tỉnh; 85% hồ sơ một cửa cấp huyện và 72% ...`):
+    the `;` divides one list of levels (unseen-errors T8, T6)."""
+    groups: list[list[Candidate]] = []
+    for c in cands:
+        prev = groups[-1][-1] if groups else None
+        joined = prev is not None and (
+            c.clause_start == prev.clause_start
+            or (
+                c.list_item
+                and c.sentence == prev.sentence
+                and c.paragraph_start == prev.paragraph_start
+                and c.scope is not None
+                and prev.scope is not None
+                and _head(c.indicator) == _head(prev.indicator) != ""
+            )
+        )
+        if joined:
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    return groups
+
+
 def _resolve_lists(cands: list[Candidate]) -> list[Candidate]:
     """Guide §2: inherit elided indicators, distribute a leading comparator, share a predicate."""
+    group_of = {id(c): g for g in _list_groups(cands) for c in g}
     for i, c in enumerate(cands):
-        same = [p for p in cands[:i] if p.clause_start == c.clause_start]
+        same = [p for p in group_of[id(c)] if p is not c and cands.index(p) < i]
         if not c.indicator.strip():
             before = [p for p in cands[:i] if p.sentence == c.sentence and p.indicator.strip()]
             after = [n for n in cands[i + 1 :] if n.sentence == c.sentence and n.indicator.strip() and n.unit == c.unit]
@@ -562,25 +609,38 @@ def _resolve_lists(cands: list[Candidate]) -> list[Candidate]:
                 c.indicator = after[0].indicator
             elif earlier:
                 c.indicator = earlier[-1].indicator
-        if same and c.list_item and not c.cmp_from_word and c.comparator == "=":
+        # a leading comparator is not carried to an item it would make impossible (`trên 80% …, 100% xã`)
+        impossible = c.unit == "percent" and c.value >= 100
+        if same and c.list_item and not c.cmp_from_word and c.comparator == "=" and not impossible:
             first = same[0]
-            if first.cmp_from_word and not _OWN_VERB.search(c.quote):
+            if first.cmp_from_word and first.comparator in (">=", ">", "~", "<=", "<") and not _OWN_VERB.search(c.quote):
                 c.comparator = first.comparator
                 c.cmp_from_word = True
-    # a predicate after the last scoped item of a list belongs to every item
-    i = 0
-    while i < len(cands):
-        j = i
-        while j + 1 < len(cands) and cands[j + 1].clause_start == cands[i].clause_start:
-            j += 1
-        group = cands[i : j + 1]
+    for group in _list_groups(cands):
+        # a later-year value nested after an item keeps the item's measure and scope (unseen-errors T5);
+        # words after its parenthesis are the list's shared predicate
+        for k, c in enumerate(group):
+            item = next((p for p in reversed(group[:k]) if not p.nested), None)
+            if c.nested and item is not None and c.scope is None:
+                own = c.indicator
+                c.scope, c.indicator = item.scope, item.indicator
+                if own and own != item.indicator and not c.tail:
+                    c.tail = own
+                    c.indicator = f"{item.indicator} {own}".strip()
+        # a predicate after the last scoped item of a list belongs to every item
         tails = [c.tail for c in group if c.tail]
         if len(group) > 1 and tails:
             tail = tails[-1]
             for c in group:
                 if c.scope and not c.tail and tail not in c.indicator:
                     c.indicator = f"{c.indicator} {tail}".strip()
-        i = j + 1
+        # a year stated after the last item (`… 55% văn bản đi cấp xã được ký số vào năm 2026`)
+        # dates the items that have only a weak year of their own
+        last = group[-1]
+        if len(group) > 1 and last.year_source == "clause" and last.deadline_year is not None:
+            for c in group[:-1]:
+                if c.year_source in _WEAK_YEARS and c.list_item is not None and c.end <= last.start:
+                    c.deadline_year, c.year_source = last.deadline_year, "list"
     return cands
 
 
