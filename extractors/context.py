@@ -8,7 +8,7 @@ lead-in.  This module finds those landmarks once per document; `targets.py` asks
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 
 import regex
@@ -269,13 +269,17 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
     boundaries: list[Boundary] = []
     years = find_years(text)
     heading_starts: set[int] = set()
+    sorted_values = sorted(value_starts)
+    year_starts = [y.start for y in years]
     for s, e in paragraphs:
         line = text[s:e]
-        has_value = any(s <= v < e for v in value_starts)
+        vi = bisect_left(sorted_values, s)
+        has_value = vi < len(sorted_values) and sorted_values[vi] < e
         if _is_heading_line(line, has_value):
             headings.append((s, e))
             heading_starts.add(s)
-            year = next((y.year for y in years if s <= y.start < e), None)
+            yi = bisect_left(year_starts, s)
+            year = years[yi].year if yi < len(years) and years[yi].start < e else None
             boundaries.append(Boundary(s, year, one_pillar(line, lex), resets_pillar=True, heading=True))
     boundaries.extend(_pillar_boundaries(text, lex, paragraphs, value_starts, heading_starts))
     title = pick_title(text)
@@ -347,8 +351,10 @@ def _pillar_boundaries(
     text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: list[int], headings: set[int]
 ) -> list[Boundary]:
     """Lead-ins, target-set phrases, new sections and paragraph topics (extractors/pillars.py)."""
+    values = sorted(values)
     marks = goal_lists(leadins(text, lex, paragraphs, values, headings), text, values, paragraphs)
-    governed = {ps for ps, pe in paragraphs for m in marks if ps <= m.pos < pe and m.kind != "reset"}
+    starts = [ps for ps, _ in paragraphs]
+    governed = {starts[bisect_right(starts, m.pos) - 1] for m in marks if m.kind != "reset"}
     marks += topics(text, lex, paragraphs, values, governed | headings)
     out = []
     for m in marks:

@@ -23,6 +23,7 @@ This module finds those landmarks; `context.py` turns them into section boundari
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import regex
@@ -80,11 +81,14 @@ def one_pillar(text: str, lex: Lexicon) -> str | None:
 
 
 def _value_between(values: list[int], start: int, end: int) -> bool:
-    return any(start <= v < end for v in values)
+    """Whether a value starts in [start, end); `values` is sorted (bisect keeps this linear overall)."""
+    i = bisect_left(values, start)
+    return i < len(values) and values[i] < end
 
 
 def _next_value(values: list[int], pos: int) -> int | None:
-    return next((v for v in values if v >= pos), None)
+    i = bisect_left(values, pos)
+    return values[i] if i < len(values) else None
 
 
 def leadins(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: list[int], headings: set[int]) -> list[Landmark]:
@@ -179,7 +183,7 @@ def goal_lists(marks: list[Landmark], text: str, values: list[int], paragraphs: 
             j += 1
         run = leads[i : j + 1]
         if len({m.pillar for m in run}) >= 2:
-            last_line = next(((ps, pe) for ps, pe in paragraphs if ps <= run[-1].pos <= pe), (run[-1].pos, run[-1].pos))
+            last_line = paragraphs[max(0, bisect_right([ps for ps, _ in paragraphs], run[-1].pos) - 1)]
             neutral = run if not _value_between(values, run[-1].pos, last_line[1]) else run[:-1]
             for m in neutral:
                 out[out.index(m)] = Landmark(m.pos, None, "reset", cuts=m.cuts)
