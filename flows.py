@@ -67,6 +67,7 @@ from pipeline.evaluate import evaluate, render_text
 from pipeline.extract import version_tag
 from pipeline.inputs import list_folder
 from pipeline.progress import Progress
+from pipeline.quality import summarize
 from pipeline.run import Outcome, failure_reason, run_one
 from pipeline.sidecar import lookup, manifests_for
 from pipeline.source import sha256_bytes
@@ -122,6 +123,7 @@ def _corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size:
         "written": sum(1 for o in outcomes if not o.failed),
         "targets": sum(o.targets for o in outcomes),
         "failures": [{"path": o.name, "reason": o.reason} for o in outcomes if o.failed],
+        "quality": summarize(o.plan.to_json() for o in outcomes if o.plan is not None),
     }
     if gold_dir and Path(gold_dir).is_dir():
         result = evaluate_records(gold_dir, out_dir)

@@ -181,9 +181,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         elif gold is None:
             print("not scored: no --gold given for this input", file=sys.stderr)
         if not args.quiet:
+            from pipeline.quality import render as render_quality
+
             print(
                 f"wrote {summary['written']} plan records ({summary['targets']} targets) to {args.out}; "
-                f"{len(summary['failures'])} failed; {summary['seconds']:.1f} s",
+                f"{len(summary['failures'])} failed; {summary['seconds']:.1f} s\n{render_quality(summary['quality'])}",
                 file=sys.stderr,
             )
     return 1 if summary["failures"] or listing.skipped else 0

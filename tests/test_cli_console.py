@@ -206,6 +206,7 @@ def test_run_scores_only_against_the_gold_it_is_given_and_lists_the_errors(
     captured = capsys.readouterr()
     assert captured.out == ""  # no scorecard against the repository's own gold/
     assert "not scored: no --gold given for this input" in captured.err
+    assert "quality: 1 targets; without deadline_year 0% (0)" in captured.err  # the run's data quality
     gold = tmp_path / "gold"
     gold.mkdir()
     record = json.loads((tmp_path / "out" / "kh.json").read_text(encoding="utf-8"))
