@@ -5,8 +5,9 @@ Usage:  python bench/indicator_sample.py            print the sample and the rec
 
 The sample is drawn with a fixed seed from every extracted target of ../shared/corpus-dev and
 ../shared/corpus-dev2 that got an `indicator_id`, so the same extractor gives the same sample.
-Verdicts live in docs/indicator-sample-check.json by (set, document, ordinal, id): a later
-extractor that links a sampled target differently shows it as `unjudged`, never as right.
+Verdicts live in docs/indicator-sample-check.json by (set, document, quote offset, id) — no
+text of the dev sets is copied — and accumulate over draws: an extractor that changes the
+linked targets draws a partly new sample, whose new members show as `unjudged`, never as right.
 Also prints the coverage of each set (targets with an id / all extracted targets).
 """
 
@@ -33,7 +34,7 @@ def main(argv: list[str]) -> int:
     if not all(p.is_dir() for p in SETS.values()):
         print("../shared/corpus-dev and corpus-dev2 are needed", file=sys.stderr)
         return 1
-    linked: list[tuple[str, str, int, str, str, str, str]] = []
+    linked: list[tuple[str, str, int, int | None, str, str, str, str]] = []
     for name, folder in SETS.items():
         total = with_id = 0
         for path in sorted(folder.glob("d*.txt")):
@@ -42,20 +43,21 @@ def main(argv: list[str]) -> int:
                 total += 1
                 if t.indicator_id:
                     with_id += 1
-                    linked.append((name, path.stem, i, t.indicator_id, t.indicator_rule or "", t.indicator, t.quote))
+                    linked.append((name, path.stem, i, t.start, t.indicator_id, t.indicator_rule or "", t.indicator,
+                                   t.quote))
         print(f"{name}: {with_id} of {total} extracted targets get an indicator_id ({with_id / total:.1%})")
     sample = random.Random(SEED).sample(linked, SIZE)
     verdicts = {} if "--blank" in argv or not VERDICTS.exists() else {
-        (v["set"], v["doc"], v["ordinal"], v["indicator_id"]): v for v in json.loads(VERDICTS.read_text("utf-8"))}
+        (v["set"], v["doc"], v["start"], v["indicator_id"]): v for v in json.loads(VERDICTS.read_text("utf-8"))}
     names = get_matcher().by_id
     right = wrong = unjudged = 0
-    for n, (name, doc, i, iid, rule, indicator, quote) in enumerate(sample, 1):
-        v = verdicts.get((name, doc, i, iid))
+    for n, (name, doc, i, start, iid, rule, indicator, quote) in enumerate(sample, 1):
+        v = verdicts.get((name, doc, start, iid))
         mark = "?" if v is None else ("ok" if v["ok"] else "WRONG")
         right += bool(v and v["ok"])
         wrong += bool(v and not v["ok"])
         unjudged += v is None
-        print(f"{n:>2}. [{mark}] {name}/{doc}#{i} {iid} ({names[iid].name}; rule {rule})")
+        print(f"{n:>2}. [{mark}] {name}/{doc}#{i} @{start} {iid} ({names[iid].name}; rule {rule})")
         print(f"      indicator «{indicator}»  quote «{quote}»")
         if v and v.get("note"):
             print(f"      note: {v['note']}")
