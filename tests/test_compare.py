@@ -137,8 +137,22 @@ document.querySelectorAll('section.indicator svg a').forEach(function(a){
 var nat=[];
 document.querySelectorAll('path[aria-label*="mục tiêu quốc gia"]').forEach(function(p){
   nat.push({label:p.getAttribute('aria-label'), xy:centre(p)});});
+function pick(name, value){var el=document.getElementById('f-'+name); el.value=value;
+  el.dispatchEvent(new Event('change'));}
+function shown(q){return Array.prototype.filter.call(document.querySelectorAll(q),
+  function(e){return e.getClientRects().length>0;}).length;}
+var filters={};
+pick('province','Quảng Trị');
+filters.province={rows:shown('tr.point'), points:shown('section.indicator svg a')};
+pick('province',''); pick('year','2030');
+filters.year={rows:shown('tr.point'), points:shown('section.indicator svg a')};
+pick('year',''); pick('pillar','society');
+filters.pillar={sections:shown('section.indicator'), economy:shown('section[data-pillar="economy"]')};
+pick('pillar',''); pick('indicator','eco.digital_economy_share');
+filters.indicator={sections:shown('section.indicator')};
+pick('indicator','');
 var pre=document.createElement('pre'); pre.id='probe';
-pre.textContent=JSON.stringify({sections:out, points:pts, national:nat});
+pre.textContent=JSON.stringify({sections:out, points:pts, national:nat, filters:filters});
 document.body.appendChild(pre);
 </script></body>"""
 
@@ -181,6 +195,11 @@ def test_page_renders_charts_with_each_point_at_its_value(tmp_path: Path) -> Non
     assert hcm30["xy"][0] > max(hcm25["xy"][0], qt25["xy"][0])
     # within a year, provinces sit side by side around the national mark
     assert min(hcm25["xy"][0], qt25["xy"][0]) < national25["xy"][0] < max(hcm25["xy"][0], qt25["xy"][0])
+
+    # the filters hide rows, their chart points and whole sections
+    society = sum(ind.pillar == "society" for ind in get_matcher().catalogue.indicators)
+    assert data["filters"] == {"province": {"rows": 1, "points": 1}, "year": {"rows": 1, "points": 1},
+                               "pillar": {"sections": society, "economy": 0}, "indicator": {"sections": 1}}
 
     shot = tmp_path / "shot.png"
     height = int(max(p["xy"][1] for p in points.values())) + 200
