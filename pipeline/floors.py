@@ -16,17 +16,16 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.corpus import index_documents
 from pipeline.errors import ChitieuError
 from pipeline.evaluate import evaluate
 from pipeline.ingest import expand_inputs
 from pipeline.io import write_json_atomic
-from pipeline.run import run_one
+from pipeline.run import run_documents
 from schemas.gold import load_dir
 from schemas.plan import Plan
 
@@ -90,20 +89,8 @@ def figures_of(result: dict[str, Any]) -> dict[str, float | None]:
 
 def predict(gold: dict[str, Plan], corpus: Path) -> tuple[dict[str, Plan], dict[str, str]]:
     """Extract every gold document in-process; a crash or a missing file is a failure, not a stop."""
-    documents = index_documents([corpus])
-    pred: dict[str, Plan] = {}
-    failures: dict[str, str] = {}
-    for doc_id in sorted(gold):
-        path = documents.get(doc_id)
-        if path is None:
-            failures[doc_id] = f"no document {doc_id}.* in {corpus}"
-            continue
-        outcome = run_one(path)  # a crash is an outcome: scored as a miss, never a gate crash
-        if outcome.plan is None:
-            failures[doc_id] = outcome.reason or "failed"
-        else:
-            pred[doc_id] = outcome.plan
-    return pred, failures
+    done, failures = run_documents(gold, [corpus])  # a crash is a reason: scored as a miss, never a gate crash
+    return {doc_id: o.plan for doc_id, o in done.items() if o.plan is not None}, failures
 
 
 def measure(corpus: Path, gold: Path) -> Measurement:
@@ -252,39 +239,46 @@ def update_floors(
     return {"file": str(floors_path), "written": True, "refused": [], "sets": report}
 
 
-def render_check(result: dict[str, Any]) -> str:
-    """Figures next to their floors, one line each, then any problem."""
+def _set_lines(result: dict[str, Any], skipped: str, body: Callable[[dict[str, Any]], list[str]],
+               tail: Callable[[dict[str, Any]], list[str]] = lambda s: []) -> list[str]:
+    """Per set: one line when skipped, else its figure lines, its failed documents, then `tail`."""
     lines = []
     for s in result["sets"]:
         if s["status"] == "skipped":
-            lines.append(f"{s['set']}: skipped ({s['reason']})")
+            lines.append(f"{s['set']}: skipped ({s['reason']}){skipped}")
             continue
-        lines.append(f"{s['set']}: {s['status']}")
-        for name, floor in s["floors"].items():
-            got = s["figures"].get(name)
-            mark = "  BELOW" if floor is not None and (got is None or got < floor) else ""
-            lines.append(f"  {name:<22} {_fmt(got, 4):>6}  floor {_fmt(floor):>5}{mark}")
-        for doc_id, reason in s["failures"].items():
-            lines.append(f"  {doc_id}: {reason} (scored as all missed)")
-        if not s["hash_ok"]:
-            lines.append(f"  ! {s['problems'][0]}")
-    return "\n".join(lines)
+        lines += body(s)
+        lines += [f"  {doc_id}: {reason} (scored as all missed)" for doc_id, reason in s["failures"].items()]
+        lines += tail(s)
+    return lines
+
+
+def _check_lines(s: dict[str, Any]) -> list[str]:
+    lines = [f"{s['set']}: {s['status']}"]
+    for name, floor in s["floors"].items():
+        got = s["figures"].get(name)
+        mark = "  BELOW" if floor is not None and (got is None or got < floor) else ""
+        lines.append(f"  {name:<22} {_fmt(got, 4):>6}  floor {_fmt(floor):>5}{mark}")
+    return lines
+
+
+def _update_lines(s: dict[str, Any]) -> list[str]:
+    lines = [f"{s['set']}:"]
+    for name, new in s["new"].items():
+        old = s["old"].get(name)
+        lines.append(f"  {name:<22} {_fmt(new):>6}{'' if old == new else f'  (was {_fmt(old)})'}")
+    return lines
+
+
+def render_check(result: dict[str, Any]) -> str:
+    """Figures next to their floors, one line each, then any problem."""
+    return "\n".join(_set_lines(result, "", _check_lines,
+                                lambda s: [] if s["hash_ok"] else [f"  ! {s['problems'][0]}"]))
 
 
 def render_update(result: dict[str, Any]) -> str:
     """What an update changed, or what it refused to lower."""
-    lines = []
-    for s in result["sets"]:
-        if s["status"] == "skipped":
-            lines.append(f"{s['set']}: skipped ({s['reason']}); stored floors kept")
-            continue
-        lines.append(f"{s['set']}:")
-        for name, new in s["new"].items():
-            old = s["old"].get(name)
-            change = "" if old == new else f"  (was {_fmt(old)})"
-            lines.append(f"  {name:<22} {_fmt(new):>6}{change}")
-        for doc_id, reason in s["failures"].items():
-            lines.append(f"  {doc_id}: {reason} (scored as all missed)")
+    lines = _set_lines(result, "; stored floors kept", _update_lines)
     if result["refused"]:
         lines.append("refused: these floors would go down (pass --allow-lower to accept):")
         lines += [f"  {r}" for r in result["refused"]]

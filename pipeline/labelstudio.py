@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from pipeline.archive import DocRef
 from pipeline.inputs import Document, list_inputs
 from pipeline.io import write_json_atomic, write_plan
-from pipeline.run import run_one
+from pipeline.run import no_extraction, run_one
 from pipeline.source import Source
 from schemas.fields import (
     DOC_FIELDS,
@@ -195,17 +195,13 @@ def pre_annotate(paths: Sequence[Path | Document], blank: bool = False) -> PreAn
     docs += list_inputs([p for p in paths if not isinstance(p, Document)]).documents
     for doc in docs:
         ref = DocRef(name=str(doc.path), path=str(doc.path), doc_id=doc.doc_id)
-        outcome = run_one(ref, extract=_blank_plan if blank else None)
+        outcome = run_one(ref, extract=no_extraction if blank else None)
         if outcome.source is None:
             out.failures.append((outcome.name, outcome.reason or "failed"))
             continue
         out.tasks.append(to_task(outcome.source, None if blank else outcome.plan))
     return out
 
-
-def _blank_plan(source: Source) -> Plan:
-    """No predictions (`--blank`): the task carries the text only."""
-    return Plan(doc_id=source.doc_id)
 
 
 def write_tasks(tasks: list[dict[str, Any]], path: Path) -> None:

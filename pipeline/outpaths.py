@@ -28,15 +28,20 @@ def _probe(folder: Path, what: Path) -> None:
     os.unlink(tmp)
 
 
+def _make_writable(folder: Path, what: Path, named: str) -> None:
+    """Create `folder` if needed and prove it takes a file; errors name `what` and `named`."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{what}: cannot create {named}: {exc.strerror or exc}") from exc
+    _probe(folder, what)
+
+
 def check_out_dir(path: Path) -> None:
     """Refuse a folder that is a file or cannot be created or written; create it otherwise."""
     if path.exists() and not path.is_dir():
         raise OutputError(f"{path}: exists and is not a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot create the folder: {exc.strerror or exc}") from exc
-    _probe(path, path)
+    _make_writable(path, path, "the folder")
 
 
 def check_out_file(path: Path) -> None:
@@ -46,8 +51,4 @@ def check_out_file(path: Path) -> None:
     parent = path.parent
     if parent.exists() and not parent.is_dir():
         raise OutputError(f"{path}: {parent} is not a folder")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot create {parent}: {exc.strerror or exc}") from exc
-    _probe(parent, path)
+    _make_writable(parent, path, str(parent))

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.corpus import index_documents
 from pipeline.errors import ChitieuError
 from pipeline.evaluate import (
     ACCURACY_FIELDS,
@@ -32,8 +31,8 @@ from pipeline.evaluate import (
     is_strict,
     pair_targets,
 )
-from pipeline.ingest import load_source
 from pipeline.io import write_text_atomic
+from pipeline.run import no_extraction, run_documents
 from schemas.fields import DOC_FIELDS, LABELLED_TARGET_FIELDS, TARGET_FIELDS, plain
 from schemas.gold import load_dir
 from schemas.plan import Plan, Target
@@ -527,18 +526,8 @@ def build_report(gold_dir: Path, pred_dir: Path, corpus_dirs: Sequence[Path], ou
         pred = {d: p.model_copy(update={"targets": [t for t in p.targets
                                                     if t.confidence is None or t.confidence >= min_confidence]})
                 for d, p in pred.items()}
-    documents = index_documents(corpus_dirs)
-    texts: dict[str, str] = {}
-    notes: dict[str, str] = {}
-    for doc_id in sorted(gold):
-        path = documents.get(doc_id)
-        if path is None:
-            notes[doc_id] = f"document text not found: no {doc_id}.txt/.html/.htm/.pdf/.docx in --corpus"
-            continue
-        try:
-            texts[doc_id] = load_source(path).text
-        except ChitieuError as exc:
-            notes[doc_id] = f"{path}: {exc}"
+    loaded, notes = run_documents(gold, corpus_dirs, extract=no_extraction)  # the text only
+    texts = {doc_id: o.source.text for doc_id, o in loaded.items() if o.source is not None}
     result = evaluate(gold, pred)
     sources = {"gold": str(gold_dir), "predictions": str(pred_dir),
                "corpus": ", ".join(str(c) for c in corpus_dirs)}

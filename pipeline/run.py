@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 from pipeline.archive import DocRef, Reader
+from pipeline.corpus import index_documents
 from pipeline.errors import ChitieuError, IngestError
 from pipeline.extract import extract_source
 from pipeline.io import write_plan
@@ -75,6 +76,37 @@ def failure_reason(exc: BaseException) -> str:
         return str(exc)
     text = " ".join(str(exc).split()) or type(exc).__name__
     return f"internal error ({type(exc).__name__}): {text[:REASON_CHARS]}"
+
+
+def no_extraction(source: Source) -> Plan:
+    """An extractor that finds nothing: for callers that need only the text (`--blank`, the report)."""
+    return Plan(doc_id=source.doc_id)
+
+
+def run_documents(
+    doc_ids: Iterable[str], folders: Sequence[Path], *, extract: Callable[[Source], Plan] | None = None,
+) -> tuple[dict[str, Outcome], dict[str, str]]:
+    """Each doc_id's document (found by file stem in `folders`) through `run_one`.
+
+    Returns the outcomes that have a plan, and for every other doc_id the reason: no such
+    document, or why it failed. The accuracy gate and the HTML report both start here, so
+    they find, read and fail documents the same way.
+    """
+    documents = index_documents(folders)
+    done: dict[str, Outcome] = {}
+    reasons: dict[str, str] = {}
+    for doc_id in sorted(doc_ids):
+        path = documents.get(doc_id)
+        if path is None:
+            where = ", ".join(str(f) for f in folders)
+            reasons[doc_id] = f"document text not found: no {doc_id}.* in {where}"
+            continue
+        outcome = run_one(path, extract=extract)
+        if outcome.failed:
+            reasons[doc_id] = outcome.reason or "failed"
+        else:
+            done[doc_id] = outcome
+    return done, reasons
 
 
 def _ref(doc: DocRef | Path) -> DocRef:

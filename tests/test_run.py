@@ -89,3 +89,13 @@ def test_an_atomic_write_that_fails_keeps_the_old_file(tmp_path: Path) -> None:
         write_text_atomic(path, "\ud800")  # a lone surrogate cannot be written as UTF-8
     assert json.loads(path.read_text(encoding="utf-8")) == {"về": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["floors.json"]
+
+
+def test_documents_by_id_give_outcomes_or_one_reason_each(tmp_path: Path) -> None:
+    """What the gate and the report share: a missing or failing document is a reason, not a stop."""
+    (tmp_path / "kh.txt").write_text(TARGET, encoding="utf-8")
+    (tmp_path / "rong.txt").write_bytes(b"")
+    done, reasons = run.run_documents(["rong", "kh", "khac"], [tmp_path], extract=run.no_extraction)
+    assert list(done) == ["kh"] and done["kh"].source is not None and done["kh"].source.text == TARGET
+    assert done["kh"].status is Status.NO_TARGETS  # the text only: nothing extracted
+    assert reasons == {"khac": f"document text not found: no khac.* in {tmp_path}", "rong": "file is empty"}
