@@ -234,6 +234,7 @@ class Lexicon:
             (regex.compile(words_pattern(d.words) + r"\s*$", FLAGS), d.direction)
             for d in sorted(self.directions, key=lambda d: d.direction != "level")
         ]
+        self.direction_ids = {d.direction: d.id for d in self.directions}
         self.scope_words = {s.scope: words_pattern(s.words) for s in self.scopes}
         self.pillar_words = [(regex.compile(words_pattern(p.words), FLAGS), p.pillar) for p in self.pillars]
         self.pillar_any = words_pattern([w for p in self.pillars for w in p.words])

@@ -82,6 +82,7 @@ class Mention:
     value_max: float | None
     unit: str  # "percent" | "rank" | "count"
     approx: bool = False  # "khoảng 17-19" style ranges inside the number itself
+    rule: str = ""  # the shape that read it (percent, percent_range, rank, count_lead, ...): provenance
 
 
 def parse_number(raw: str) -> float:
@@ -140,22 +141,22 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
     for m in RANGE_RE.finditer(text):
         a, b = parse_number(m["a"]), parse_number(m["b"])
         if a < b:
-            add(Mention(m.start(), m.end(), a, b, "percent"))
+            add(Mention(m.start(), m.end(), a, b, "percent", rule="percent_range"))
     for m in PERCENT_RE.finditer(text):
-        add(Mention(m.start(), m.end(), parse_number(m["a"]), None, "percent"))
+        add(Mention(m.start(), m.end(), parse_number(m["a"]), None, "percent", rule="percent"))
     for m in WORDS_PERCENT_RE.finditer(text):
         value = words_to_number(m["w"])
         if value is not None:
-            add(Mention(m.start(), m.end(), value, None, "percent"))
-    for pattern in (RANK_RANGE_RE, STEPS_RE):
+            add(Mention(m.start(), m.end(), value, None, "percent", rule="percent_words"))
+    for pattern, rule in ((RANK_RANGE_RE, "rank_range"), (STEPS_RE, "rank_steps")):
         for m in pattern.finditer(text):
             low = float(m["a"])
             high = float(m["b"]) if m["b"] else None
             if high is None or low < high:
-                add(Mention(m.start(), m.end(), low, high, "rank"))
+                add(Mention(m.start(), m.end(), low, high, "rank", rule=rule))
     for m in RANK_RE.finditer(text):
         group = "a" if m["a"] else "b"
-        add(Mention(m.start(group), m.end(group), float(m[group]), None, "rank"))
+        add(Mention(m.start(group), m.end(group), float(m[group]), None, "rank", rule="rank"))
     percent_heads = [(p.start, _head(text, p.end)) for p in found if p.unit == "percent"]
     for m in BARE_RE.finditer(text):
         if int(m["a"]) > 100:
@@ -169,20 +170,22 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
             if h
         )
         if lex.percent_noun_re.match(text, m.end()) or parallel:
-            add(Mention(m.start("a"), m.end("a"), float(m["a"]), None, "percent"))
+            rule = "percent_noun" if not parallel else "percent_parallel"
+            add(Mention(m.start("a"), m.end("a"), float(m["a"]), None, "percent", rule=rule))
     for m in BARE_END_RE.finditer(text):
         if int(m["a"]) <= 100 and any(
             p.unit == "percent" and 0 < m.start() - p.end < 200 and not regex.search(r"[;.\n]", text[p.end : m.start()])
             for p in found
         ):
-            add(Mention(m.start("a"), m.end("a"), float(m["a"]), None, "percent"))
-    for pattern in (FULL_RE, NUMBER_OF_RE, RATIO_RE, COUNT_RE):
+            add(Mention(m.start("a"), m.end("a"), float(m["a"]), None, "percent", rule="percent_list_end"))
+    for pattern, rule in ((FULL_RE, "count_all_of"), (NUMBER_OF_RE, "count_number_of"), (RATIO_RE, "count_ratio"),
+                          (COUNT_RE, "count_lead")):
         for m in pattern.finditer(text):
             if lex.not_count_re.match(text, m.end()):
                 continue
             value = parse_number(m["a"])
             if 0 < value <= lex.counts.max_count:
-                add(Mention(m.start("a"), m.end("a"), value, None, "count"))
+                add(Mention(m.start("a"), m.end("a"), value, None, "count", rule=rule))
     # a list of counts: "50 doanh nghiệp công nghệ số, 200 hợp tác xã ..." (the lead word is shared)
     counts = sorted((c for c in found if c.unit == "count"), key=lambda c: c.start)
     for c in counts:
@@ -193,7 +196,7 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
                 continue
             if lex.not_count_re.match(text, m.end()) or _overlaps(taken, m.start("a"), m.end("a")):
                 continue
-            mention = Mention(m.start("a"), m.end("a"), parse_number(m["a"]), None, "count")
+            mention = Mention(m.start("a"), m.end("a"), parse_number(m["a"]), None, "count", rule="count_list")
             add(mention)
             last = mention
     found.sort(key=lambda x: x.start)

@@ -10,7 +10,7 @@ list, an elided indicator inherited from its neighbour, restatements merged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import regex
 
@@ -71,6 +71,7 @@ class Candidate:
     pillar_source: str = ""  # "section" (heading, lead-in, topic), "clause" or "" (guide §3 pillar)
     nested: bool = False  # inside a parenthesis opened after an earlier value of its clause
     mention: Mention | None = None  # the number this record reads (provenance, not output)
+    rules: dict[str, str] = field(default_factory=dict)  # field -> id of the rule that set it
 
 
 def _strip_scopes(text: str, spans: list[tuple[int, int]], offset: int) -> str:
@@ -105,10 +106,13 @@ def _strip_ends(text: str, lex: Lexicon) -> str:
     return text
 
 
-def _comparator_before(left: str, lex: Lexicon, mention: Mention) -> tuple[str | None, str, str]:
-    """(comparator or None, direction, left with those words removed)."""
+def _comparator_before(
+    left: str, lex: Lexicon, mention: Mention, rules: dict[str, str] | None = None
+) -> tuple[str | None, str, str]:
+    """(comparator or None, direction, left with those words removed); `rules` gets the entry ids that set them."""
     comparator: str | None = None
     direction = "level"
+    rules = rules if rules is not None else {}
     text = left.rstrip()
     for _ in range(4):
         text = text.rstrip(" (")
@@ -117,18 +121,20 @@ def _comparator_before(left: str, lex: Lexicon, mention: Mention) -> tuple[str |
         if found:
             cmp, entry, at = found
             # with a range, "từ" opens the range ("từ 25% - 30%"): not a floor (comparators.yaml ge_from)
-            if not (entry == "ge_from" and mention.value_max is not None):
-                comparator = comparator or cmp
+            if not (entry == "ge_from" and mention.value_max is not None) and comparator is None:
+                comparator, rules["comparator"] = cmp, entry
             text, hit = text[:at].rstrip(), True
         m = _LINK_VERB.search(text)
         if m:
-            comparator = comparator or "="
+            if comparator is None:
+                comparator, rules["comparator"] = "=", "LINK_VERB"
             text, hit = text[: m.start()].rstrip(), True
         for pattern, dirn in lex.direction_before:
             m = pattern.search(text)
             if m:
                 if direction == "level":
                     direction = dirn
+                    rules["direction"] = lex.direction_ids[dirn]
                 text, hit = text[: m.start()].rstrip(), True
                 break
         # `ít nhất có 4 doanh nghiệp`: a verb of having between the comparator word and the number
@@ -309,6 +315,7 @@ class _Segment:
     bare: bool
     has_subject: bool
     share_verb: bool
+    rules: dict[str, str]  # field -> rule id of what this segment read
 
 
 def _open_list_paren(text: str, start: int, value: int) -> int | None:
@@ -351,7 +358,8 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
     if opened is not None:
         seg_start = opened  # "3 chỉ tiêu về KTS (tỷ trọng KTS … đạt 8%; …)": the lead stays outside (L3)
     left_raw = text[seg_start : m.start]
-    comparator, direction, left_core = _comparator_before(left_raw, lex, m)
+    rules: dict[str, str] = {}
+    comparator, direction, left_core = _comparator_before(left_raw, lex, m, rules)
     share_verb = bool(regex.search(r"(?:chiếm|đóng\s+góp)\s*(?:\S+\s*)?$", left_raw, FLAGS))
     return _Segment(
         start=seg_start,
@@ -362,6 +370,7 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
         bare=bool(_CONJ_ONLY.match(_strip_comparators(left_raw, lex))),
         has_subject=bool(_strip_ends(_YEAR_PHRASE.sub(" ", left_core), lex)),
         share_verb=share_verb,
+        rules=rules,
     )
 
 
@@ -418,13 +427,15 @@ def extract(
         right_trim = _cut_new_clause(right_trim, lex)
         right_trim = _before_unmatched_close(right_trim)
         comparator = seg.comparator
+        rules = {"value": m.rule, "direction": "default_level", "quote": "value_segment", **seg.rules}
         after = _AFTER_WORD.match(right_trim)
         if after:
-            comparator = lex.comparator_of(after["w"])[0]
+            comparator, rules["comparator"] = lex.comparator_of(after["w"])
         if m.unit == "rank" and comparator in (None, "="):
-            comparator = "<="
+            comparator, rules["comparator"] = "<=", "rank_default"  # guide §3: "top 20" is at most 20th
         cmp_from_word = comparator is not None and comparator != "="
-        comparator = comparator or "="
+        if comparator is None:
+            comparator, rules["comparator"] = "=", "default_eq"
         seg_end_abs = m.end + len(right_trim)
         seg_text = text[seg.start : seg_end_abs]
         site = Site(
@@ -440,9 +451,10 @@ def extract(
         left_for_ind = _strip_scopes(seg.left_core, spans, 0)
         right_for_ind = _strip_scopes(right_trim, spans, m.end - seg.start)
         indicator = _build_indicator(left_for_ind, right_for_ind, lex, seg.share_verb, m.unit)
+        rules["indicator"] = "indicator_clause"
         right_clean = _clean_right(right_for_ind, lex, m.unit)
         if seg.bare and prev_phrase and right_clean and not _has_verb(right_clean):
-            indicator = f"{prev_phrase} {right_clean}"
+            indicator, rules["indicator"] = f"{prev_phrase} {right_clean}", "list_elided_verb"
         elif seg.bare and not right_clean and not _strip_ends(left_for_ind, lex):
             indicator = ""  # elided: inherited from its neighbour (guide §2)
         if seg.has_subject and right_for_ind and m.unit == "percent":
@@ -459,18 +471,27 @@ def extract(
             period_end = next((y for y in ctx.years if seg_end_abs <= y.start < ce), None)
             if period_end is not None:
                 year, source = period_end.year, "clause"
+                rules["deadline_year"] = "year_annual_period"
+        rules.setdefault("deadline_year", f"year_{source}")
         uncarried = year
         if source == "carried":  # kept in case the carry is withdrawn (_drop_conflicting_carry)
             uncarried = resolve_year(ctx, m.start, m.end, nxt.start if nxt else None, carry=False)[0]
         # a share of GRDP with no subject of its own is the digital economy's (`nâng lên 40% GRDP`)
         pillar = ctx.pillar_at(m.start)
         pillar_source = "section" if pillar else ""
-        if pillar is None:
+        if pillar is not None:
+            rules["pillar"] = "pillar_section"
+        else:
             # the value's own words: its indicator, else the comma-chunk holding it; a pillar
             # earlier in the segment is the object of another verb phrase (P3)
             chunk = seg_text[max(seg_text.rfind(",", 0, m.start - seg.start), seg_text.rfind(":", 0, m.start - seg.start)) + 1 :]
             pillar = pillar_in_clause(indicator, lex) or pillar_in_clause(chunk, lex)
             pillar_source = "clause" if pillar else ""
+            if pillar:
+                rules["pillar"] = "pillar_in_clause"
+        achieved = lex.cue("achieved", right_raw)
+        if achieved:
+            rules["achieved"] = achieved[0]
         lead = len(seg_text) - len(seg_text.lstrip(" ,;:.-–—•*+"))
         q_start = min(seg.start + lead, m.start)
         q_end = max(m.end + len(right_trim.rstrip(" ,;:")), m.end)
@@ -486,7 +507,7 @@ def extract(
             deadline_year=year,
             pillar=pillar,
             pillar_source=pillar_source,
-            achieved=bool(lex.cue_re["achieved"].search(right_raw)),
+            achieved=achieved is not None,
             quote=text[q_start:q_end],
             start=q_start,
             end=q_end,
@@ -500,18 +521,22 @@ def extract(
             uncarried_year=uncarried,
             nested=_nested(text, cs, m.start),
             mention=m,
+            rules=rules,
         )
         indicators = [indicator]
         two = _TWO_SHARES.match(indicator) if not right_clean else None
         coordinated = _split_coordinated(right_for_ind, lex) if seg.bare and m.unit == "percent" else None
         if two:
             indicators = [two["a"].strip(), two["b"].strip()]
+            rules["indicator"] = "two_shares"
         elif coordinated:
             indicators = [_strip_ends(part, lex) for part in coordinated]
+            rules["indicator"] = "coordinated_verbs"
         for ind in indicators:
             scope_list: list[str | None] = list(scopes) or [None]
             for scope in scope_list:
-                out.append(replace(base, scope=scope, indicator=ind))
+                scope_rule = {"scope": scope} if scope else {}  # the scopes.yaml entry id is the scope
+                out.append(replace(base, scope=scope, indicator=ind, rules={**rules, **scope_rule}))
     kept = _merge_duplicates(_drop_conflicting_carry(_resolve_lists(out)))
     drops += _restatement_drops(out, kept)
     return Extraction(candidates=tuple(kept), drops=tuple(sorted(drops, key=lambda d: d.mention.start)))
@@ -551,6 +576,7 @@ def _drop_conflicting_carry(cands: list[Candidate]) -> list[Candidate]:
         ):
             for c in carried:
                 c.deadline_year, c.year_source = c.uncarried_year, "uncarried"
+                c.rules["deadline_year"] = "year_carry_withdrawn"
     return cands
 
 
@@ -609,6 +635,7 @@ def _resolve_lists(cands: list[Candidate]) -> list[Candidate]:
                 c.indicator = after[0].indicator
             elif earlier:
                 c.indicator = earlier[-1].indicator
+            c.rules["indicator"] = "list_inherit_indicator"
         # a leading comparator is not carried to an item it would make impossible (`trên 80% …, 100% xã`)
         impossible = c.unit == "percent" and c.value >= 100
         if same and c.list_item and not c.cmp_from_word and c.comparator == "=" and not impossible:
@@ -616,6 +643,7 @@ def _resolve_lists(cands: list[Candidate]) -> list[Candidate]:
             if first.cmp_from_word and first.comparator in (">=", ">", "~", "<=", "<") and not _OWN_VERB.search(c.quote):
                 c.comparator = first.comparator
                 c.cmp_from_word = True
+                c.rules["comparator"] = "list_distribute_comparator"
     for group in _list_groups(cands):
         # a later-year value nested after an item keeps the item's measure and scope (unseen-errors T5);
         # words after its parenthesis are the list's shared predicate
@@ -624,6 +652,7 @@ def _resolve_lists(cands: list[Candidate]) -> list[Candidate]:
             if c.nested and item is not None and c.scope is None:
                 own = c.indicator
                 c.scope, c.indicator = item.scope, item.indicator
+                c.rules["scope"] = c.rules["indicator"] = "list_nested_item"
                 if own and own != item.indicator and not c.tail:
                     c.tail = own
                     c.indicator = f"{item.indicator} {own}".strip()
@@ -634,6 +663,7 @@ def _resolve_lists(cands: list[Candidate]) -> list[Candidate]:
             for c in group:
                 if c.scope and not c.tail and tail not in c.indicator:
                     c.indicator = f"{c.indicator} {tail}".strip()
+                    c.rules["indicator"] = "list_shared_predicate"
         # a year stated after the last item (`… 55% văn bản đi cấp xã được ký số vào năm 2026`)
         # dates the items that have only a weak year of their own
         last = group[-1]
@@ -641,6 +671,7 @@ def _resolve_lists(cands: list[Candidate]) -> list[Candidate]:
             for c in group[:-1]:
                 if c.year_source in _WEAK_YEARS and c.list_item is not None and c.end <= last.start:
                     c.deadline_year, c.year_source = last.deadline_year, "list"
+                    c.rules["deadline_year"] = "list_year_after_last_item"
     return cands
 
 
@@ -673,7 +704,9 @@ def _merge_duplicates(cands: list[Candidate]) -> list[Candidate]:
             continue
         if c.pillar_source == "section" and dup.pillar_source != "section":
             dup.pillar, dup.pillar_source = c.pillar, c.pillar_source  # P4: the statement under a lead-in
+            dup.rules["pillar"] = "restatement_pillar"
         if dup.year_source in _WEAK_YEARS and c.year_source not in _WEAK_YEARS:
             dup.deadline_year = c.deadline_year
             dup.year_source = c.year_source
+            dup.rules["deadline_year"] = "restatement_year"  # the restatement states the year
     return kept

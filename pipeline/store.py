@@ -39,7 +39,7 @@ INSERT_BATCH = 100  # plans per INSERT: bounds what DuckDB copies from Python at
 # Columns derived from the record's models (schemas/fields.py), so a field added to `Target`
 # or `Plan` becomes a column; a store made before it gains the column when next opened.
 DUCKDB_TYPES: dict[type, str] = {float: "DOUBLE", int: "INTEGER", bool: "BOOLEAN", str: "VARCHAR",
-                                 dt.date: "DATE"}
+                                 dt.date: "DATE", dict: "VARCHAR"}  # a mapping (`rules`) as JSON text
 
 
 def _columns(model: type[Target | Plan], names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -405,7 +405,8 @@ class Store:
                 t_sha.append(sha)
                 t_ord.append(i)
                 for c, _ in TARGET_COLUMNS:
-                    columns[c].append(target.get(c))
+                    value = target.get(c)
+                    columns[c].append(json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value)
         if t_sha:
             target_cols = ", ".join(f"unnest(?::{t}[])" for _, t in TARGET_COLUMNS)
             self.con.execute(

@@ -40,6 +40,7 @@ TARGET_ROLES: dict[str, Role] = {
     "sentence": Role.SPAN,
     "indicator_rule": Role.DERIVED,
     "confidence": Role.DERIVED,
+    "rules": Role.DERIVED,
 }
 PLAN_ROLES: dict[str, Role] = {
     "doc_id": Role.FILE,

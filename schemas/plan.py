@@ -94,6 +94,10 @@ class Target(BaseModel):
         description="How likely this predicted target is right in every strict field (0..1), from the evidence "
                     "behind it (extractors/confidence.py), calibrated on gold; null in gold records",
     )
+    rules: dict[str, str] | None = Field(
+        default=None,
+        description="Provenance: the id of the extractor rule that set each field (see `chitieu explain`); absent in gold",
+    )
 
     @field_validator("value", "value_max")
     @classmethod
