@@ -280,6 +280,20 @@ def cmd_floors(args: argparse.Namespace) -> int:
     return 0 if result["ok"] else 1
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Every number of one document and what became of it."""
+    from pipeline.explain import explain_source, render_explanation
+    from pipeline.ingest import load_source
+
+    try:
+        source = load_source(Path(args.path))
+    except ChitieuError as exc:
+        raise ChitieuError(f"{args.path}: {exc}") from exc
+    result = explain_source(source)
+    _print_json(result) if args.json else print(render_explanation(result))
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML evaluation report."""
     from pipeline.outpaths import check_out_file
@@ -489,6 +503,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-lower", action="store_true", help="with --update: accept floors that go down")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=cmd_floors)
+
+    p = sub.add_parser("explain", help="show what became of every number in a document",
+                       description="Every number of the document, in order, with what became of it: the target "
+                                   "records it gave and the rule id behind each field, or the rule that dropped it "
+                                   "and why, or that no value shape reads it (a year, a date, a code).")
+    p.add_argument("path", help="a document (.txt, .html, .pdf, .docx)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the text view")
+    p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("report", help="write an HTML report of predictions against gold",
                        description="Score --pred against --gold (guide §5) and write a self-contained, offline "

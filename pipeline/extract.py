@@ -13,7 +13,8 @@ from extractors.document import find_fields
 from extractors.indicators import match_indicator
 from extractors.lexicon import get_lexicon
 from extractors.provinces import current_province
-from extractors.targets import extract_candidates
+from extractors.targets import extract
+from extractors.types import Extraction
 from pipeline.ingest import DEFAULT_MAX_BYTES, load_source
 from pipeline.source import Source
 from pipeline.version import current_digest, package_version
@@ -30,15 +31,20 @@ def version_tag() -> str:
 
 def extract_source(source: Source) -> Plan:
     """The plan record of one normalised document."""
+    return extract_source_with_drops(source)[0]
+
+
+def extract_source_with_drops(source: Source) -> tuple[Plan, Extraction]:
+    """The plan record and the extraction it came from (its candidates in record order, and its drops)."""
     lex = get_lexicon()
     fields = find_fields(source.text, lex)
-    candidates = extract_candidates(
+    extraction = extract(
         source.text, lex, national=fields.national, province=fields.province, doc_year=fields.year
     )
     return attach_confidence(link_plan(build_plan(
         doc_id=source.doc_id,
         text=source.text,
-        candidates=candidates,
+        candidates=extraction.candidates,
         fields={
             "source": source.path,
             "media_type": source.media_type,
@@ -50,7 +56,7 @@ def extract_source(source: Source) -> Plan:
             "extractor_version": version_tag(),
             "metadata": source.metadata,
         },
-    )), candidates)
+    )), list(extraction.candidates)), extraction
 
 
 def link_plan(plan: Plan) -> Plan:

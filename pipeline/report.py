@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from extractors.types import Drop
 from pipeline.errors import ChitieuError
 from pipeline.evaluate import (
     ACCURACY_FIELDS,
@@ -31,6 +32,8 @@ from pipeline.evaluate import (
     is_strict,
     pair_targets,
 )
+from pipeline.explain import drop_html, drop_near, drops_by_span, rules_text
+from pipeline.extract import extract_source_with_drops
 from pipeline.io import write_text_atomic
 from pipeline.run import no_extraction, run_documents
 from schemas.fields import DOC_FIELDS, LABELLED_TARGET_FIELDS, TARGET_FIELDS, plain
@@ -88,6 +91,7 @@ ul.errors{font-size:13px;padding-left:18px}ul.errors li{margin:1px 0}
 #only-errors:checked~table.per-document tr.no-errors{display:none}
 #e-all:checked~ul.errors li{display:list-item}
 .warn{color:#c92a2a}
+mark.d-dropped{outline:1px dashed #c92a2a;outline-offset:1px}span.drop{color:#c92a2a;font-size:12px}
 .row{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}
 """
 
@@ -96,7 +100,7 @@ ul.errors{font-size:13px;padding-left:18px}ul.errors li{margin:1px 0}
 class Highlight:
     """A target drawn on the text: which side it is from, how it scored, where it is."""
 
-    side: str  # "g" (gold) or "p" (prediction)
+    side: str  # "g" (gold), "p" (prediction) or "d" (a number the extractor dropped)
     status: str  # matched | partial | missed | spurious
     index: int  # position in its plan's target list
     start: int
@@ -216,6 +220,8 @@ def highlights(text: str, gold: Plan, pred: Plan | None, rows: list[Row]) -> tup
                 notes.append(f"{who.lower()} target {idx + 1}: quote not found in the text: «{t.quote}»")
                 continue
             title = f"{who} #{idx + 1} [{STATUS_TEXT[row.status]}] {describe(t)}{extra}"
+            if t.rules:  # the extractor's provenance: the rule id behind each field
+                title += f"\n  rules: {rules_text(t)}"
             out.append(Highlight(side, row.status, idx, place[0], place[1], title))
     return out, notes
 
@@ -249,12 +255,18 @@ def _esc(v: Any) -> str:
     return html.escape(_show(v), quote=False)
 
 
-def render_rows(rows: list[Row], anchor: str) -> str:
-    """A document's target table: each pair on one line, differing fields marked."""
+def render_rows(rows: list[Row], anchor: str, missed_drops: dict[int, Drop] | None = None) -> str:
+    """A document's target table: each pair on one line, differing fields marked.
+
+    `missed_drops` maps a missed gold target to the number the extractor dropped inside its quote.
+    """
     head = "".join(f"<th>{h}</th>" for h in ("status", "gold", "pred", *HEADERS, "quote"))
     lines = [f'<table class="targets"><tr>{head}</tr>']
     for row in sorted(rows, key=lambda r: r.order):
         cells = [_cell(STATUS_TEXT[row.status], "status")]
+        drop = (missed_drops or {}).get(row.gold_index) if row.status == "missed" and row.gold_index is not None else None
+        if drop is not None:
+            cells[0] = _cell(f"{STATUS_TEXT[row.status]}<br>{drop_html(drop)}", "status")
         for side, idx in (("g", row.gold_index), ("p", row.pred_index)):
             cells.append(_cell(f'<a href="#{anchor}-{side}{idx + 1}">#{idx + 1}</a>' if idx is not None else ""))
         for f in TABLE_FIELDS:
@@ -275,10 +287,11 @@ def render_rows(rows: list[Row], anchor: str) -> str:
 
 
 def render_document(n: int, doc_id: str, gold: Plan, pred: Plan | None, text: str | None,
-                    text_note: str | None) -> str:
-    """One document's section: its fields, its highlighted text, its target table."""
+                    text_note: str | None, drops: list[Drop] | None = None) -> str:
+    """One document's section: its fields, its highlighted text (dropped numbers marked), its target table."""
     anchor = f"doc{n}"
     rows = document_rows(gold, pred)
+    missed_drops = _missed_drops(text, gold, rows, drops or [])
     out = [f'<section class="doc" id="{anchor}"><h2>{html.escape(doc_id, quote=False)}</h2>']
     if pred is None:
         out.append('<p class="warn">No prediction for this document: every gold target is missed.</p>')
@@ -292,12 +305,28 @@ def render_document(n: int, doc_id: str, gold: Plan, pred: Plan | None, text: st
         out.append(f'<p class="warn">{html.escape(text_note or "document text not found", quote=False)}</p>')
     else:
         marks, notes = highlights(text, gold, pred, rows)
+        marks += [Highlight("d", "dropped", i, d.start, d.end, f"dropped by {d.rule}: {d.reason}")
+                  for i, d in enumerate(drops or [])]
         out += [f'<p class="warn">{html.escape(n_, quote=False)}</p>' for n_ in notes]
         out.append(f'<div class="text" lang="vi">{render_text(text, marks, anchor)}</div>')
     out.append("<h3>Targets</h3>")
-    out.append(render_rows(rows, anchor))
+    out.append(render_rows(rows, anchor, missed_drops))
     out.append("</section>")
     return "\n".join(out)
+
+
+def _missed_drops(text: str | None, gold: Plan, rows: list[Row], drops: list[Drop]) -> dict[int, Drop]:
+    """Each missed gold target whose quote holds a number the extractor dropped, with that drop."""
+    if text is None or not drops:
+        return {}
+    places = locate(text, gold.targets)
+    out: dict[int, Drop] = {}
+    for row in rows:
+        if row.status == "missed" and row.gold_index is not None and (place := places[row.gold_index]):
+            drop = drop_near(drops, place[0], place[1])
+            if drop is not None:
+                out[row.gold_index] = drop
+    return out
 
 
 def _same(a: Plan, b: Plan, f: str) -> bool:
@@ -474,7 +503,8 @@ def _page(title: str, body: str) -> str:
 
 def render_report(result: dict[str, Any], gold: dict[str, Plan], pred: dict[str, Plan],
                   texts: dict[str, str], text_notes: dict[str, str], sources: dict[str, str],
-                  pages_dir: str | None = None) -> tuple[str, dict[str, str]]:
+                  pages_dir: str | None = None,
+                  drops: dict[str, list[Drop]] | None = None) -> tuple[str, dict[str, str]]:
     """The index page, and (with `pages_dir`) one page per document keyed by its file name.
 
     With up to INLINE_MAX documents everything is on one page; beyond that the index holds
@@ -494,7 +524,7 @@ def render_report(result: dict[str, Any], gold: dict[str, Plan], pred: dict[str,
     pages: dict[str, str] = {}
     for n, doc_id in enumerate(ids, 1):
         section = render_document(n, doc_id, gold[doc_id], pred.get(doc_id), texts.get(doc_id),
-                                  text_notes.get(doc_id))
+                                  text_notes.get(doc_id), (drops or {}).get(doc_id))
         if not split:
             body.append(section)
             continue
@@ -528,6 +558,9 @@ def build_report(gold_dir: Path, pred_dir: Path, corpus_dirs: Sequence[Path], ou
                 for d, p in pred.items()}
     loaded, notes = run_documents(gold, corpus_dirs, extract=no_extraction)  # the text only
     texts = {doc_id: o.source.text for doc_id, o in loaded.items() if o.source is not None}
+    # why numbers are not targets: the current extractor's drops, beside the missed gold targets
+    drops = {doc_id: drops_by_span(extract_source_with_drops(o.source)[1])
+             for doc_id, o in loaded.items() if o.source is not None}
     result = evaluate(gold, pred)
     sources = {"gold": str(gold_dir), "predictions": str(pred_dir),
                "corpus": ", ".join(str(c) for c in corpus_dirs)}
@@ -535,7 +568,7 @@ def build_report(gold_dir: Path, pred_dir: Path, corpus_dirs: Sequence[Path], ou
         sources["predictions"] += f" (confidence >= {min_confidence})"
     split = len(gold) > INLINE_MAX if split is None else split
     pages_dir = f"{out.stem}_pages" if split else None
-    index, pages = render_report(result, gold, pred, texts, notes, sources, pages_dir)
+    index, pages = render_report(result, gold, pred, texts, notes, sources, pages_dir, drops)
     for name, page in pages.items():
         _write_text(out.parent / str(pages_dir) / name, page.replace("../" + INDEX_NAME, "../" + out.name))
     _write_text(out, index)

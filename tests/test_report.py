@@ -199,3 +199,24 @@ def test_report_renders_in_a_headless_browser(dirs: dict[str, Path], tmp_path: P
     assert any("g-missed" in c for c in classes)
     assert all(k["title"] for k in m.marks)
     assert "&lt;b&gt;dùng&lt;/b&gt;" in dom.stdout  # the document's markup is text, not tags
+
+
+def test_a_missed_gold_target_shows_the_rule_that_dropped_its_number(tmp_path: Path) -> None:
+    """Beside a missed gold target: the extractor's drop of its number, with the rule id and reason on hover."""
+    text = "Kế hoạch chuyển đổi số năm 2025\nĐến năm 2025, tốc độ tăng trưởng GRDP bình quân đạt 10%; kinh tế số chiếm 20% GRDP.\n"
+    corpus, gold, pred = tmp_path / "corpus", tmp_path / "gold", tmp_path / "pred"
+    corpus.mkdir()
+    (corpus / "kh.txt").write_text(text, encoding="utf-8")
+    quote = "tốc độ tăng trưởng GRDP bình quân đạt 10%"
+    write_plan(Plan(doc_id="kh", targets=[Target(value=10, unit=Unit.PERCENT, indicator=quote, quote=quote)]),
+               gold / "kh.json")
+    assert main(["extract", str(corpus / "kh.txt"), "--out", str(pred)]) == 0
+    out = tmp_path / "r.html"
+    assert main(["report", "--gold", str(gold), "--pred", str(pred), "--corpus", str(corpus), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    m = parse(page)
+    dropped = [k for k in m.marks if "d-dropped" in k["class"]]
+    assert dropped and "dropped by not_digital_growth" in dropped[0]["title"]
+    assert "dropped by <code>not_digital_growth</code>" in page  # in the missed row of the table
+    spurious = next(k for k in m.marks if "p-spurious" in k["class"])
+    assert "rules: value percent" in spurious["title"] and "pillar pillar_in_clause" in spurious["title"]
