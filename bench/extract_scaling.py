@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 import regex
-from pipeline.nlp import warm_up
 
+from extractors.nlp import warm_up
 from pipeline.extract import extract_source
 from pipeline.source import Source
 

@@ -119,9 +119,16 @@ class DocContext:
     title_pillar: str | None = None  # an official document's title naming one pillar governs it all
     _para_starts: list[int] = field(default_factory=list)
     _sentences: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    _heading_starts: list[int] = field(default_factory=list)
+    _heading_ends: list[int] = field(default_factory=list)
+    _year_starts: list[int] = field(default_factory=list)
+    _year_key: int = -1
+    _boundary_pos: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._para_starts = [s for s, _ in self.paragraphs]
+        self._heading_starts = [s for s, _ in self.headings]
+        self._heading_ends = [e for _, e in self.headings]
 
     def paragraph_of(self, pos: int) -> tuple[int, int]:
         i = max(0, bisect_right(self._para_starts, pos) - 1)
@@ -152,13 +159,27 @@ class DocContext:
             start = ss + m.end()
         return start, se
 
+    def boundaries_between(self, start: int, end: int) -> list[Boundary]:
+        """The boundaries with start <= pos < end, in order (bisect: boundaries are sorted by pos)."""
+        if len(self._boundary_pos) != len(self.boundaries):
+            self._boundary_pos = [b.pos for b in self.boundaries]
+        return self.boundaries[bisect_left(self._boundary_pos, start) : bisect_left(self._boundary_pos, end)]
+
+    def year_starts(self) -> list[int]:
+        """Start offsets of `years` (sorted), recomputed only when `years` is replaced: for bisecting."""
+        key = id(self.years)
+        if self._year_key != key:
+            self._year_starts, self._year_key = [y.start for y in self.years], key
+        return self._year_starts
+
     def heading_before(self, pos: int) -> str | None:
         """The text of the last heading line before `pos`, if any."""
-        before = [(s, e) for s, e in self.headings if e <= pos]
-        return self.text[before[-1][0] : before[-1][1]] if before else None
+        i = bisect_right(self._heading_ends, pos)  # headings are lines in order: their ends are sorted
+        return self.text[self.headings[i - 1][0] : self.headings[i - 1][1]] if i else None
 
     def is_heading(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.headings)
+        i = bisect_right(self._heading_starts, pos)
+        return i > 0 and pos < self.headings[i - 1][1]
 
     def last_heading(self, pos: int) -> Boundary | None:
         """The last section heading at or before `pos`: where the reach of earlier years ends."""
@@ -308,6 +329,28 @@ def open_paren(text: str, start: int, pos: int) -> int | None:
     return depth_open[-1] if depth_open else None
 
 
+def _open_parens_at(ctx: DocContext, positions: list[int]) -> list[int | None]:
+    """`_open_paren(text, paragraph start, pos)` for each of the sorted `positions`, in one pass over the text."""
+    out: list[int | None] = []
+    parens = [(m.start(), m.group(0)) for m in regex.finditer(r"[()]", ctx.text)]
+    k = 0
+    stack: list[int] = []
+    para = -1
+    for pos in positions:
+        ps = ctx.paragraph_of(pos)[0]
+        if ps != para:  # a paragraph starts with nothing open
+            para, stack = ps, []
+            k = bisect_left(parens, (ps, ""))
+        while k < len(parens) and parens[k][0] < pos:
+            if parens[k][1] == "(":
+                stack.append(parens[k][0])
+            elif stack:
+                stack.pop()
+            k += 1
+        out.append(stack[-1] if stack else None)
+    return out
+
+
 def _bound_years(ctx: DocContext, values: list[int]) -> list[YearMention]:
     """Set how far each year governs (unseen-errors T2, T5; guide §3 deadline rule (1)).
 
@@ -321,9 +364,11 @@ def _bound_years(ctx: DocContext, values: list[int]) -> list[YearMention]:
     text = ctx.text
     out: list[YearMention] = []
     leads: dict[int, list[tuple[int, int]]] = {}
+    starts = [y.start for y in ctx.years]
+    open_at = _open_parens_at(ctx, starts)
     for i, y in enumerate(ctx.years):
-        ps, pe = ctx.paragraph_of(y.start)
-        opened = open_paren(text, ps, y.start)
+        _, pe = ctx.paragraph_of(y.start)
+        opened = open_at[i]
         if opened is not None:
             close = text.find(")", y.end, pe)
             out.append(replace(y, until=close if close != -1 else pe))
@@ -332,12 +377,12 @@ def _bound_years(ctx: DocContext, values: list[int]) -> list[YearMention]:
         k = bisect_right(values, y.start)
         before_value = values[k - 1] if k and values[k - 1] >= cs else None
         after_value = values[k] if k < len(values) and values[k] < ce else None
-        if y.trailing and before_value is not None and not any(before_value < o.start < y.start for o in ctx.years):
+        if y.trailing and before_value is not None and bisect_right(starts, before_value) >= i:  # no year between
             out.append(replace(y, until=y.start))
             continue
         out.append(y)
-        if after_value is not None and not regex.search(r"[,:;()]", text[y.end : after_value]) and not any(
-            y.end <= o.start < after_value for o in ctx.years
+        if after_value is not None and not regex.search(r"[,:;()]", text[y.end : after_value]) and (
+            bisect_left(starts, after_value) == bisect_left(starts, y.end)
         ):
             leads.setdefault(ctx.sentence_of(y.start)[0], []).append((i, after_value))
     for pairs in leads.values():
@@ -383,8 +428,9 @@ def resolve_year(
     limit = min(ce, next_value) if next_value is not None and next_value > v_end else ce
     # (1) the clause's own year: trailing after the value or in parentheses right after it
     # (`45% (năm 2026)`), or earlier in the clause
-    for y in ctx.years:
-        if v_end <= y.start < limit and (y.trailing or _OWN_PAREN.fullmatch(ctx.text, v_end, y.start)):
+    starts = ctx.year_starts()
+    for y in ctx.years[bisect_left(starts, v_end) : bisect_left(starts, limit)]:
+        if y.trailing or _OWN_PAREN.fullmatch(ctx.text, v_end, y.start):
             return y.year, "clause"
     # a year reaches up to the next section heading; a pillar lead-in is not one (guide §3),
     # but a year stated inside one pillar's part belongs to that part
@@ -394,7 +440,8 @@ def resolve_year(
         section_start = min(boundary.pos, ctx.sentence_of(boundary.pos)[0])
     leadins = [b for b in ctx.boundaries if b.cuts and not b.heading and section_start <= b.pos <= v_start]
     part_start = min(leadins[-1].pos, ctx.sentence_of(leadins[-1].pos)[0]) if leadins else section_start
-    before = [y for y in ctx.years if y.end <= v_start and y.start >= part_start and y.reaches(v_start)]
+    window = ctx.years[bisect_left(starts, part_start) : bisect_left(starts, v_start)]
+    before = [y for y in window if y.end <= v_start and y.reaches(v_start)]
     in_clause = [y for y in before if y.start >= cs]
     if in_clause:
         return in_clause[-1].year, "clause"
@@ -412,9 +459,12 @@ def resolve_year(
     # the title's years give the horizon (rule 3), they are not carried as a governing year
     title_start = ctx.text.find(ctx.title) if ctx.title else -1
     title_span = (title_start, title_start + len(ctx.title)) if title_start >= 0 else (0, 0)
-    carried = [y for y in before if not ctx.is_heading(y.start) and not title_span[0] <= y.start < title_span[1]]
-    if carry and carried and (heading_year is None or carried[-1].start > _heading_year_pos(ctx, v_start)):
-        return carried[-1].year, "carried"
+    last_carried = next(  # the last year before the value that is neither a heading's nor the title's
+        (y for y in reversed(before) if not ctx.is_heading(y.start) and not title_span[0] <= y.start < title_span[1]),
+        None,
+    ) if carry else None
+    if last_carried is not None and (heading_year is None or last_carried.start > _heading_year_pos(ctx, v_start)):
+        return last_carried.year, "carried"
     if heading_year is not None:
         return heading_year, "heading"
     # (3) the document's horizon

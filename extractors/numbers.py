@@ -6,6 +6,7 @@ a target, and its comparator and indicator, depend on the clause (see `targets.p
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 
 import regex
@@ -125,7 +126,9 @@ def _head(text: str, pos: int) -> str:
 
 
 def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
-    return any(s < b and a < e for a, b in spans)
+    """Whether [s, e) overlaps one of `spans`, which are sorted and do not overlap (bisect: linear time overall)."""
+    i = bisect_left(spans, (e,))  # spans starting before e are spans[:i]; their ends are sorted too
+    return i > 0 and spans[i - 1][1] > s
 
 
 def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
@@ -136,7 +139,7 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
     def add(m: Mention) -> None:
         if not _overlaps(taken, m.start, m.end):
             found.append(m)
-            taken.append((m.start, m.end))
+            insort(taken, (m.start, m.end))
 
     for m in RANGE_RE.finditer(text):
         a, b = parse_number(m["a"]), parse_number(m["b"])
@@ -157,27 +160,26 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
     for m in RANK_RE.finditer(text):
         group = "a" if m["a"] else "b"
         add(Mention(m.start(group), m.end(group), float(m[group]), None, "rank", rule="rank"))
-    percent_heads = [(p.start, _head(text, p.end)) for p in found if p.unit == "percent"]
+    percent_heads = sorted((p.start, _head(text, p.end)) for p in found if p.unit == "percent")
     for m in BARE_RE.finditer(text):
         if int(m["a"]) > 100:
             continue
         head = _head(text, m.end())
         # guide §2: a bare number before a noun always measured as a share, or in a list
         # parallel to percentages of the same noun ("90% hồ sơ ..., 80 hồ sơ ...")
-        parallel = any(
-            h == head and 0 < m.start() - p < 200 and not regex.search(r"[;.\n]", text[p : m.start()])
-            for p, h in percent_heads
-            if h
-        )
+        near = percent_heads[bisect_left(percent_heads, (m.start() - 199,)) : bisect_left(percent_heads, (m.start(),))]
+        parallel = any(h == head and not regex.search(r"[;.\n]", text[p : m.start()]) for p, h in near if h)
         if lex.percent_noun_re.match(text, m.end()) or parallel:
             rule = "percent_noun" if not parallel else "percent_parallel"
             add(Mention(m.start("a"), m.end("a"), float(m["a"]), None, "percent", rule=rule))
+    percent_ends = sorted(p.end for p in found if p.unit == "percent")
     for m in BARE_END_RE.finditer(text):
-        if int(m["a"]) <= 100 and any(
-            p.unit == "percent" and 0 < m.start() - p.end < 200 and not regex.search(r"[;.\n]", text[p.end : m.start()])
-            for p in found
-        ):
+        near_ends = percent_ends[bisect_left(percent_ends, m.start() - 199) : bisect_left(percent_ends, m.start())]
+        if int(m["a"]) <= 100 and any(not regex.search(r"[;.\n]", text[e : m.start()]) for e in near_ends):
+            before = len(found)
             add(Mention(m.start("a"), m.end("a"), float(m["a"]), None, "percent", rule="percent_list_end"))
+            if len(found) > before:
+                insort(percent_ends, found[-1].end)  # a list item found here leads the next one too
     for pattern, rule in ((FULL_RE, "count_all_of"), (NUMBER_OF_RE, "count_number_of"), (RATIO_RE, "count_ratio"),
                           (COUNT_RE, "count_lead")):
         for m in pattern.finditer(text):

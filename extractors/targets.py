@@ -210,8 +210,17 @@ def _split_between(text: str, a_end: int, b_start: int) -> tuple[int, bool]:
     return chosen.end(), False
 
 
+# POS tagging costs about a millisecond per word, and a value's right part can run to a whole
+# bounded sentence (2,000 characters) in unpunctuated text; the readings that use tags look at
+# a phrase's first words, so only its first words are tagged (bench/extract_scaling.py).
+MAX_TAGGED_CHARS = 400
+
+
 def _word_spans(phrase: str) -> list[tuple[int, int, str]]:
-    """(start, end, POS) of the words of `phrase`, from its spaCy Doc (underthesea inside)."""
+    """(start, end, POS) of the first words of `phrase`, from its spaCy Doc (underthesea inside)."""
+    if len(phrase) > MAX_TAGGED_CHARS:
+        cut = phrase.rfind(" ", 0, MAX_TAGGED_CHARS)
+        phrase = phrase[: cut if cut > 0 else MAX_TAGGED_CHARS]
     return [(t.idx, t.idx + len(t.text), t.tag_) for t in phrase_doc(phrase) if not t.is_space]
 
 
@@ -347,7 +356,7 @@ def _before_unmatched_close(right: str) -> str:
 
 def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segment:
     text = ctx.text
-    for b in ctx.boundaries:
+    for b in ctx.boundaries_between(seg_start, m.start):
         if b.cuts and seg_start <= b.pos < m.start:
             stop = _COMMA_OR_COLON.search(text, b.pos, m.start)
             if stop:
