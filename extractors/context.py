@@ -205,14 +205,19 @@ class DocContext:
         topic = [b for b in self.boundaries if b.until is not None and last < b.pos <= pos < b.until]
         return topic[-1].pillar if topic else self.title_pillar
 
-    def heading_year_at(self, pos: int) -> int | None:
-        year: int | None = None
+    def year_boundary_at(self, pos: int) -> Boundary | None:
+        """The last boundary at or before `pos` that states a year (a heading's own year)."""
+        last: Boundary | None = None
         for b in self.boundaries:
             if b.pos > pos:
                 break
             if b.year is not None:
-                year = b.year
-        return year
+                last = b
+        return last
+
+    def heading_year_at(self, pos: int) -> int | None:
+        b = self.year_boundary_at(pos)
+        return b.year if b is not None else None
 
 
 _SECTION_WORDS = regex.compile(r"^(?:mục\s+tiêu|định\s+hướng|tầm\s+nhìn|giai\s+đoạn|chỉ\s+tiêu)\b", FLAGS)
@@ -496,10 +501,5 @@ def _section_opener_year(ctx: DocContext, section_start: int, first: Boundary) -
 
 
 def _heading_year_pos(ctx: DocContext, pos: int) -> int:
-    last = 0
-    for b in ctx.boundaries:
-        if b.pos > pos:
-            break
-        if b.year is not None:
-            last = b.pos
-    return last
+    b = ctx.year_boundary_at(pos)
+    return b.pos if b is not None else 0
