@@ -185,11 +185,13 @@ def progress_against_plan(site: Site) -> Verdict | None:
 def national_figure(site: Site) -> Verdict | None:
     """Guide §1: a figure about the nation is not a province's target (kept in national documents).
 
-    Window: the value's segment. Ranks (`top 10 cả nước`) are the province's own place.
+    Window: `Site.near` (the 80 characters before the value in its clause, and its segment): the
+    nation may be named before a lead verb (`cả nước đặt mục tiêu kinh tế số chiếm 20% GDP`).
+    Ranks (`top 10 cả nước`) are the province's own place.
     """
     if site.national or site.mention.unit == "rank":
         return None
-    hit = _cue(site, "national", site.segment)
+    hit = _cue(site, "national", site.near)
     return Verdict(hit[0], f"guide §1: a national figure ({hit[1]!r})") if hit else None
 
 

@@ -26,7 +26,9 @@ RANGE_RE = regex.compile(
 # "top 25", "Top 20", "nhóm 10 tỉnh, thành phố dẫn đầu", "nhóm 30/63 tỉnh", "nhóm 40 nước"
 RANK_RE = regex.compile(
     r"(?<!\w)(?:top|tốp)\s*(?P<a>\d{1,2})(?!\d)"
-    r"|(?<!\w)nhóm\s+(?:top\s+)?(?P<b>\d{1,2})(?:\s*/\s*6[23])?(?=\s+(?:tỉnh|thành|địa\s+phương|nước|quốc\s+gia|đơn\s+vị))",
+    r"|(?<!\w)nhóm\s+(?:top\s+)?(?P<b>\d{1,2})(?:\s*/\s*6[23])?(?=\s+(?:các\s+)?(?:tỉnh|thành|địa\s+phương|nước|quốc\s+gia|đơn\s+vị))"
+    # "1 trong 15 tỉnh dẫn đầu", "một trong 30 quốc gia hàng đầu" (unseen-errors T10; corpus-dev2 d41)
+    r"|(?<!\w)(?:một|1)\s+trong\s+(?:số\s+)?(?P<c>\d{1,2})(?=\s+(?:tỉnh|thành|địa\s+phương|nước|quốc\s+gia))",
     FLAGS,
 )
 # "khoảng 17-19 tỉnh/thành phố": a range of ranks
@@ -158,7 +160,7 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
             if high is None or low < high:
                 add(Mention(m.start(), m.end(), low, high, "rank", rule=rule))
     for m in RANK_RE.finditer(text):
-        group = "a" if m["a"] else "b"
+        group = "a" if m["a"] else "b" if m["b"] else "c"
         add(Mention(m.start(group), m.end(group), float(m[group]), None, "rank", rule="rank"))
     percent_heads = sorted((p.start, _head(text, p.end)) for p in found if p.unit == "percent")
     for m in BARE_RE.finditer(text):

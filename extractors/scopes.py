@@ -12,13 +12,20 @@ import regex
 from extractors.lexicon import FLAGS, Lexicon
 
 
+# A range of levels (`từ cấp tỉnh đến/xuống cấp xã`) names every level in it (clarified guide §2;
+# unseen-errors T13).
+_RANGE_WORDS = r"đến|tới|xuống"
+_RANGE = regex.compile(r"cấp\s+\S+\s*(?:" + _RANGE_WORDS + r")\s", FLAGS)
+_LEVELS = ("province", "district", "commune")
+
+
 @lru_cache(maxsize=4)
 def _scope_patterns(lex: Lexicon) -> tuple[regex.Pattern[str], dict[str, regex.Pattern[str]]]:
     """Scope phrases (`cấp tỉnh, huyện và xã`, `các cơ quan thành phố`), compiled once per lexicon."""
     level = "|".join(f"(?:{p})" for p in lex.scope_words.values())
     listed = (
-        r"(?:(?:ở|tại|đối\s+với|của)\s+)?\(?cấp\s+(?:" + level + r")"
-        r"(?:\s*(?:,|và|hoặc|-)\s*(?:cấp\s+)?(?:" + level + r"))*\)?"
+        r"(?:(?:ở|tại|đối\s+với|của)\s+)?\(?(?:từ\s+)?cấp\s+(?:" + level + r")"
+        r"(?:\s*(?:,|và|hoặc|-|" + _RANGE_WORDS + r")\s*(?:cấp\s+)?(?:" + level + r"))*\)?"
         r"|(?:(?:tại|của)\s+)?các\s+cơ\s+quan\s+(?:cấp\s+)?(?:tỉnh|thành\s+phố)(?!\w)"
         r"|(?<=cán\s+bộ,?\s+(?:công\s+chức,?\s+)?|công\s+chức\s+)(?:xã|huyện)(?!\w)"
     )
@@ -41,7 +48,11 @@ def find_scopes(segment: str, lex: Lexicon) -> tuple[list[str], list[tuple[int, 
             hits = []
             for scope, pattern in each.items():
                 hits.extend((w.start(), scope) for w in pattern.finditer(body))
-        for _, scope in sorted(hits):
+        named = [scope for _, scope in sorted(hits)]
+        if len(named) == 2 and _RANGE.search(phrase):
+            a, b = sorted(_LEVELS.index(x) for x in named)
+            named = list(_LEVELS[a : b + 1])
+        for scope in named:
             if scope not in scopes:
                 scopes.append(scope)
     return scopes, spans

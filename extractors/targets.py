@@ -173,7 +173,7 @@ _LINK_AT_END = regex.compile(
 )
 _CONJ_ONLY = regex.compile(r"^(?:[\s,;:.\-–—•*+]|(?<!\w)(?:và|hoặc|với)(?!\w))*$", FLAGS)
 _RANK_LEAD = regex.compile(
-    r"(?:(?<!\w)(?:nằm|đứng|vào|lọt|duy\s+trì|đưa(?:\s+tỉnh)?\s+vào)\s*)?(?:(?<!\w)(?:trong|thuộc)\s*)?(?:(?<!\w)nhóm\s*)?(?:(?<!\w)(?:top|tốp)\s*)?$",
+    r"(?:(?<!\w)(?:nằm|đứng|vào|lọt|duy\s+trì|đưa(?:\s+tỉnh)?\s+vào)\s*)?(?:(?<!\w)(?:một|1)\s+)?(?:(?<!\w)(?:trong|thuộc)\s*)?(?:(?<!\w)nhóm\s*)?(?:(?<!\w)(?:top|tốp)\s*)?$",
     FLAGS,
 )
 _COMMA_OR_COLON = regex.compile(r"[,:]")
@@ -703,12 +703,41 @@ def _restates(a: Candidate, b: Candidate) -> bool:
     return (sa <= sb or sb <= sa) and indicator_overlap(a.indicator, b.indicator) >= 0.5
 
 
+def _headline_restates(head: Candidate, body: Candidate) -> bool:
+    """A headline restating a body target in other words (unseen-errors T4): the first line of the
+    text, the same value, unit, scope and achieved, a year that does not contradict, and indicators
+    that share most of their words; the headline may drop the year or soften the comparator."""
+    if head.paragraph_start != 0 or body.paragraph_start == 0:
+        return False
+    if (head.unit, head.value, head.value_max, head.scope, head.achieved, head.direction) != (
+        body.unit, body.value, body.value_max, body.scope, body.achieved, body.direction
+    ):
+        return False
+    if None not in (head.deadline_year, body.deadline_year) and head.deadline_year != body.deadline_year:
+        return False
+    if head.comparator != body.comparator and head.cmp_from_word and body.cmp_from_word:
+        return False
+    return indicator_overlap(head.indicator, body.indicator) >= 0.4 or head.unit == "rank"
+
+
 def _merge_duplicates(cands: list[Candidate]) -> list[Candidate]:
     """Guide §2: a restated commitment is one record, the first full statement."""
     kept: list[Candidate] = []
     for c in cands:
         dup = next((k for k in kept if _restates(k, c)), None)
         if dup is None:
+            head = next((k for k in kept if _headline_restates(k, c)), None)
+            if head is not None:
+                # the body completes a headline that lacks the year or the comparator word
+                if head.deadline_year is None or (c.cmp_from_word and not head.cmp_from_word):
+                    head.quote, head.start, head.end, head.indicator = c.quote, c.start, c.end, c.indicator
+                if head.deadline_year is None:
+                    head.deadline_year, head.year_source = c.deadline_year, c.year_source
+                if c.cmp_from_word and not head.cmp_from_word:
+                    head.comparator, head.cmp_from_word = c.comparator, True
+                if c.pillar_source == "section" and head.pillar_source != "section":
+                    head.pillar, head.pillar_source = c.pillar, c.pillar_source
+                continue
             kept.append(c)
             continue
         if c.pillar_source == "section" and dup.pillar_source != "section":

@@ -294,18 +294,11 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
 # Examples whose class is not fixed yet: id -> reason.
 XFAIL: dict[str, str] = {
     "T1-c": "T1: `đã` before a setting verb still reads as a reported result",
-    "T4-a": "T4: headline restatement in other words not merged",
-    "T4-b": "T4: headline restatement in other words not merged",
-    "T4-c": "T4: headline restatement in other words not merged",
     "T6-a": "T6: indicator boundaries",
     "T6-b": "T6: indicator boundaries",
     "T7-a": "T7: two measures sharing one value",
     "T7-b": "T7: two measures sharing one value",
     "T9-a": "T9: level named as owner without `cấp`",
-    "T10-a": "T10: rank phrasings",
-    "T10-b": "T10: rank phrasings",
-    "T13-a": "T13: level range",
-    "L1-a": "L1: GDP of the province's own target",
     "L2-a": "L2: year after a parenthesised list",
     "L4-a": "L4: owner at the head of a list",
 }
