@@ -11,7 +11,6 @@ import regex
 
 from extractors.lexicon import FLAGS, Lexicon
 
-
 # A range of levels (`từ cấp tỉnh đến/xuống cấp xã`) names every level in it (clarified guide §2;
 # unseen-errors T13).
 _RANGE_WORDS = r"đến|tới|xuống"
