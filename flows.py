@@ -38,8 +38,11 @@ Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)  # Prefect m
 os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
 os.environ.setdefault("DASK_TEMPORARY_DIRECTORY", str(Path(os.environ["PREFECT_HOME"]).parent / "dask"))
 
+import contextlib
+import ctypes
 import logging
 import math
+import signal
 import socket
 import time
 from collections import deque
@@ -47,6 +50,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import timedelta
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
@@ -57,7 +61,7 @@ from prefect.settings import (
     get_current_settings,
     temporary_settings,
 )
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from extractors.nlp import warm_up
 from pipeline.archive import DocRef, Limits, Reader, Refused, check_input, iter_bytes, list_input
@@ -66,12 +70,15 @@ from pipeline.errors import ChitieuError, IngestError
 from pipeline.evaluate import evaluate, render_text
 from pipeline.extract import version_tag
 from pipeline.inputs import list_folder
+from pipeline.limits import MAX_BYTES
 from pipeline.progress import Progress
 from pipeline.quality import summarize
 from pipeline.run import Outcome, failure_reason, run_one
+from pipeline.sandbox import Bounds, SandboxPool, Stopped, current_pool, installed
 from pipeline.sidecar import lookup, manifests_for
 from pipeline.source import sha256_bytes
-from pipeline.store import Store, pack, unpack
+from pipeline.stopping import Interrupted, RunStopped, StopRequest
+from pipeline.store import Store, StoreError, disk_full, pack, unpack
 from schemas.gold import load_dir
 
 DEFAULT_CHUNK = 50
@@ -176,15 +183,34 @@ def extract_ref(reader: Reader, ref: dict[str, Any]) -> Outcome:
                    expect_sha256=ref["sha256"], size=ref["size"], metadata=ref.get("metadata"))
 
 
+# What a chunk task returns when the run was stopped under it.  Prefect caches it like any
+# result, so a later run that meets it from the cache recomputes that chunk (refresh_cache).
+STOPPED = b""
+
+
 @task(name="extract-refs", cache_policy=EXTRACT_CACHE_POLICY, cache_expiration=timedelta(days=7),
       persist_result=True)
-def extract_refs(refs: list[dict[str, Any]], version: str) -> bytes:
-    """Extract a chunk of documents wherever the task runs; outcomes are data, packed small."""
+def extract_refs(refs: list[dict[str, Any]], version: str, bounds: dict[str, Any] | None = None) -> bytes:
+    """Extract a chunk of documents wherever the task runs; outcomes are data, packed small.
+
+    In the run's own process the documents go to a sandboxed worker (`pipeline.sandbox`:
+    per-document time and memory bounds, a worker lost costs only its document); on a Dask
+    worker, which has no sandbox pool, they are extracted in the task itself.
+    """
     if version != version_tag():  # a worker on another host with other rules
         return pack([failed_outcome(r, f"worker has extractor {version_tag()}, the run asked for {version}")
                      for r in refs])
+    pool = current_pool()
+    if pool is not None:
+        if pool.stopped.is_set():
+            return STOPPED
+        with pool.lease() as box:
+            try:
+                return pack([box.run_one(ref) for ref in refs])
+            except Stopped:
+                return STOPPED
     warm_up()
-    with Reader() as reader:
+    with Reader(Limits(max_bytes=(bounds or {}).get("max_bytes") or MAX_BYTES)) as reader:
         return pack([extract_ref(reader, ref) for ref in refs])
 
 
@@ -201,8 +227,13 @@ def chunk_size_for(todo: int, workers: int) -> int:
 
 
 def local_runner(todo: int, workers: int | None, chunk_size: int | None) -> tuple[TaskRunner[Any], str, int, int]:
-    """Worker processes when the work pays for starting them; otherwise this process.
+    """Several sandboxed worker processes when the work pays for them; otherwise one.
 
+    Each task runs in a thread of this process and hands its documents to its own
+    sandboxed worker (`pipeline.sandbox`), so the flow's process never extracts and a
+    document that breaks a bound or kills its worker fails alone.  (Prefect's process
+    pool was dropped: one dead worker broke it for every later chunk, and at Ctrl-C its
+    exit joined a worker blocked on a full pipe and never returned.)
     Returns the runner, its label, the number of workers and the chunk size.
     """
     n = workers or os.cpu_count() or 1
@@ -211,8 +242,8 @@ def local_runner(todo: int, workers: int | None, chunk_size: int | None) -> tupl
     chunks = math.ceil(todo / max(1, size))
     if parallel and chunks > 1:
         n = min(n, chunks)
-        return ProcessPoolTaskRunner(max_workers=n, initializer=warm_up), f"processes:{n}", n, size
-    return ThreadPoolTaskRunner(max_workers=1), "in-process", 1, size
+        return ThreadPoolTaskRunner(max_workers=n), f"processes:{n}", n, size
+    return ThreadPoolTaskRunner(max_workers=1), "processes:1", 1, size
 
 
 def dask_runner(address: str) -> tuple[TaskRunner[Any], str]:
@@ -290,6 +321,7 @@ def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: L
 
 def _submit_all(
     runner: TaskRunner[Any], extract: Any, chunks: deque[list[dict[str, Any]]], window: int, version: str,
+    bounds: dict[str, Any] | None = None, stop: StopRequest | None = None,
 ) -> Iterator[tuple[list[dict[str, Any]], list[Outcome]]]:
     """Submit chunks with at most `window` in flight; yield (refs, outcomes) in order.
 
@@ -300,16 +332,30 @@ def _submit_all(
     order they were sent, and the window keeps the workers fed meanwhile.
 
     A chunk whose task fails as a whole (a worker died, a result could not be sent) is split
-    into single documents and tried once more, so one poison document fails alone.
+    into single documents and tried once more, so one poison document fails alone.  Once
+    `stop` is requested nothing more is submitted and `RunStopped` ends the loop.
     """
     inflight: deque[tuple[PrefectFuture[Any], list[dict[str, Any]]]] = deque()
+    stale: set[int] = set()  # chunks whose cached result is a stopped run's marker
     while chunks or inflight:
-        while chunks and len(inflight) < window:
+        while chunks and len(inflight) < window and not (stop and stop.requested):
             refs = chunks.popleft()
-            inflight.append((runner.submit(extract, {"refs": refs, "version": version}), refs))
+            task = extract.with_options(refresh_cache=True) if id(refs) in stale else extract
+            inflight.append((runner.submit(task, {"refs": refs, "version": version, "bounds": bounds}), refs))
+        if stop and stop.requested:
+            raise RunStopped
         future, refs = inflight.popleft()
         try:
-            outcomes = unpack(future.result())
+            result = future.result()
+            if stop and stop.requested:
+                raise RunStopped
+            if result == STOPPED and id(refs) not in stale:
+                stale.add(id(refs))
+                chunks.appendleft(refs)
+                continue
+            outcomes = unpack(result)
+        except RunStopped:
+            raise
         except Exception as exc:  # noqa: BLE001  the chunk failed as a whole, not a document
             if len(refs) > 1:
                 chunks.extend([ref] for ref in refs)
@@ -326,6 +372,50 @@ def summary_markdown(summary: dict[str, Any]) -> str:
     rows = "\n".join(f"| {k} | {summary[k]} |" for k in keys)
     fails = "\n".join(f"- `{f['name']}`: {f['reason']}" for f in summary["failures"][:50])
     return f"| field | value |\n|---|---|\n{rows}\n" + (f"\n**Failures**\n\n{fails}\n" if fails else "")
+
+
+def _server_preexec() -> None:
+    """In Prefect's ephemeral server before exec: SIGTERM when this process dies (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
+def isolate_ephemeral_server() -> None:
+    """Start Prefect's ephemeral server out of the terminal's reach and tied to this process.
+
+    A terminal's Ctrl-C reaches the whole process group: the server died first and the
+    flow then spent over a minute retrying its API (trial row 49).  In its own session it
+    gets no Ctrl-C and is stopped by Prefect at exit as usual; PR_SET_PDEATHSIG ends it
+    when this process is killed outright (`kill -9` left it running).  Prefect's server
+    module is given a `subprocess` whose Popen adds both; nothing else changes.
+    """
+    import subprocess
+    import types
+
+    from prefect.server.api import server as server_module
+
+    if getattr(server_module.subprocess, "_chitieu", False):
+        return
+
+    def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:
+        kwargs.setdefault("start_new_session", True)
+        kwargs.setdefault("preexec_fn", _server_preexec)
+        return subprocess.Popen(*args, **kwargs)
+
+    proxy = types.ModuleType("subprocess")
+    proxy.__dict__.update(vars(subprocess))
+    proxy.Popen = popen  # type: ignore[attr-defined]
+    proxy._chitieu = True  # type: ignore[attr-defined]
+    server_module.subprocess = proxy  # type: ignore[attr-defined]
+
+
+def _stop_server() -> None:
+    """A second Ctrl-C exits at once: end the ephemeral server first, it is in its own session."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    proc = SubprocessASGIServer().server_process
+    if proc is not None and proc.poll() is None:
+        proc.kill()
 
 
 def share_api(stack: ExitStack) -> None:
@@ -369,24 +459,34 @@ def batch_flow(
     cache: bool = True,
     progress: bool = False,
     manifests: list[str] | None = None,
+    bounds: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Extract every document of a folder or zip into the store, skipping what is stored.
 
     `workers` defaults to the number of cores; `dask_address` (tcp://host:port) runs the
     tasks on that Dask cluster instead; `cache=False` neither reads nor writes Prefect's
-    task cache (benchmarks).  Returns the summary that the CLI prints.
+    task cache (benchmarks); `bounds` are the per-document bounds (`pipeline.sandbox.Bounds`).
+    Returns the summary that the CLI prints; a store that cannot be used (locked, full)
+    and a stopped run come back in it (`error`, `status`), not as exceptions, so the user
+    sees one line rather than Prefect's traceback of the failed flow.
     """
     logger = get_run_logger()
     started = time.perf_counter()
     version = version_tag()
     extract = extract_refs if cache else extract_refs.with_options(cache_policy=NO_CACHE, persist_result=False)
-    with Store.open(Path(store)) as db:
+    limits = Limits(max_bytes=(bounds or {}).get("max_bytes") or MAX_BYTES)
+    try:
+        db = Store.open(Path(store))
+    except StoreError as exc:
+        return {"error": str(exc)}
+    with db:
         run_id = db.begin_run(input, version, "dask" if dask_address else "local", workers or 0)
         summary: dict[str, Any] = {"run_id": run_id, "store": store, "input": input, "extractor_version": version}
+        processed, failures = 0, []
         try:
             manifest = manifests_for([Path(input)], [Path(m) for m in manifests or []])
             root = str(Path(input).resolve())  # document ids and versions are relative to it
-            scan = scan_input(db, run_id, Path(input), version, Limits(), manifest)
+            scan = scan_input(db, run_id, Path(input), version, limits, manifest)
             logger.info("%s: %d documents, %d to extract, %d already stored, %d duplicates, %d refused (%.1f s)",
                         input, scan.documents, len(scan.todo), scan.skipped - scan.duplicates,
                         scan.duplicates, len(scan.failures), scan.seconds)
@@ -394,13 +494,18 @@ def batch_flow(
             failures = [{"name": n, "reason": r} for n, _, r in scan.failures]
             with ExitStack() as stack:
                 runner, label, n_workers, size = open_runner(stack, len(scan.todo), workers, chunk_size, dask_address)
+                doc_bounds = Bounds(**(bounds or {}))
+                pool = None if dask_address or not doc_bounds.isolate else stack.enter_context(
+                    installed(SandboxPool(n_workers, doc_bounds)))
+                stop = stack.enter_context(StopRequest(pool.stop if pool else (lambda: None), _stop_server))
                 chunks = deque(scan.todo[i : i + size] for i in range(0, len(scan.todo), size))
                 summary.update(runner=label, workers=n_workers, chunk_size=size, chunks=len(chunks))
                 logger.info("%d chunks of up to %d documents on %s", len(chunks), size, label)
                 bar = Progress(len(scan.todo), enabled=progress)
                 stack.callback(bar.close)
                 superseded = db.record_versions(run_id, root, scan.stored_versions)
-                for refs, outcomes in _submit_all(runner, extract, chunks, IN_FLIGHT_PER_WORKER * n_workers, version):
+                for refs, outcomes in _submit_all(runner, extract, chunks, IN_FLIGHT_PER_WORKER * n_workers, version,
+                                                  bounds, stop):
                     ids = {r["name"]: r["doc_id"] for r in refs}
                     stored_now: list[tuple[str, str]] = []
                     for o in db.write_outcomes(run_id, outcomes, version):
@@ -428,9 +533,20 @@ def batch_flow(
             )
             summary["quality"] = db.quality(run_id, root)
             db.finish_run(run_id, "completed", summary)
+        except (RunStopped, KeyboardInterrupt):
+            summary.update(status="interrupted", processed=processed, failed=len(failures),
+                           seconds=round(time.perf_counter() - started, 3))
+            db.finish_run(run_id, "interrupted", summary, error="stopped by a signal")
+            return summary
+        except (StoreError, duckdb.Error) as exc:  # the store itself failed (a full disk)
+            if isinstance(exc, duckdb.Error) and not disk_full(exc):
+                raise
+            message = str(exc) if isinstance(exc, StoreError) else f"store: no space left on device ({store})"
+            with contextlib.suppress(Exception):
+                db.finish_run(run_id, "failed", summary, error=message)
+            return {**summary, "error": message}
         except BaseException as exc:
-            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-            db.finish_run(run_id, status, summary, error=failure_reason(exc))
+            db.finish_run(run_id, "failed", summary, error=failure_reason(exc))
             raise
     for f in failures:
         logger.info("failed: %s: %s", f["name"], f["reason"])
@@ -459,13 +575,21 @@ def run_batch(
     cache: bool = True,
     progress: bool = False,
     manifests: list[str] | None = None,
+    bounds: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Run `batch_flow` from the command line: inputs checked first, no heartbeat join."""
     check_input(Path(input), Limits())
     Store.open(Path(store)).close()  # a locked or foreign store fails here, in one line
     if dask_address:
         check_scheduler(dask_address)
+    isolate_ephemeral_server()
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        return batch_flow(input, store, workers=workers, chunk_size=chunk_size, dask_address=dask_address,
-                          cache=cache, progress=progress, manifests=manifests)
+        summary = batch_flow(input, store, workers=workers, chunk_size=chunk_size, dask_address=dask_address,
+                             cache=cache, progress=progress, manifests=manifests, bounds=bounds)
+    if summary.get("error"):
+        raise ChitieuError(summary["error"])
+    if summary.get("status") == "interrupted":
+        raise Interrupted(f"interrupted: {summary.get('processed', 0)} documents stored by this run are kept "
+                          f"(run {summary['run_id']} marked interrupted); run the same command again to resume")
+    return summary
 

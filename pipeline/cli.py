@@ -205,7 +205,9 @@ def cmd_run_store(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     summary = run_batch(str(args.input), str(args.store), workers=args.workers, chunk_size=args.chunk_size,
                         dask_address=args.dask_address, cache=not args.no_cache, progress=not args.quiet,
-                        manifests=[str(m) for m in args.manifest or []])
+                        manifests=[str(m) for m in args.manifest or []],
+                        bounds={"max_bytes": args.max_bytes, "max_seconds": args.max_seconds,
+                                "max_memory_mb": args.max_memory})
     for failure in summary["failures"]:
         print(f"{one_line(failure['name'])}: {failure['reason']}", file=sys.stderr)
     if not args.quiet:
@@ -373,6 +375,15 @@ def _add_max_bytes(p: argparse.ArgumentParser) -> None:
                    help="refuse a document larger than N bytes (K/M/G suffixes allowed; default 50M)")
 
 
+def _add_bounds(p: argparse.ArgumentParser) -> None:
+    from pipeline.limits import MAX_MEMORY_MB, MAX_SECONDS
+
+    p.add_argument("--max-seconds", type=float, default=MAX_SECONDS, metavar="S",
+                   help=f"with --store: a document taking longer fails alone (default {MAX_SECONDS:g})")
+    p.add_argument("--max-memory", type=positive_int, default=MAX_MEMORY_MB, metavar="MB",
+                   help=f"with --store: a document needing more memory fails alone (default {MAX_MEMORY_MB})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chitieu",
@@ -436,6 +447,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary-json", action="store_true",
                    help="with --store: also print the summary as one JSON line on stdout")
     p.add_argument("--no-cache", action="store_true", help="with --store: bypass Prefect's task cache")
+    _add_max_bytes(p)
+    _add_bounds(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
     p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     p.add_argument("-v", "--verbose", action="store_true", help="with --store: show Prefect's INFO logs")
@@ -608,7 +621,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _quiet_broken_pipe()
     except ChitieuError as exc:
         print(f"chitieu {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return int(getattr(exc, "exit_code", 1))
     except (ValueError, OSError) as exc:
         print(f"chitieu {args.command}: {exc}", file=sys.stderr)
         return 1

@@ -13,8 +13,10 @@ a crash leaves whole plans with all their targets, or nothing of them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import json
 import uuid
 import zlib
@@ -89,8 +91,20 @@ MIGRATIONS = [f'ALTER TABLE plans ADD COLUMN IF NOT EXISTS "{c}" {t}' for c, t i
     f'ALTER TABLE targets ADD COLUMN IF NOT EXISTS "{c}" {t}' for c, t in TARGET_COLUMNS]
 
 
+def disk_full(exc: BaseException) -> bool:
+    """Whether a write failed for want of space (ENOSPC, or over the file-size limit: EFBIG)."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG):
+        return True
+    text = str(exc).lower()
+    return "no space left on device" in text or "file too large" in text
+
+
 class StoreError(ChitieuError):
     """The store cannot be opened or used (locked by another run, newer schema, not DuckDB)."""
+
+
+class StoreFull(StoreError):
+    """The disk holding the store is full: the run stops, and nothing is blamed on a document."""
 
 
 def utcnow() -> dt.datetime:
@@ -196,7 +210,9 @@ class Store:
         flow run's state does) must not keep a DuckDB object alive until exit, where the
         bindings report it as a leak."""
         if hasattr(self, "con"):
-            self.con.close()
+            # On a full disk the closing checkpoint fails; what was committed is in the WAL.
+            with contextlib.suppress(duckdb.Error):
+                self.con.close()
             del self.con
 
     def _create(self) -> None:
@@ -336,6 +352,9 @@ class Store:
             self._write_chunk(run_id, outcomes, extractor_version)
             return list(outcomes)
         except (duckdb.Error, ValueError, KeyError, TypeError) as exc:  # a malformed record, or DuckDB refusing it
+            if disk_full(exc):  # not the documents' fault: no failure is recorded, the run stops
+                raise StoreFull(f"store: no space left on device ({self.path}); free some space and run "
+                                "again to resume") from exc
             if len(outcomes) == 1:
                 reason = "cannot store the plan: " + " ".join(str(exc).split())[:200]
                 failed = [dataclasses.replace(outcomes[0], status=Status.FAILED, reason=reason, targets=0,
@@ -356,7 +375,10 @@ class Store:
                 self._write_plans(run_id, plans[i : i + INSERT_BATCH], now)
             self.con.commit()
         except BaseException:
-            self.con.rollback()
+            # After an I/O error DuckDB may have ended the transaction itself; the rollback's
+            # own "no transaction is active" must not hide the error that matters.
+            with contextlib.suppress(duckdb.Error):
+                self.con.rollback()
             raise
 
     def _write_documents(self, run_id: str, outcomes: Sequence[Outcome], version: str, now: dt.datetime) -> None:

@@ -26,6 +26,7 @@ import flows
 from pipeline import extract
 from pipeline.cli import main
 from pipeline.ingest import load_source
+from pipeline.stopping import Interrupted
 from pipeline.store import Store
 from tests.conftest import CORPUS, ROOT
 
@@ -85,7 +86,7 @@ def test_a_rules_change_re_extracts(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     run(tmp_path / "in", store)
     targets = table(store, "SELECT count(*) FROM targets")
     monkeypatch.setattr(extract, "EXTRACTOR_VERSION", "9.9.9")  # as a lexicon edit changes the hash
-    again = run(tmp_path / "in", store)
+    again = run(tmp_path / "in", store, bounds={"isolate": False})  # the patch lives in this process only
     assert (again["processed"], again["skipped"]) == (3, 0)
     assert {v for (v,) in table(store, "SELECT DISTINCT extractor_version FROM plans")} == {extract.version_tag()}
     assert table(store, "SELECT count(*) FROM targets") == targets  # replaced, not appended
@@ -189,7 +190,7 @@ def test_a_failed_write_keeps_earlier_chunks_and_the_rerun_resumes(
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(Store, "write_outcomes", crash_on_second_chunk)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(Interrupted, match="interrupted: 2 documents stored"):
         run(tmp_path / "in", store, chunk_size=2)
     monkeypatch.setattr(Store, "write_outcomes", real)
     assert table(store, "SELECT count(*) FROM plans") == [(2,)]

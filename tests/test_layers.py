@@ -35,7 +35,7 @@ PIPELINE: dict[str, str] = {
     # many documents, the store, and everything that scores or shows records
     **dict.fromkeys(
         ("batch", "store", "current", "export", "progress", "evaluate", "floors", "report", "labelstudio",
-         "compare", "compare_page", "explain"),
+         "compare", "compare_page", "explain", "sandbox", "stopping"),
         "pipeline batch/evaluation"),
     "cli": "pipeline.cli",
 }
