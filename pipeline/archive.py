@@ -152,7 +152,7 @@ def list_input(path: Path, limits: Limits | None = None) -> list[DocRef | Refuse
     limits = limits or Limits()
     if path.is_dir():
         listing = list_folder(path)
-        found: list[DocRef | Refused] = [DocRef(shown_path(d.path), str(d.path), None, d.doc_id)
+        found: list[DocRef | Refused] = [DocRef(shown_path(d.path), str(d.path), None, shown_path(d.doc_id))
                                          for d in listing.documents]
         found += [Refused(shown_path(name), reason) for name, reason in listing.skipped]
         return sorted(found, key=lambda e: e.name)
