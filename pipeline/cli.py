@@ -15,9 +15,13 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import ChitieuError
 from pipeline.source import one_line, shown_path
+
+if TYPE_CHECKING:
+    from pipeline.web.fetch import FetchOptions
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_GOLD = Path("gold")
@@ -63,27 +67,44 @@ def _print_skipped(skipped: list[tuple[str, str]]) -> None:
         print(f"{one_line(shown_path(path))}: skipped: {reason}", file=sys.stderr)
 
 
+def _fetch_options(args: argparse.Namespace) -> FetchOptions:
+    from pipeline.web.fetch import FetchOptions
+
+    return FetchOptions(host_delay=args.delay, read_timeout=args.timeout, robots=not args.ignore_robots)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
-    """Extract every input document into DIR/<doc_id>.json (ids mirror the input folders)."""
-    from pipeline.batch import extract_files
+    """Extract every input document or URL into DIR/<doc_id>.json (ids mirror the input folders)."""
+    from pipeline.batch import BatchReport, extract_files
     from pipeline.inputs import list_inputs
     from pipeline.outpaths import check_out_dir
     from pipeline.sidecar import lookup, manifests_for
+    from pipeline.web.urls import is_url
 
-    inputs = [Path(p) for p in args.paths]
+    urls = [p for p in args.paths if is_url(p)]
+    inputs = [Path(p) for p in args.paths if not is_url(p)]
     listing = list_inputs(inputs)
     _print_skipped(listing.skipped)
-    if not listing.documents:
+    if not listing.documents and not urls:
         print(f"chitieu extract: {NO_DOCUMENTS} {' '.join(args.paths)}", file=sys.stderr)
         return 1
     check_out_dir(Path(args.out))
     manifest = manifests_for(inputs, [Path(m) for m in args.manifest or []])
     metadata = {str(d.path): m for d in listing.documents if (m := lookup(manifest, d.path))}
-    report = extract_files(listing.documents, Path(args.out), progress=not args.quiet, metadata=metadata,
-                           max_bytes=args.max_bytes)
+    report = (extract_files(listing.documents, Path(args.out), progress=not args.quiet, metadata=metadata,
+                            max_bytes=args.max_bytes)
+              if listing.documents else BatchReport())
+    documents = len(listing.documents)
+    if urls:
+        from pipeline.web.batch import extract_urls
+
+        web = extract_urls(urls, Path(args.out), _fetch_options(args), attachments=not args.no_attachments)
+        report.outcomes += web.outcomes
+        report.seconds += web.seconds
+        documents += len(web.outcomes)  # pages and their attachments
     for failure in report.failures:
         print(f"{one_line(shown_path(failure.name))}: {failure.reason}", file=sys.stderr)
-    summary = {"documents": len(listing.documents), "written": report.written, "targets": report.targets,
+    summary = {"documents": documents, "written": report.written, "targets": report.targets,
                "failed": len(report.failures), "skipped": len(listing.skipped), "out": args.out,
                "seconds": round(report.seconds, 3),
                "failures": [{"path": f.name, "reason": f.reason} for f in report.failures],
@@ -93,7 +114,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     elif not args.quiet:
         skipped = f", {len(listing.skipped)} skipped" if listing.skipped else ""
         print(
-            f"{report.written} of {len(listing.documents)} documents written to {args.out}, "
+            f"{report.written} of {documents} documents written to {args.out}, "
             f"{report.targets} targets, {len(report.failures)} failed{skipped}, {report.seconds:.1f} s",
             file=sys.stderr,
         )
@@ -141,6 +162,10 @@ def gold_for_run(args: argparse.Namespace) -> Path | None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The Prefect flow: extract the corpus, write records, print the scorecard."""
+    from pipeline.web.urls import is_url_list
+
+    if is_url_list(args.input):
+        return cmd_run_urls(args)
     if args.store is not None:
         return cmd_run_store(args)
     for option in ("workers", "chunk_size", "dask_address"):
@@ -191,6 +216,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 1 if summary["failures"] or listing.skipped else 0
 
 
+def cmd_run_urls(args: argparse.Namespace) -> int:
+    """A list of URLs, one a line: fetched and extracted into --out, or into --store."""
+    from pipeline.web.urls import read_url_list
+
+    urls = read_url_list(args.input)
+    if args.store is not None:
+        from flows import run_watch
+        from pipeline.web.watch import render_watch
+
+        summary = run_watch(None, str(args.store), urls=urls, options=_fetch_options(args),
+                            attachments=not args.no_attachments)
+        for failure in summary["failures"]:
+            print(f"{failure['name']}: {failure['reason']}", file=sys.stderr)
+        if not args.quiet:
+            print(render_watch(summary), file=sys.stderr)
+        if args.summary_json:
+            sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+        return 1 if summary["failures"] else 0
+    from pipeline.web.batch import extract_urls
+
+    out = args.out or DEFAULT_OUT
+    report = extract_urls(urls, out, _fetch_options(args), attachments=not args.no_attachments)
+    for failure in report.failures:
+        print(f"{failure.name}: {failure.reason}", file=sys.stderr)
+    if not args.quiet:
+        print(f"wrote {report.written} plan records ({report.targets} targets) from {len(urls)} URLs to {out}; "
+              f"{len(report.failures)} failed; {report.seconds:.1f} s", file=sys.stderr)
+    return 1 if report.failures else 0
+
+
 def cmd_run_store(args: argparse.Namespace) -> int:
     """The batch flow into a store: resumable, idempotent, with a closing summary."""
     if args.out is not None:
@@ -215,6 +270,22 @@ def cmd_run_store(args: argparse.Namespace) -> int:
     if args.summary_json or args.json:
         sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
     return 1 if summary["failed"] else 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Fetch what is new or changed on the watched sources into a store."""
+    from flows import run_watch
+    from pipeline.web.watch import render_watch
+
+    summary = run_watch(str(args.sources), str(args.store), options=_fetch_options(args),
+                        attachments=not args.no_attachments)
+    for failure in summary["failures"]:
+        print(f"{failure['name']}: {failure['reason']}", file=sys.stderr)
+    if not args.quiet:
+        print(render_watch(summary), file=sys.stderr)
+    if args.summary_json:
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+    return 1 if summary["failures"] else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -384,6 +455,17 @@ def _add_bounds(p: argparse.ArgumentParser) -> None:
                    help=f"with --store: a document needing more memory fails alone (default {MAX_MEMORY_MB})")
 
 
+def _web_arguments(p: argparse.ArgumentParser) -> None:
+    """Options of commands that fetch URLs."""
+    p.add_argument("--delay", type=float, default=1.0, metavar="SECONDS",
+                   help="for URLs: least time between two requests to one host (default: 1)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="for URLs: give up a read after this long (default: 30)")
+    p.add_argument("--no-attachments", action="store_true", help="for URLs: do not fetch attached .pdf/.docx")
+    p.add_argument("--ignore-robots", action="store_true",
+                   help="for URLs: do not read robots.txt (only for sites you run or may crawl)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chitieu",
@@ -396,19 +478,25 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print chitieu's version and its extractor version, then exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("extract", help="extract plan records from files",
+    p = sub.add_parser("extract", help="extract plan records from files or web pages",
                        description="Write one plan record DIR/<doc_id>.json per input document. A document "
                                    "found in a folder has its path below that folder as id (2024/kehoach), so "
                                    "the records mirror the folders; files of other types in a folder are "
                                    "listed as skipped (exit 1). A manifest.json/.csv at the top of a folder "
-                                   "(or --manifest) adds url, province, published and title to metadata.")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders searched for .txt/.html/.htm/.pdf/.docx")
+                                   "(or --manifest) adds url, province, published and title to metadata. "
+                                   "An http(s) URL is fetched (politely: robots.txt, one request at a time per "
+                                   "host) and extracted like a file of its real type, and the .pdf/.docx files "
+                                   "the page attaches on the same site become records of their own; fetched "
+                                   "bytes are kept in DIR/raw/.")
+    p.add_argument("paths", nargs="+", metavar="PATH_OR_URL",
+                   help="files, folders searched for .txt/.html/.htm/.pdf/.docx, or http(s) URLs")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the JSON records")
     p.add_argument("--manifest", action="append", metavar="FILE",
                    help="sidecar manifest (.json list or .csv) mapping files to url/province/published/title")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
     p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     _add_max_bytes(p)
+    _web_arguments(p)
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("evaluate", help="score predicted records against gold",
@@ -428,7 +516,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "stored by this extractor version (its code and lexicon), so a re-run or an interrupted run "
                                    "only does what is left; exit 1 if any document failed.")
     p.add_argument("--input", type=Path, default=DEFAULT_CORPUS, metavar="DIR_OR_ZIP",
-                   help="corpus folder, or with --store also a .zip archive (default: corpus)")
+                   help="corpus folder, or with --store also a .zip archive; or a .txt list of URLs, "
+                        "one a line (default: corpus)")
     p.add_argument("--gold", type=Path, default=None, metavar="DIR",
                    help="gold folder to score against (default: gold, only when --input is the default corpus; "
                         "other inputs are not scored without --gold)")
@@ -452,7 +541,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
     p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     p.add_argument("-v", "--verbose", action="store_true", help="with --store: show Prefect's INFO logs")
+    _web_arguments(p)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("watch", help="fetch new or changed documents from watched portals into a store",
+                       description="Read each source of SOURCES.yaml (name, province, listing pages, RSS/Atom "
+                                   "feeds, sitemaps, how to find article links), fetch the article URLs found "
+                                   "and their attached .pdf/.docx, and extract into the store only what is new "
+                                   "or changed: seen URLs are asked for conditionally (ETag/Last-Modified), so "
+                                   "an unchanged page costs a 304. Fetched bytes are kept in STORE's .raw folder; "
+                                   "each failed URL is one `url: reason` line and a failures row; exit 1 if any "
+                                   "URL failed.")
+    p.add_argument("--sources", required=True, type=Path, metavar="SOURCES.yaml", help="the watched sources")
+    p.add_argument("--store", required=True, type=Path, metavar="PATH", help="DuckDB store (created if missing)")
+    p.add_argument("--summary-json", action="store_true", help="also print the summary as one JSON line on stdout")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    _web_arguments(p)
+    p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("export", help="export a store as Parquet, CSV or JSON Lines",
                        description="Export a store written by `chitieu run --store`. To a FILE: Parquet or CSV "

@@ -91,5 +91,30 @@ class Boilerplate(NamedTuple):
     )
 
 
+class LoginPage(NamedTuple):
+    """A sign-in page served where an article should be (expired session, members-only)."""
+
+    title_words: tuple[str, ...] = ("đăng nhập", "login", "log in", "sign in", "xác thực")
+    max_article_chars: int = 600  # a password field beside less text than this is a sign-in page
+
+
+class DocumentTable(NamedTuple):
+    """The metadata table of a "văn bản" (legal document) page: label cells, then values.
+
+    Rows whose label is one of these are rendered as `label: value` lines above the text,
+    where the document-field extractor reads them.  Labels as the portals print them.
+    """
+
+    labels: tuple[str, ...] = (
+        "số ký hiệu", "số kí hiệu", "số hiệu", "số hiệu văn bản", "ký hiệu", "số văn bản",
+        "ngày ban hành", "ngày ký", "ngày có hiệu lực", "ngày hiệu lực", "ngày đăng",
+        "cơ quan ban hành", "đơn vị ban hành", "nơi ban hành", "loại văn bản", "hình thức văn bản",
+        "trích yếu", "trích yếu nội dung", "tên văn bản", "người ký", "lĩnh vực", "cấp ban hành",
+    )
+    min_rows: int = 2  # fewer matching rows is a table in the text, not a metadata block
+
+
 SELECTORS = PageSelectors()
 BOILERPLATE = Boilerplate()
+LOGIN = LoginPage()
+DOC_TABLE = DocumentTable()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.encodings import UTF8
+from pipeline.encodings import UTF8, Decoded
 from pipeline.errors import (
     E_EMPTY,
     E_NO_TEXT,
@@ -56,13 +57,17 @@ def _unsupported(path: Path) -> IngestError:
     return IngestError(E_UNSUPPORTED.format(suffix=path.suffix.lower() or path.name))
 
 
-def extract_text(data: bytes, media_type: str) -> tuple[str, dict[str, str]]:
-    """The raw text of a file's bytes and what ingest learnt about it (metadata)."""
+def extract_text(data: bytes, media_type: str, decoded: Decoded | None = None) -> tuple[str, dict[str, str]]:
+    """The raw text of a file's bytes and what ingest learnt about it (metadata).
+
+    `decoded` is the text of a text or HTML body already decoded by the caller (a web
+    page, whose charset the server and the page declare).
+    """
     if media_type == "application/pdf":
         return pdf_to_text(data)
     if media_type == DOCX:
         return docx_to_text(data)
-    decoded = decode_bytes(data)
+    decoded = decoded or decode_bytes(data)
     meta = {} if decoded.encoding == UTF8 else {"encoding": decoded.encoding}
     if decoded.invalid_bytes:  # kept, shown as Windows-1252 characters: say so in the record
         meta["invalid_bytes"] = str(decoded.invalid_bytes)
@@ -72,16 +77,27 @@ def extract_text(data: bytes, media_type: str) -> tuple[str, dict[str, str]]:
     return decoded.text, meta
 
 
-def source_from_bytes(data: bytes, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """Decode, extract and normalise the bytes of `path` into a Source."""
-    media_type = MEDIA_TYPES.get(path.suffix.lower())
+def source_from_bytes(
+    data: bytes,
+    path: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    media_type: str | None = None,
+    decoded: Decoded | None = None,
+    metadata: dict[str, str] | None = None,
+) -> Source:
+    """Decode, extract and normalise the bytes of `path` into a Source.
+
+    The media type comes from the suffix unless given (a fetched body, sniffed by content);
+    `metadata` is what the caller knows of the bytes (where they were fetched from).
+    """
+    media_type = media_type or MEDIA_TYPES.get(path.suffix.lower())
     if media_type is None:
         raise _unsupported(path)
     if not data:
         raise IngestError(E_EMPTY)
     if len(data) > max_bytes:
         raise IngestError(E_TOO_LARGE.format(size=len(data), limit=max_bytes))
-    raw, metadata = extract_text(data, media_type)
+    raw, learnt = extract_text(data, media_type, decoded)
     text = normalize_text(raw)
     if not text.strip():
         raise IngestError(E_NO_TEXT)
@@ -91,7 +107,7 @@ def source_from_bytes(data: bytes, path: Path, max_bytes: int = DEFAULT_MAX_BYTE
         media_type=media_type,
         sha256=sha256_bytes(data),
         text=text,
-        metadata=metadata,
+        metadata={k: unicodedata.normalize("NFC", v) for k, v in {**learnt, **(metadata or {})}.items()},
     )
 
 

@@ -109,11 +109,13 @@ def run_documents(
     return done, reasons
 
 
-def _ref(doc: DocRef | Path) -> DocRef:
-    return doc if isinstance(doc, DocRef) else DocRef(name=str(doc), path=str(doc))
+def _ref(doc: DocRef | Path | Source) -> DocRef | Source:
+    return doc if isinstance(doc, DocRef | Source) else DocRef(name=str(doc), path=str(doc))
 
 
-def _load(ref: DocRef, reader: Reader | None) -> Source:
+def _load(ref: DocRef | Source, reader: Reader | None) -> Source:
+    if isinstance(ref, Source):  # already read (a fetched web page): nothing to load
+        return ref
     if reader is not None:
         return reader.source(ref)
     with Reader() as own:  # closes the archive again when the ref is a zip member
@@ -121,7 +123,7 @@ def _load(ref: DocRef, reader: Reader | None) -> Source:
 
 
 def run_one(
-    doc: DocRef | Path,
+    doc: DocRef | Path | Source,
     reader: Reader | None = None,
     *,
     expect_sha256: str | None = None,
@@ -140,6 +142,7 @@ def run_one(
     (`pipeline/sidecar.py`), stored beside what ingest learnt.
     """
     ref = _ref(doc)
+    name = ref.name if isinstance(ref, DocRef) else ref.path
     started = time.perf_counter()
     sha256 = expect_sha256
     try:
@@ -153,10 +156,10 @@ def run_one(
         if out is not None:
             write_plan(plan, out)
     except Exception as exc:  # noqa: BLE001  one bad document is an outcome; the batch carries on
-        return Outcome.failure(ref.name, failure_reason(exc), sha256=expect_sha256 or sha256, size=size,
+        return Outcome.failure(name, failure_reason(exc), sha256=expect_sha256 or sha256, size=size,
                                seconds=time.perf_counter() - started)
     return Outcome(
-        name=ref.name,
+        name=name,
         status=Status.EXTRACTED if plan.targets else Status.NO_TARGETS,
         reason=None if plan.targets else NO_TARGETS_REASON,
         seconds=time.perf_counter() - started,

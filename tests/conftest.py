@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.web_server import _server, site  # noqa: F401  (the local web server fixtures)
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 GOLD = ROOT / "gold"

@@ -1,0 +1,215 @@
+"""URLs to documents: fetch each page (and its attachments), sniff it, keep its bytes, make a Source.
+
+A fetched document is read exactly as a file of its sniffed type is (`source_from_bytes`),
+so a page, its attached PDF and the same text saved as a file give the same targets.  Each
+record says where it came from, in its metadata: `source_url`, `final_url` (after
+redirects), `fetched_at`, `http_status`, `publisher_host`, and for an attachment
+`attached_to` (the article's URL); an article lists its `attachments`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import regex
+from bs4 import BeautifulSoup
+
+from pipeline.errors import ChitieuError, IngestError
+from pipeline.ingest import DOCX, source_from_bytes
+from pipeline.source import Source
+from pipeline.web.fetch import Fetcher, FetchError, FetchResult, check_url, normalise_url
+from pipeline.web.links import attachment_links
+from pipeline.web.sniff import HTML, PDF, TEXT, XML, decode_body, login_reason, sniff
+
+SUFFIX = {HTML: ".html", PDF: ".pdf", DOCX: ".docx", TEXT: ".txt"}
+_SLUG_JUNK = regex.compile(r"[^\p{L}\p{N}]+")
+
+
+@dataclass(frozen=True)
+class Seed:
+    """A URL to fetch as a document, with what the sources file says of its publisher."""
+
+    url: str
+    publisher: str | None = None  # the source's name
+    province: str | None = None  # the publisher's province (metadata, not the record's province)
+
+
+@dataclass
+class Fetched:
+    """One URL's outcome before extraction: a Source, or the reason there is none."""
+
+    url: str
+    seed: Seed
+    result: FetchResult | None = None
+    media_type: str | None = None
+    source: Source | None = None
+    reason: str | None = None
+    parent: str | None = None  # the article an attachment hangs on
+    attachments: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return self.result is not None and self.result.unchanged
+
+
+def doc_id_for_url(url: str) -> str:
+    """A readable record id: the last path segment without suffix, else the host; the
+    query's words are kept (`?id=12`), because portals put the article id there."""
+    parts = urlsplit(url)
+    segments = [s for s in unquote(parts.path).split("/") if s]
+    stem = segments[-1].rsplit(".", 1)[0] if segments else (parts.hostname or "page")
+    if stem.lower() in ("index", "default", "view", "detail", "chitiet", "chi-tiet") and len(segments) > 1:
+        stem = segments[-2]
+    slug = _SLUG_JUNK.sub("-", f"{stem} {unquote(parts.query)}").strip("-")
+    return (slug or "page")[:120]
+
+
+def unique_id(url: str, taken: set[str]) -> str:
+    """`doc_id_for_url`, with a short hash of the URL when another URL took that id."""
+    base = doc_id_for_url(url)
+    doc_id = base if base not in taken else f"{base}-{hashlib.sha256(url.encode()).hexdigest()[:8]}"
+    taken.add(doc_id)
+    return doc_id
+
+
+def fetch_metadata(result: FetchResult, seed: Seed, parent: str | None) -> dict[str, str]:
+    """What the record says about where its bytes came from (all strings, all optional)."""
+    meta = {
+        "source_url": result.url,
+        "final_url": result.final_url,
+        "fetched_at": result.fetched_at,
+        "http_status": str(result.status),
+        "publisher_host": result.host,
+    }
+    if seed.publisher:
+        meta["publisher"] = seed.publisher
+    if seed.province:
+        meta["publisher_province"] = seed.province
+    if parent:
+        meta["attached_to"] = parent
+    return meta
+
+
+def source_from_fetch(result: FetchResult, seed: Seed, doc_id: str, parent: str | None = None,
+                      media_type: str | None = None) -> Source:
+    """The fetched body as a Source, read as its sniffed type; IngestError/FetchError if not."""
+    media_type = media_type or sniff(result.body, result.content_type, result.final_url).media_type
+    if media_type == XML:
+        raise FetchError("a feed or sitemap, not a document (list it under feeds/sitemaps in a sources file)")
+    decoded = None
+    if media_type in (HTML, TEXT):
+        decoded = decode_body(result.body, result.content_type, html=media_type == HTML)
+    if media_type == HTML and decoded is not None:
+        soup = BeautifulSoup(decoded.text, "lxml")
+        reason = login_reason(soup, len(" ".join(soup.get_text(" ").split())))
+        if reason:
+            raise FetchError(reason)
+    meta = fetch_metadata(result, seed, parent)
+    served = sniff_declared(result.content_type)
+    if served and served != media_type:
+        meta["served_as"] = served
+    source = source_from_bytes(result.body, Path(doc_id + SUFFIX[media_type]), media_type=media_type,
+                               decoded=decoded, metadata=meta)
+    return dataclasses.replace(source, path=result.url)
+
+
+def sniff_declared(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+class UrlIngest:
+    """Fetch seeds concurrently (politeness is the fetcher's), each article with its attachments.
+
+    `keep(result, media_type)` stores the body and returns its sha256; `known(sha)` says
+    whether a document with these bytes is already extracted (then it is not read again).
+    """
+
+    def __init__(self, fetcher: Fetcher, keep: Callable[[FetchResult, str], str],
+                 attachments: bool = True, max_attachments: int = 10) -> None:
+        self.fetcher = fetcher
+        self.keep = keep
+        self.attachments = attachments
+        self.max_attachments = max_attachments
+        self.ids: set[str] = set()
+
+    def _fetch_one(self, url: str, seed: Seed, parent: str | None) -> Fetched:
+        item = Fetched(url=url, seed=seed, parent=parent)
+        try:
+            check_url(url)
+            item.result = self.fetcher.fetch(url)
+            item.media_type = sniff(item.result.body, item.result.content_type, item.result.final_url).media_type
+            self.keep(item.result, item.media_type)
+        except ChitieuError as exc:
+            item.reason = str(exc)
+        return item
+
+    def _fetch_with_attachments(self, seed: Seed) -> list[Fetched]:
+        url = normalise_url(seed.url)
+        article = self._fetch_one(url, seed, None)
+        items = [article]
+        if (self.attachments and article.result is not None and not article.unchanged
+                and article.media_type == HTML):
+            try:
+                decoded = decode_body(article.result.body, article.result.content_type, html=True)
+                links = attachment_links(decoded.text, article.result.final_url, self.max_attachments)
+            except ChitieuError:
+                links = []
+            article.attachments = [u for u in links if u != url]
+            items += [self._fetch_one(link, seed, url) for link in article.attachments]
+        return items
+
+    def fetch(self, seeds: Iterable[Seed], workers: int) -> Iterator[Fetched]:
+        """Every seed's items as they complete (an article before its attachments)."""
+        pending = list(seeds)
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="fetch") as pool:
+            futures: set[Future[list[Fetched]]] = set()
+            while pending or futures:
+                while pending and len(futures) < max(1, workers) * 2:
+                    futures.add(pool.submit(self._fetch_with_attachments, pending.pop(0)))
+                done, futures = wait(futures, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield from future.result()
+
+    def read(self, item: Fetched) -> Fetched:
+        """Make the item's Source (in the caller's thread: extraction is not thread-safe)."""
+        if item.result is None or item.reason:
+            return item
+        try:
+            doc_id = unique_id(item.url, self.ids)
+            item.source = source_from_fetch(item.result, item.seed, doc_id, item.parent, item.media_type)
+            if item.attachments:
+                item.source.metadata["attachments"] = " ".join(item.attachments)
+        except (IngestError, FetchError) as exc:
+            item.reason = str(exc)
+        return item
+
+
+def read_url_list(path: Path) -> list[str]:
+    """URLs of a list file: one a line; blank lines and `#` comments skipped."""
+    urls = []
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            urls.append(line)
+    return urls
+
+
+def is_url_list(path: Path) -> bool:
+    """A `.txt` file whose first entry is an http(s) URL: `chitieu run --input urls.txt`."""
+    if not path.is_file() or path.suffix.lower() not in (".txt", ".list", ".urls"):
+        return False
+    try:
+        first = next(iter(read_url_list(path)), "")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return first.lower().startswith(("http://", "https://"))
+
+
+def is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
