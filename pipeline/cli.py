@@ -487,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "An http(s) URL is fetched (politely: robots.txt, one request at a time per "
                                    "host) and extracted like a file of its real type, and the .pdf/.docx files "
                                    "the page attaches on the same site become records of their own; fetched "
-                                   "bytes are kept in DIR/raw/.")
+                                   "bytes are kept beside, in DIR.raw/.")
     p.add_argument("paths", nargs="+", metavar="PATH_OR_URL",
                    help="files, folders searched for .txt/.html/.htm/.pdf/.docx, or http(s) URLs")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the JSON records")

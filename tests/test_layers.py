@@ -35,7 +35,8 @@ PIPELINE: dict[str, str] = {
     # many documents, the store, and everything that scores or shows records
     **dict.fromkeys(
         ("batch", "store", "current", "export", "progress", "evaluate", "floors", "report", "labelstudio",
-         "compare", "compare_page", "explain", "sandbox", "stopping"),
+         "compare", "compare_page", "explain", "sandbox", "stopping",
+         "web"),  # pipeline/web/: fetching, keeping and watching URLs, into records or the store
         "pipeline batch/evaluation"),
     "cli": "pipeline.cli",
 }

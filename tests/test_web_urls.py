@@ -45,14 +45,15 @@ def records(out: Path) -> dict[str, dict[str, object]]:
 
 @needs_font
 def test_an_article_and_its_attached_pdf_become_two_linked_records(site: HTTPServer, tmp_path: Path) -> None:
+    out = tmp_path / "records"
     site.expect_request("/tin-tuc/ke-hoach-cds.html").respond_with_response(
         html_response(article_with_attachment("/uploads/kh-4636.pdf")))
     site.expect_request("/uploads/kh-4636.pdf").respond_with_data(
         official_pdf(PARAS, header=OFFICIAL_HEADER), content_type="application/pdf")
     url = site.url_for("/tin-tuc/ke-hoach-cds.html")
-    report = extract_urls([url], tmp_path, FAST)
+    report = extract_urls([url], out, FAST)
     assert [o.name for o in report.failures] == []
-    recs = records(tmp_path)
+    recs = records(out)
     assert set(recs) == {"ke-hoach-cds", "kh-4636"}
     page, pdf = recs["ke-hoach-cds"], recs["kh-4636"]
     assert page["source"] == url and page["media_type"] == "text/html"
@@ -65,13 +66,13 @@ def test_an_article_and_its_attached_pdf_become_two_linked_records(site: HTTPSer
     assert pdf["metadata"]["attached_to"] == url  # type: ignore[index]
     assert pdf["doc_number"] == "4636/KH-UBND"
     # the bytes are kept by sha256, with what the server said, so no re-fetch is ever needed
-    raw = RawStore(tmp_path / "raw")
+    raw = RawStore(tmp_path / "records.raw")
     kept = raw.get(str(pdf["sha256"]))
     assert kept is not None and kept.startswith(b"%PDF")
     notes = json.loads(raw.path(str(pdf["sha256"])).with_suffix(".fetches.json").read_text(encoding="utf-8"))
     assert notes[site.url_for("/uploads/kh-4636.pdf")]["headers"]["content-type"] == "application/pdf"
     again = extract_source(source_from_bytes(kept, raw.path(str(pdf["sha256"]))))
-    assert again.targets == load_dir(tmp_path)["kh-4636"].targets
+    assert again.targets == load_dir(out)["kh-4636"].targets
 
 
 @needs_font

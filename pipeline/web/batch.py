@@ -1,7 +1,7 @@
 """`chitieu extract URL...` and `chitieu run --input urls.txt`: URLs to JSON records.
 
 Like files, each document gets `OUT/<doc_id>.json`; a URL that fails gets one `url: reason`
-and the rest carries on.  The fetched bytes are kept in `OUT/raw/` (see `pipeline.web.raw`)
+and the rest carries on.  The fetched bytes are kept beside, in `OUT.raw/` (see `pipeline.web.raw`)
 with what the server said, so a record can be re-extracted without the web.
 """
 
@@ -11,11 +11,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from extractors.nlp import warm_up
 from pipeline.batch import BatchReport
-from pipeline.nlp import warm_up
 from pipeline.run import Outcome, run_one
 from pipeline.web.fetch import Fetcher, FetchOptions, FetchResult
-from pipeline.web.raw import RawStore
+from pipeline.web.raw import RawStore, raw_dir_for
 from pipeline.web.robots import Robots
 from pipeline.web.urls import Seed, UrlIngest
 
@@ -37,7 +37,7 @@ def extract_urls(urls: list[str], out_dir: Path, options: FetchOptions | None = 
     """Fetch and extract each URL (and its attachments) into `out_dir/<doc_id>.json`."""
     report = BatchReport()
     started = time.perf_counter()
-    raw = RawStore(raw_dir or out_dir / "raw")
+    raw = RawStore(raw_dir or raw_dir_for(out_dir))
     options = options or FetchOptions()
     warm_up()
     seen: dict[str, str] = {}  # sha256 -> URL first extracted with these bytes

@@ -26,8 +26,9 @@ SUFFIXES = {"text/html": ".html", "application/pdf": ".pdf", DOCX: ".docx", "tex
 
 
 def raw_dir_for(store: Path) -> Path:
-    """The raw folder of a store: `S.duckdb` keeps its bytes in `S.raw/`."""
-    return store.with_suffix(".raw")
+    """The raw folder beside a store or a records folder: `S.duckdb` keeps its bytes in
+    `S.raw/`, `out/records` in `out/records.raw/` (outside it: the records folder holds only records)."""
+    return store.with_suffix(".raw") if store.suffix else store.with_name(store.name + ".raw")
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -20,9 +20,9 @@ from typing import Any
 
 import regex
 
+from extractors.nlp import warm_up
 from pipeline.errors import ChitieuError
 from pipeline.extract import version_tag
-from pipeline.nlp import warm_up
 from pipeline.run import Outcome, run_one
 from pipeline.store import Store
 from pipeline.web.feeds import feed_links, sitemap_links
