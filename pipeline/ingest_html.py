@@ -21,6 +21,7 @@ from pipeline.encodings import UTF8, fix_legacy_text
 from pipeline.errors import E_HTML_NO_ARTICLE, E_HTML_TOO_DEEP, IngestError
 from pipeline.html_selectors import (
     BOILERPLATE,
+    DOC_TABLE,
     DROP_CLASS_PARTS,
     DROP_CLASS_WORDS,
     DROP_TAGS,
@@ -51,6 +52,9 @@ _DATE_NUM = regex.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d\d)(?
 _DATE_WORDS = regex.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d\d)", regex.IGNORECASE)
 _DATE_ISO = regex.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
 _TITLE_SUFFIX = regex.compile(r"\s+[-|–—:]\s+[^-|–—]{3,80}$")
+_CUT = regex.compile(r"\s*(?:\.{3,}|…)\s*$")
+WEAK_TITLES = ("title", "meta[property='og:title']")  # often cut and suffixed with the site's name
+_DOC_LABELS = frozenset(DOC_TABLE.labels)
 
 
 def _flat(text: str) -> str:
@@ -73,18 +77,91 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+def _title_text(node: Tag, selector: str) -> str:
+    text = _flat(str(node.get("content") or "") if node.name == "meta" else node.get_text(" "))
+    if selector != "title" or _CUT.search(text):  # a title cut at its end carries no site suffix
+        return text
+    return _TITLE_SUFFIX.sub("", text)
+
+
+def _cut_stem(title: str) -> str:
+    """A title without the ellipsis a portal put where it cut it."""
+    return _CUT.sub("", title)
+
+
 def page_title(soup: BeautifulSoup) -> tuple[str | None, bool]:
-    """The headline, and whether it is only the <title> (which often names just the site)."""
+    """The headline, and whether it is only a weak one (`<title>` or og:title, which portals
+    cut and suffix with the site's name).
+
+    A weak title gives way to the page's own headline element (h1, the portal's title
+    class) when that headline is the same title in full: it starts with the weak title's
+    text or contains it.  Otherwise the selectors' order decides (an h1 may be the logo).
+    """
+    found: list[tuple[str, str]] = []
     for selector in SELECTORS.title:
         node = soup.select_one(selector)
         if node is None:
             continue
-        text = _flat(str(node.get("content") or "") if node.name == "meta" else node.get_text(" "))
-        if selector == "title":
-            text = _TITLE_SUFFIX.sub("", text)
+        text = _title_text(node, selector)
         if len(text) >= 20 or (len(text) >= 8 and selector != "title"):
-            return text, selector == "title"
-    return None, False
+            found.append((selector, text))
+    if not found:
+        return None, False
+    selector, text = found[0]
+    if selector in WEAK_TITLES:
+        stem = _cut_stem(text).casefold()
+        for other, full in found[1:]:
+            if other not in WEAK_TITLES and len(full) > len(stem) and (
+                full.casefold().startswith(stem) or stem in full.casefold()
+            ):
+                return full, False
+        cut = bool(_CUT.search(text))
+        if cut and (whole := _full_headline(soup, stem)):
+            return whole, False
+        return (_cut_stem(text) if cut else text), selector == "title" or cut
+    return text, False
+
+
+def _full_headline(soup: BeautifulSoup, stem: str) -> str | None:
+    """The shortest element text (a bold line, a heading) that a weak title was cut from."""
+    best: str | None = None
+    for node in soup.find_all(["h2", "h3", "h4", "p", "strong", "b"]):
+        text = _flat(node.get_text(" "))
+        if len(stem) < len(text) <= 250 and text.casefold().startswith(stem) and (best is None or len(text) < len(best)):
+            best = text
+    return best
+
+
+def _label(cell: str) -> str:
+    return _flat(cell).strip(" :.").casefold()
+
+
+def document_table_lines(soup: BeautifulSoup) -> list[str]:
+    """The "văn bản" metadata table as `Label: value` lines, and the table removed.
+
+    Legal-document pages show `Số ký hiệu | 12/KH-UBND`, `Ngày ban hành | 05/03/2026`,
+    `Cơ quan ban hành`, `Trích yếu` … as a two-column table (or a `<dl>`) beside the text;
+    cell by cell it would come out as separate lines the document-field extractor cannot
+    pair.  The first table with at least `DOC_TABLE.min_rows` known labels is read.
+    """
+    for table in soup.find_all(["table", "dl"]):
+        rows: list[tuple[str, str]] = []
+        if table.name == "dl":
+            for dt_tag in table.find_all("dt"):
+                dd = dt_tag.find_next_sibling("dd")
+                if dd is not None:
+                    rows.append((_flat(dt_tag.get_text(" ")), _flat(dd.get_text(" "))))
+        else:
+            for tr in table.find_all("tr"):
+                cells = [_flat(c.get_text(" ")) for c in tr.find_all(["td", "th"], recursive=False)]
+                for i in range(0, len(cells) - 1, 2):  # label | value, sometimes two pairs a row
+                    rows.append((cells[i], cells[i + 1]))
+        known = [(label.strip(" :"), value) for label, value in rows
+                 if _label(label) in _DOC_LABELS and value.strip()]
+        if len(known) >= DOC_TABLE.min_rows:
+            table.decompose()
+            return [f"{label}: {value}" for label, value in known]
+    return []
 
 
 def _headline(line: str) -> bool:
@@ -290,6 +367,7 @@ def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
     title, from_title_tag = page_title(soup)
     date = published(soup)
     lead = lead_text(soup)
+    doc_lines = document_table_lines(soup)
     drop_boilerplate(soup)
     node = main_node(soup)
     if node is None:
@@ -297,10 +375,14 @@ def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
     lines = clean_lines(node_lines(node))
     if title is None or (from_title_tag and lines and _headline(lines[0])):
         title = lines[0] if lines and _headline(lines[0]) else title  # old pages: a bold first line
+    if title and from_title_tag:  # a cut <title>: the line it was cut from is the headline
+        stem = _flat(title).casefold()
+        title = next((line for line in lines[:3] if line.casefold().startswith(stem)), title)
     date = date or next((d for line in lines[:4] if len(line) <= 60 and (d := parse_date(line))), None)
     body = "\n".join(lines)
     if lead and _flat(lead) not in _flat(body):
         lines.insert(0, lead)
+    lines[0:0] = [line for line in doc_lines if _flat(line) not in _flat(body)]
     if title and not any(_flat(title) in line for line in lines[:3]):
         lines.insert(0, title)
     if title:
