@@ -135,7 +135,7 @@ def test_the_same_bytes_under_two_urls_are_extracted_once(site: HTTPServer, tmp_
     site.expect_request("/a.html").respond_with_response(html_response(page))
     site.expect_request("/b.html").respond_with_response(html_response(page))
     report = extract_urls([site.url_for("/a.html"), site.url_for("/b.html")], tmp_path, FAST)
-    assert report.written == 1 and set(records(tmp_path)) == {"a"}
+    assert report.written == 1 and set(records(tmp_path)) in ({"a"}, {"b"})  # whichever came first
 
 
 def test_chitieu_extract_url_prints_one_line_per_failed_url_and_carries_on(

@@ -24,9 +24,11 @@ from bs4 import BeautifulSoup
 from bs4.dammit import EncodingDetector
 from charset_normalizer import from_bytes
 
-from pipeline.encodings import Decoded, best_decoding, candidates
+from pipeline.encodings import Decoded, fix_legacy_text, well_formed_share
+from pipeline.errors import IngestError
 from pipeline.html_selectors import LOGIN
 from pipeline.ingest import DOCX, MEDIA_TYPES
+from pipeline.ingest_txt import decode_bytes
 from pipeline.web.fetch import FetchError
 
 HTML = "text/html"
@@ -98,14 +100,26 @@ def sniff(body: bytes, content_type: str, url: str) -> Sniffed:
     return Sniffed(TEXT, declared)
 
 
+SCORE_SAMPLE = 200_000
+
+
 def _strict(data: bytes, encoding: str | None) -> Decoded | None:
+    """`data` read in a declared or guessed charset, or None when it does not decode."""
     if not encoding:
         return None
     try:
         codec = codecs.lookup(encoding).name
-        return Decoded(data.decode(codec), codec)
+        text = data.decode(codec)
     except (LookupError, UnicodeDecodeError):
         return None
+    fixed = fix_legacy_text(text)  # a TCVN3/VNI passage pasted into a Unicode page
+    return Decoded(fixed.text, codec if fixed.encoding == "utf-8" else fixed.encoding)
+
+
+def _vietnamese(decoded: Decoded) -> float:
+    """Well-formed minus ill-formed Vietnamese words: how right a reading is."""
+    share, words = well_formed_share(decoded.text[:SCORE_SAMPLE])
+    return words * (2 * share - 1)
 
 
 def decode_body(data: bytes, content_type: str, html: bool) -> Decoded:
@@ -123,10 +137,13 @@ def decode_body(data: bytes, content_type: str, html: bool) -> Decoded:
         guessed = _strict(data, guess.encoding)
         if guessed:
             options.append(guessed)
-    options += candidates(data)
+    try:
+        options.append(decode_bytes(data))  # chitieu's own UTF-8/16, Windows-1258, TCVN3, VNI reading
+    except IngestError:
+        pass
     if not options:
         raise FetchError("cannot decode the page as text (no declared, guessed or Vietnamese charset fits)")
-    chosen = best_decoding(options)
+    chosen = max(options, key=_vietnamese)  # the first of equals: a declared charset wins a tie
     name = "utf-8" if chosen.encoding in ("utf_8", "utf-8") else chosen.encoding
     return Decoded(chosen.text, name)
 
