@@ -76,13 +76,6 @@ def test_a_table_of_figures_in_the_text_is_left_as_it_is() -> None:
     assert "Chỉ tiêu" in text and "Chỉ tiêu: 2025" not in text
 
 
-_LEXICON = Path(__file__).resolve().parent.parent / "extractors" / "lexicon"
-reads_metadata_lines = pytest.mark.skipif(
-    not any("doc_metadata_number" in p.read_text(encoding="utf-8") for p in _LEXICON.glob("*.yaml")),
-    reason="the document-field extractor does not read `Số ký hiệu:` lines yet (issue 10, D3)")
-
-
-@reads_metadata_lines
 def test_a_van_ban_page_gives_doc_number_issued_and_doc_type_from_its_table() -> None:
     html = page(HEADLINE, f"<h1>{HEADLINE}</h1>", extra=DOC_TABLE)
     plan = extract_source(source_from_bytes(html.encode("utf-8"), Path("vb.html")))
