@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import ChitieuError
 from pipeline.source import one_line, shown_path
@@ -223,17 +223,10 @@ def cmd_run_urls(args: argparse.Namespace) -> int:
     urls = read_url_list(args.input)
     if args.store is not None:
         from flows import run_watch
-        from pipeline.web.watch import render_watch
 
         summary = run_watch(None, str(args.store), urls=urls, options=_fetch_options(args),
                             attachments=not args.no_attachments)
-        for failure in summary["failures"]:
-            print(f"{failure['name']}: {failure['reason']}", file=sys.stderr)
-        if not args.quiet:
-            print(render_watch(summary), file=sys.stderr)
-        if args.summary_json:
-            sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
-        return 1 if summary["failures"] else 0
+        return _report_watch(summary, args)
     from pipeline.web.batch import extract_urls
 
     out = args.out or DEFAULT_OUT
@@ -275,10 +268,16 @@ def cmd_run_store(args: argparse.Namespace) -> int:
 def cmd_watch(args: argparse.Namespace) -> int:
     """Fetch what is new or changed on the watched sources into a store."""
     from flows import run_watch
-    from pipeline.web.watch import render_watch
 
     summary = run_watch(str(args.sources), str(args.store), options=_fetch_options(args),
                         attachments=not args.no_attachments)
+    return _report_watch(summary, args)
+
+
+def _report_watch(summary: dict[str, Any], args: argparse.Namespace) -> int:
+    """One `url: reason` line per failure, the summary, and the exit code; shared by watch and run."""
+    from pipeline.web.watch import render_watch
+
     for failure in summary["failures"]:
         print(f"{failure['name']}: {failure['reason']}", file=sys.stderr)
     if not args.quiet:
