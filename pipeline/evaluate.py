@@ -241,6 +241,8 @@ def render_text(result: dict[str, Any], show_errors: bool = True) -> str:
     lines.append(f"  strict P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}")
     lines.append("field accuracy over pairs:")
     for f, acc in result["fields"].items():
+        if f == LINK_FIELD:  # written once below, with its precision and coverage
+            continue
         lines.append(f"  {f:<14} {acc:.3f}" if acc is not None else f"  {f:<14} -")
     ov = result["indicator_overlap"]
     lines.append(f"  {'indicator':<14} {ov:.3f} (mean overlap)" if ov is not None else "  indicator -")
@@ -251,6 +253,8 @@ def render_text(result: dict[str, Any], show_errors: bool = True) -> str:
             f"recall {_fmt(link['recall'])}, coverage {_fmt(link['coverage'])} "
             f"(over {link['labelled_pairs']} pairs whose gold labels it)"
         )
+    else:
+        lines.append(f"  {LINK_FIELD:<14} - (the gold does not label it)")
     lines.append("document fields:")
     for f, acc in result["document_fields"].items():
         lines.append(f"  {f:<14} {acc:.3f}" if acc is not None else f"  {f:<14} -")
