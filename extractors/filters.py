@@ -20,10 +20,11 @@ from functools import cached_property
 
 import regex
 
-from extractors.context import DocContext, resolve_year
+from extractors.context import DocContext
 from extractors.lexicon import FLAGS, Lexicon, fold, template
 from extractors.numbers import Mention
 from extractors.scopes import find_scopes
+from extractors.years import resolve_year
 
 # A percent whose right part names places ("100% xã", "các đơn vị cấp huyện") covers places:
 # its scope words are what is counted, not the target's scope.

@@ -1,7 +1,7 @@
 """Numbers that may be target values: percents, ranges, ranks and counts, with offsets.
 
 Only the shape of the number is decided here (value, range, unit, span); whether it is
-a target, and its comparator and indicator, depend on the clause (see `targets.py`).
+a target, and its comparator and indicator, depend on the clause (see `clause.py`).
 """
 
 from __future__ import annotations

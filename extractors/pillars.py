@@ -18,7 +18,7 @@ clause.  Texts announce a pillar in several shapes, and several look-alikes anno
   (`Kế hoạch … về kinh tế số`) is no topic.
 - a list that names each pillar in turn (goals, pillars of a strategy) heads nothing (P1).
 
-This module finds those landmarks; `context.py` turns them into section boundaries.
+This module finds those landmarks; `structure.py` turns them into section boundaries.
 """
 
 from __future__ import annotations
@@ -278,3 +278,8 @@ def official_title_pillar(text: str, lex: Lexicon) -> str | None:
             title = line
         return one_pillar(title, lex)
     return None
+
+
+def pillar_in_clause(clause: str, lex: Lexicon) -> str | None:
+    """Guide §3: a clause that names its pillar (`kinh tế số chiếm 20% GRDP`); a list of pillars names none."""
+    return one_pillar(clause, lex)

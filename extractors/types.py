@@ -1,4 +1,4 @@
-"""What the extractor hands on besides its candidates: the numbers it dropped, and why.
+"""What the extractor hands on: its candidates, the numbers it dropped, and why.
 
 A number the text states but the plan does not record is the first thing an evaluator
 asks about (`chitieu explain`, the HTML report). Each such number is a `Drop` naming
@@ -8,14 +8,13 @@ the record of *why* is made where the decision is made, not reconstructed by han
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from schemas.plan import Unit
 
 if TYPE_CHECKING:
     from extractors.numbers import Mention
-    from extractors.targets import Candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +44,34 @@ class Extraction:
 
     candidates: tuple[Candidate, ...]
     drops: tuple[Drop, ...]
+
+
+@dataclass
+class Candidate:
+    """A target before validation: plain fields plus where it came from."""
+
+    value: float
+    value_max: float | None
+    unit: str
+    comparator: str
+    direction: str
+    indicator: str
+    scope: str | None
+    deadline_year: int | None
+    pillar: str | None
+    achieved: bool
+    quote: str
+    start: int
+    end: int
+    sentence: str
+    year_source: str = ""
+    cmp_from_word: bool = False
+    list_item: bool = False
+    clause_start: int = 0
+    tail: str = ""
+    paragraph_start: int = 0
+    uncarried_year: int | None = None
+    pillar_source: str = ""  # "section" (heading, lead-in, topic), "clause" or "" (guide §3 pillar)
+    nested: bool = False  # inside a parenthesis opened after an earlier value of its clause
+    mention: Mention | None = None  # the number this record reads (provenance, not output)
+    rules: dict[str, str] = field(default_factory=dict)  # field -> id of the rule that set it

@@ -61,7 +61,7 @@ def numbers_of(text: str, plan: Plan, extraction: Extraction) -> list[Number]:
         if k < len(spans) and spans[k][0] <= m.start() < spans[k][1]:
             continue  # part of a value mention, listed below
         token = m.group(0)
-        reason = ("a year (context.py reads it for deadlines)" if _year_like(token)
+        reason = ("a year (years.py reads it for deadlines)" if _year_like(token)
                   else "no value shape reads it (numbers.py: not a percent, rank, or count before a noun)")
         out.append(Number(m.start(), m.end(), token, text.count("\n", 0, m.start()) + 1, "not_a_value",
                           rule=NOT_A_VALUE, reason=reason))

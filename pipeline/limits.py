@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from extractors.context import MAX_SENTENCE_CHARS
+from extractors.structure import MAX_SENTENCE_CHARS
 
 MAX_BYTES: Final = 50 * 1024 * 1024  # a file, or a zip member, as stored (`--max-bytes`)
 MAX_INFLATED: Final = 200 * 1024 * 1024  # a PDF's or .docx's decompressed streams, summed

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.context import MAX_SENTENCE_CHARS
+from extractors.structure import MAX_SENTENCE_CHARS
 from pipeline.cli import main
 from pipeline.encodings import encode_legacy
 from pipeline.errors import IngestError

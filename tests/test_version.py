@@ -69,7 +69,7 @@ NEUTRAL: dict[str, tuple[str, Callable[[str], str]]] = {
 }
 RULES: dict[str, tuple[str, Callable[[str], str]]] = {
     "a rule in numbers.py": ("extractors/numbers.py", _change_a_rule),
-    "a rule in targets.py": ("extractors/targets.py", _change_a_rule),
+    "a rule in clause.py": ("extractors/clause.py", _change_a_rule),
     "the record schema": ("schemas/plan.py", lambda s: s.replace("MAX_YEAR = 2100", "MAX_YEAR = 2101")),
     "a lexicon word": ("extractors/lexicon/comparators.yaml", lambda s: s.replace("words: [", "words: [xấp xỉ, ", 1)),
 }

@@ -1,0 +1,276 @@
+"""Each value's share of its clause, and the comparator and direction read from its words.
+
+A value's clause is cut between it and its neighbours (`segments`): the split depends on
+the neighbour, so this is the one sequential stage. After it, every value's left part
+gives its comparator and direction (`comparators.yaml`, `directions.yaml`), and a word
+after the value (`50% trở lên`) may give the comparator instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+
+from extractors.context import DocContext
+from extractors.indicator_text import YEAR_PHRASE, strip_ends
+from extractors.lexicon import FLAGS, Lexicon, template
+from extractors.nlp import phrase_tokens
+from extractors.numbers import Mention
+from extractors.structure import open_paren
+
+_SPLIT_DELIMS = regex.compile(r":|,|;|\(|\s+và\s+|\s+hoặc\s+|\s+-\s+", FLAGS)
+_LINK_VERB = regex.compile(template(r"{LINK_VERB}\s*$"), FLAGS)
+_HAVE_VERB = regex.compile(template(r"(?<!\w){HAVE_VERB}\s*$"), FLAGS)
+_CUT_BEFORE = regex.compile(
+    template(
+        r":|(?<!\w)(?:{YEAR_PREP})?\s*(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}\s*,"
+        r"|{DISCOURSE_MARKER}\s*,"
+        r"|{AIM_LEAD}"
+    ),
+    FLAGS,
+)
+
+
+def _comparator_before(
+    left: str, lex: Lexicon, mention: Mention, rules: dict[str, str] | None = None
+) -> tuple[str | None, str, str]:
+    """(comparator or None, direction, left with those words removed); `rules` gets the entry ids that set them."""
+    comparator: str | None = None
+    direction = "level"
+    rules = rules if rules is not None else {}
+    text = left.rstrip()
+    for _ in range(4):
+        text = text.rstrip(" (")
+        hit = False
+        found = lex.comparator_before(text)  # the longest comparator word over all entries
+        if found:
+            cmp, entry, at = found
+            # with a range, "từ" opens the range ("từ 25% - 30%"): not a floor (comparators.yaml ge_from)
+            if not (entry == "ge_from" and mention.value_max is not None) and comparator is None:
+                comparator, rules["comparator"] = cmp, entry
+            text, hit = text[:at].rstrip(), True
+        m = _LINK_VERB.search(text)
+        if m:
+            if comparator is None:
+                comparator, rules["comparator"] = "=", "LINK_VERB"
+            text, hit = text[: m.start()].rstrip(), True
+        for pattern, dirn in lex.direction_before:
+            m = pattern.search(text)
+            if m:
+                if direction == "level":
+                    direction = dirn
+                    rules["direction"] = lex.direction_ids[dirn]
+                text, hit = text[: m.start()].rstrip(), True
+                break
+        # `ít nhất có 4 doanh nghiệp`: a verb of having between the comparator word and the number
+        m = _HAVE_VERB.search(text) if not hit else None
+        if m and lex.comparator_before(text[: m.start()].rstrip()):
+            text, hit = text[: m.start()].rstrip(), True
+        if not hit:
+            break
+    return comparator, direction, text
+
+
+def _strip_comparators(left: str, lex: Lexicon) -> str:
+    """`left` without the comparator words just before the value."""
+    text = left.rstrip()
+    while (found := lex.comparator_before(text)) is not None:
+        text = text[: found[2]].rstrip()
+    return text
+
+
+# `… được triển khai đồng bộ và có ít nhất 85% văn bản`: `và` + a verb of having opens the value's
+# own predicate; what stands before it is another clause, not the indicator (unseen-errors T6).
+_AND_HAVE = regex.compile(template(r"(?<!\w)và\s+(?={HAVE_VERB}\s+(?:{COMPARATOR_BEFORE}\s*)?$)"), FLAGS)
+
+
+def _cut_leadin(left: str) -> int:
+    """Offset in `left` after its last lead-in (year, pillar heading, discourse marker)."""
+    cut = 0
+    for m in _CUT_BEFORE.finditer(left):
+        cut = m.end()
+    m = _AND_HAVE.search(left, cut)
+    return m.end() if m else cut
+
+
+_LINK_AT_END = regex.compile(
+    template(r"(?:{LINK_VERB}|{CHANGE_VERB})(?:\s*\(?\s*(?:{AVERAGE}|{COMPARATOR_BEFORE}))*\s*$"), FLAGS
+)
+_CONJ_ONLY = regex.compile(r"^(?:[\s,;:.\-–—•*+]|(?<!\w)(?:và|hoặc|với)(?!\w))*$", FLAGS)
+_COMMA_OR_COLON = regex.compile(r"[,:]")
+# A comparator after the value ("50% trở lên"), within 30 characters, not an age ("15 tuổi trở lên").
+_AFTER_WORD = regex.compile(template(r"^[^,;]{0,30}?(?<!{AGE_NOUN}\s)(?P<w>{COMPARATOR_AFTER})"), FLAGS)
+
+
+def _split_between(text: str, a_end: int, b_start: int) -> tuple[int, bool]:
+    """Where one value's share of a clause ends and the next one's begins.
+
+    Returns the split offset and whether a colon introduced the next values (a breakdown).
+    Before a value with its own linking verb ("X đạt 80%, Y đạt 70%") the first delimiter
+    separates them, so the next value keeps its whole subject; before a bare list item
+    ("90% hồ sơ cấp tỉnh, 80% hồ sơ cấp huyện", "phủ 100% khu vực dân cư sinh sống,
+    làm việc và trên 60% hộ gia đình") the last one does.
+    """
+    delims = list(_SPLIT_DELIMS.finditer(text, a_end, b_start))
+    if not delims:
+        return b_start, False
+    colon = [d for d in delims if d.group(0) == ":"]
+    if colon:
+        return colon[-1].end(), True
+    chosen = delims[0] if _LINK_AT_END.search(text, a_end, b_start) else delims[-1]
+    return chosen.end(), False
+
+
+def _cut_new_clause(right: str, lex: Lexicon) -> str:
+    """Stop a value's right part where a comma opens a new clause (a clause-opening word)."""
+    if "," not in right:
+        return right
+    words = [t for t in phrase_tokens(right) if not t.is_space]
+    for k, token in enumerate(words[:-1]):
+        if token.text != ",":
+            continue
+        one = words[k + 1].text.lower()
+        two = " ".join(t.text.lower() for t in words[k + 1 : k + 3])
+        if one in lex.clause_openers or two in lex.clause_openers:
+            return right[: token.idx]
+    return right
+
+
+@dataclass
+class _Segment:
+    """A value's share of its clause, with what was read from it."""
+
+    start: int
+    left_raw: str
+    comparator: str | None
+    direction: str
+    left_core: str
+    bare: bool
+    has_subject: bool
+    share_verb: bool
+    rules: dict[str, str]  # field -> rule id of what this segment read
+
+
+def _open_list_paren(text: str, start: int, value: int) -> int | None:
+    """After a `(` still open at the value that starts a list item of three words or more."""
+    depth_open: list[int] = []
+    for i in range(start, value):
+        if text[i] == "(":
+            depth_open.append(i)
+        elif text[i] == ")" and depth_open:
+            depth_open.pop()
+    if not depth_open:
+        return None
+    after = depth_open[-1] + 1
+    return after if len(text[after:value].split()) >= 3 else None
+
+
+def _before_unmatched_close(right: str) -> str:
+    """A value inside parentheses ends at the `)` that closes them."""
+    depth = 0
+    for i, ch in enumerate(right):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return right[:i].rstrip()
+            depth -= 1
+    return right
+
+
+def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segment:
+    text = ctx.text
+    for b in ctx.boundaries_between(seg_start, m.start):
+        if b.cuts and seg_start <= b.pos < m.start:
+            stop = _COMMA_OR_COLON.search(text, b.pos, m.start)
+            if stop:
+                seg_start = stop.end()
+    cut = _cut_leadin(text[seg_start : m.start])
+    seg_start += cut
+    opened = _open_list_paren(text, seg_start, m.start)
+    if opened is not None:
+        seg_start = opened  # "3 chỉ tiêu về KTS (tỷ trọng KTS … đạt 8%; …)": the lead stays outside (L3)
+    left_raw = text[seg_start : m.start]
+    rules: dict[str, str] = {}
+    comparator, direction, left_core = _comparator_before(left_raw, lex, m, rules)
+    share_verb = bool(regex.search(r"(?:chiếm|đóng\s+góp)\s*(?:\S+\s*)?$", left_raw, FLAGS))
+    return _Segment(
+        start=seg_start,
+        left_raw=left_raw,
+        comparator=comparator,
+        direction=direction,
+        left_core=left_core,
+        bare=bool(_CONJ_ONLY.match(_strip_comparators(left_raw, lex))),
+        has_subject=bool(strip_ends(YEAR_PHRASE.sub(" ", left_core), lex)),
+        share_verb=share_verb,
+        rules=rules,
+    )
+
+
+def nested(text: str, clause_start: int, pos: int) -> bool:
+    """A value in a parenthesis opened after an earlier value (`85% … cấp tỉnh (đến năm 2030 là 98%)`)."""
+    opened = open_paren(text, clause_start, pos)
+    return opened is not None and bool(regex.search(r"\d\s*%|\d", text[clause_start:opened]))
+
+
+
+
+@dataclass(frozen=True)
+class ValueClause:
+    """One value in its clause: where its share begins and ends, and its left and right words."""
+
+    mention: Mention
+    next: Mention | None  # the next value of the document, if any
+    clause: tuple[int, int]
+    seg: _Segment  # the left part and what was read from it
+    end: int  # where the value's share ends (after the words that belong to it)
+    right_raw: str  # text[mention.end : the split before the next value]
+    right: str  # right_raw trimmed: trailing conjunctions, a new clause, an unmatched `)`
+    breakdown: bool  # a colon after this value introduces a breakdown of it
+    opens_clause: bool  # the share starts at its clause's start: no earlier phrase carries into it
+
+
+def segments(ctx: DocContext, lex: Lexicon, mentions: list[Mention]) -> Iterator[ValueClause]:
+    """Each value's share of its clause, cut between it and its neighbours, in text order.
+
+    This is the sequential stage: where one value's share ends is where the next one's begins.
+    """
+    text = ctx.text
+    next_start: int | None = None
+    for i, m in enumerate(mentions):
+        cs, ce = ctx.clause_of(m.start)
+        seg_start = next_start if next_start is not None and next_start >= cs else cs
+        seg = _segment(ctx, lex, m, seg_start)
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        breakdown = False
+        if nxt is not None and nxt.start < ce:
+            seg_end, breakdown = _split_between(text, m.end, nxt.start)
+            next_start = seg_end
+        else:
+            seg_end, next_start = ce, None
+        right_raw = text[m.end : seg_end]
+        right_trim = regex.sub(r"[\s,;:]+(?:và|hoặc)?\s*$", "", right_raw, flags=FLAGS)
+        right_trim = _cut_new_clause(right_trim, lex)
+        right_trim = _before_unmatched_close(right_trim)
+        yield ValueClause(
+            mention=m, next=nxt, clause=(cs, ce), seg=seg, end=m.end + len(right_trim), right_raw=right_raw,
+            right=right_trim, breakdown=breakdown, opens_clause=seg_start == cs,
+        )
+
+
+def read_comparator(vc: ValueClause, lex: Lexicon) -> tuple[str, bool, dict[str, str]]:
+    """(comparator, whether a word stated it, the rule ids read so far) of one value (guide §3)."""
+    m = vc.mention
+    comparator = vc.seg.comparator
+    rules = {"value": m.rule, "direction": "default_level", "quote": "value_segment", **vc.seg.rules}
+    after = _AFTER_WORD.match(vc.right)
+    if after:
+        comparator, rules["comparator"] = lex.comparator_of(after["w"])
+    if m.unit == "rank" and comparator in (None, "="):
+        comparator, rules["comparator"] = "<=", "rank_default"  # guide §3: "top 20" is at most 20th
+    cmp_from_word = comparator is not None and comparator != "="
+    if comparator is None:
+        comparator, rules["comparator"] = "=", "default_eq"
+    return comparator, cmp_from_word, rules

@@ -1,0 +1,127 @@
+"""A value's indicator text: the words around it that name what is measured (guide §2 "indicator").
+
+The clause is cut elsewhere (`clause.py`); here its left and right words are cleaned of
+years, parentheses, scope words, provinces, lead and trail words (`lexicon/indicator.yaml`)
+and joined, with the forms a share of GRDP and a rank take.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from extractors.lexicon import FLAGS, Lexicon, fold, template
+from extractors.nlp import phrase_doc
+
+YEAR_PHRASE = regex.compile(
+    template(r"(?<!\w)(?:(?:{YEAR_PREP}|{DEADLINE_BEFORE})\s+)?(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}(?!\d)"),
+    FLAGS,
+)
+_PER_YEAR = regex.compile(r"^\s*/\s*năm\b", FLAGS)
+PARENS = regex.compile(r"\([^()]*\)")
+_OBJECT_OF_SHARE = regex.compile(r"^\s*(?:GRDP|GDP|tổng\s+mức\s+bán\s+lẻ|tổng\s+sản\s+phẩm)", FLAGS)
+_RANK_LEAD = regex.compile(
+    r"(?:(?<!\w)(?:nằm|đứng|vào|lọt|duy\s+trì|đưa(?:\s+tỉnh)?\s+vào)\s*)?(?:(?<!\w)(?:một|1)\s+)?(?:(?<!\w)(?:trong|thuộc)\s*)?(?:(?<!\w)nhóm\s*)?(?:(?<!\w)(?:top|tốp)\s*)?$",
+    FLAGS,
+)
+_RANK_GROUP = regex.compile(
+    r"^\s*(?:(?:tỉnh|thành\s+phố|thành|địa\s+phương|nước|quốc\s+gia)\s*[/,]?\s*)+\)?\s*$", FLAGS
+)
+_LOCATIVE = regex.compile(r"\s(?:tại|ở|trên\s+địa\s+bàn)\s", FLAGS)
+_AFTER_AT_START = regex.compile(template(r"^\s*{COMPARATOR_AFTER}"), FLAGS)
+_DIGITAL_ECONOMY = "kinh tế số"
+
+
+def strip_scopes(text: str, spans: list[tuple[int, int]], offset: int) -> str:
+    out = []
+    pos = 0
+    for s, e in spans:
+        s -= offset
+        e -= offset
+        if e <= 0 or s >= len(text):
+            continue
+        out.append(text[pos : max(s, 0)])
+        pos = max(pos, e)
+    out.append(text[pos:])
+    return " ".join("".join(out).split())
+
+
+def strip_ends(text: str, lex: Lexicon) -> str:
+    for pattern in lex.drop_anywhere:
+        text = pattern.sub(" ", text)
+    text = " ".join(text.split())
+    changed = True
+    while changed and text:
+        changed = False
+        for pattern in lex.strip_left:
+            new = pattern.sub("", text, count=1).strip()
+            if new != text:
+                text, changed = new, True
+        for pattern in lex.strip_right:
+            new = pattern.sub("", text, count=1).strip()
+            if new != text:
+                text, changed = new, True
+    return text
+
+
+# POS tagging costs about a millisecond per word, and a value's right part can run to a whole
+# bounded sentence (2,000 characters) in unpunctuated text; the readings that use tags look at
+# a phrase's first words, so only its first words are tagged (bench/extract_scaling.py).
+MAX_TAGGED_CHARS = 400
+
+
+def word_spans(phrase: str) -> list[tuple[int, int, str]]:
+    """(start, end, POS) of the first words of `phrase`, from its spaCy Doc (underthesea inside)."""
+    if len(phrase) > MAX_TAGGED_CHARS:
+        cut = phrase.rfind(" ", 0, MAX_TAGGED_CHARS)
+        phrase = phrase[: cut if cut > 0 else MAX_TAGGED_CHARS]
+    return [(t.idx, t.idx + len(t.text), t.tag_) for t in phrase_doc(phrase) if not t.is_space]
+
+
+def has_verb(phrase: str) -> bool:
+    """A verb other than `có`/`là`: the phrase states something of its own."""
+    if not phrase.strip():
+        return False
+    return any(tag == "V" and phrase[s:e].lower() not in ("có", "là") for s, e, tag in word_spans(phrase))
+
+
+def _strip_provinces(text: str, lex: Lexicon) -> str:
+    folded = fold(text)
+    m = regex.match(r"\s*(?:(?:tỉnh|thành\s+phố|tp\.?)\s+)?", folded, FLAGS)
+    rest = folded[m.end() :] if m else folded
+    pm = lex.province_re.match(rest)
+    if pm:
+        return text[len(folded) - len(rest) + pm.end() :].strip()
+    return text
+
+
+def clean_right(right: str, lex: Lexicon, unit: str) -> str:
+    """The words after a value that can belong to its indicator."""
+    right = _PER_YEAR.sub("", right)
+    right = YEAR_PHRASE.sub(" ", right)
+    right = PARENS.sub(" ", right)
+    right = _AFTER_AT_START.sub("", right)
+    if unit == "rank" and _RANK_GROUP.match(right):
+        return ""  # "17-19 tỉnh/thành phố": the places ranked, not what is measured
+    if unit == "count":
+        loc = _LOCATIVE.search(right)
+        if loc:
+            right = right[: loc.start()]
+    return strip_ends(right, lex)
+
+
+def build_indicator(left: str, right: str, lex: Lexicon, share_verb: bool, unit: str) -> str:
+    left = YEAR_PHRASE.sub(" ", left)
+    right = clean_right(right, lex, unit)
+    if right:
+        left = left.rsplit(",", 1)[-1]
+    left = _strip_provinces(strip_ends(left, lex), lex)
+    if unit == "rank":
+        left = _RANK_LEAD.sub("", left).strip()
+    left = strip_ends(left, lex)
+    bare_left = regex.sub(r"^(?:tỷ\s+trọng|tỷ\s+lệ)\s*", "", left, flags=FLAGS).strip()
+    if _OBJECT_OF_SHARE.match(right) and (share_verb or not bare_left):
+        subject = bare_left or _DIGITAL_ECONOMY
+        obj = regex.sub(r"\s+của\s+(?:tỉnh|thành\s+phố|cả\s+nước)\b.*$", "", right, flags=FLAGS)
+        return f"{subject} trong {obj}"
+    return " ".join(p for p in (left, right) if p)
+

@@ -1,0 +1,158 @@
+"""Guide §2 list rules: one record per measure and scope, and the passes over a list's items.
+
+A value read alone becomes one record per scope it names, or two records when it states
+two shares (`X trong Y, Z trong W`) or two coordinated measures. Over the records, the
+items of one list then inherit an elided indicator, share a leading comparator, a trailing
+predicate and a year stated after the last item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import regex
+
+from extractors.indicator_text import strip_ends, word_spans
+from extractors.lexicon import FLAGS, Lexicon
+from extractors.reading import Reading
+from extractors.types import Candidate
+from extractors.years import WEAK_YEARS
+
+_OWN_VERB = regex.compile(r"(?<!\w)(?:đạt|là|chiếm|bằng)(?!\w)", FLAGS)
+_TWO_SHARES = regex.compile(r"^(?P<a>.+?\btrong\b.+?),\s+(?P<b>[^,]+?\btrong\b[^,]+)$", FLAGS)
+
+
+def list_records(reading: Reading, lex: Lexicon) -> list[Candidate]:
+    """One record per measure and per scope of a value (guide §2): two shares, coordinated verbs, scopes."""
+    base, rules, indicator = reading.base, reading.base.rules, reading.base.indicator
+    out: list[Candidate] = []
+    indicators = [indicator]
+    two = _TWO_SHARES.match(indicator) if not reading.right_clean else None
+    coordinated = split_coordinated(reading.right_for_ind, lex) if base.list_item and base.unit == "percent" else None
+    if two:
+        indicators = [two["a"].strip(), two["b"].strip()]
+        rules["indicator"] = "two_shares"
+    elif coordinated:
+        indicators = [strip_ends(part, lex) for part in coordinated]
+        rules["indicator"] = "coordinated_verbs"
+    for ind in indicators:
+        scope_list: list[str | None] = list(reading.scopes) or [None]
+        for scope in scope_list:
+            scope_rule = {"scope": scope} if scope else {}  # the scopes.yaml entry id is the scope
+            out.append(replace(base, scope=scope, indicator=ind, rules={**rules, **scope_rule}))
+    return out
+
+
+def split_coordinated(right: str, lex: Lexicon) -> tuple[str, str] | None:
+    """`cơ sở y tế hỗ trợ X và thực hiện Y` → two measures sharing one value (guide §2).
+
+    Only a noun subject followed by two verb phrases of three words or more, joined by
+    `và` with no comma before it, is split; a coordinated verb list (`số hóa, ký số và lưu trữ`)
+    is one measure.
+    """
+    m = regex.search(r"\s+và\s+", right)
+    if m is None or "," in right[: m.start()]:
+        return None
+    before, after = right[: m.start()], right[m.end() :]
+    tags_before = word_spans(before)
+    tags_after = word_spans(after)
+    if len(tags_before) < 3 or len(tags_after) < 3 or tags_after[0][2] != "V":
+        return None
+    if after.lower().startswith(tuple(lex.clause_openers)):
+        return None
+    first_verb = next((k for k, (_, _, tag) in enumerate(tags_before) if tag == "V"), None)
+    if first_verb is None or first_verb == 0 or tags_before[0][2] != "N":
+        return None
+    subject = before[: tags_before[first_verb][0]].strip()
+    return before.strip(), f"{subject} {after.strip()}"
+
+
+def _head(indicator: str) -> str:
+    """The first two syllables of an indicator: the noun its value counts."""
+    words = regex.findall(r"\w+", indicator.lower())[:2]
+    return " ".join(words) if len(words) == 2 else ""
+
+
+def _list_groups(cands: list[Candidate]) -> list[list[Candidate]]:
+    """Runs of candidates that form one list: the values of one clause, and parallel items after
+    a `;` in the same sentence — bare, naming a level, and counting the same noun as the item
+    before (`tối thiểu 92% hồ sơ một cửa cấp tỉnh; 85% hồ sơ một cửa cấp huyện và 72% ...`):
+    the `;` divides one list of levels (unseen-errors T8, T6)."""
+    groups: list[list[Candidate]] = []
+    for c in cands:
+        prev = groups[-1][-1] if groups else None
+        joined = prev is not None and (
+            c.clause_start == prev.clause_start
+            or (
+                c.list_item
+                and c.sentence == prev.sentence
+                and c.paragraph_start == prev.paragraph_start
+                and c.scope is not None
+                and prev.scope is not None
+                and _head(c.indicator) == _head(prev.indicator) != ""
+            )
+        )
+        if joined:
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    return groups
+
+
+def resolve_lists(cands: list[Candidate]) -> list[Candidate]:
+    """Guide §2: inherit elided indicators, distribute a leading comparator, share a predicate."""
+    group_of = {id(c): g for g in _list_groups(cands) for c in g}
+    for i, c in enumerate(cands):
+        same = [p for p in group_of[id(c)] if p is not c and cands.index(p) < i]
+        if not c.indicator.strip():
+            before = [p for p in cands[:i] if p.sentence == c.sentence and p.indicator.strip()]
+            after = [n for n in cands[i + 1 :] if n.sentence == c.sentence and n.indicator.strip() and n.unit == c.unit]
+            earlier = [p for p in cands[:i] if p.paragraph_start == c.paragraph_start and p.indicator.strip()]
+            if before:
+                c.indicator = before[-1].indicator
+                if c.pillar is None:  # an elided item takes its neighbour's measure, pillar included
+                    c.pillar, c.pillar_source = before[-1].pillar, before[-1].pillar_source
+            elif after:
+                c.indicator = after[0].indicator
+            elif earlier:
+                c.indicator = earlier[-1].indicator
+            c.rules["indicator"] = "list_inherit_indicator"
+        # a leading comparator is not carried to an item it would make impossible (`trên 80% …, 100% xã`)
+        impossible = c.unit == "percent" and c.value >= 100
+        if same and c.list_item and not c.cmp_from_word and c.comparator == "=" and not impossible:
+            first = same[0]
+            if first.cmp_from_word and first.comparator in (">=", ">", "~", "<=", "<") and not _OWN_VERB.search(c.quote):
+                c.comparator = first.comparator
+                c.cmp_from_word = True
+                c.rules["comparator"] = "list_distribute_comparator"
+    for group in _list_groups(cands):
+        # a later-year value nested after an item keeps the item's measure and scope (unseen-errors T5);
+        # words after its parenthesis are the list's shared predicate
+        for k, c in enumerate(group):
+            item = next((p for p in reversed(group[:k]) if not p.nested), None)
+            if c.nested and item is not None and c.scope is None:
+                own = c.indicator
+                c.scope, c.indicator = item.scope, item.indicator
+                c.rules["scope"] = c.rules["indicator"] = "list_nested_item"
+                if own and own != item.indicator and not c.tail:
+                    c.tail = own
+                    c.indicator = f"{item.indicator} {own}".strip()
+        # a predicate after the last scoped item of a list belongs to every item
+        tails = [c.tail for c in group if c.tail]
+        if len(group) > 1 and tails:
+            tail = tails[-1]
+            for c in group:
+                if c.scope and not c.tail and tail not in c.indicator:
+                    c.indicator = f"{c.indicator} {tail}".strip()
+                    c.rules["indicator"] = "list_shared_predicate"
+        # a year stated after the last item (`… 55% văn bản đi cấp xã được ký số vào năm 2026`)
+        # dates the items that have only a weak year of their own
+        last = group[-1]
+        if len(group) > 1 and last.year_source == "clause" and last.deadline_year is not None:
+            for c in group[:-1]:
+                if c.year_source in WEAK_YEARS and c.list_item is not None and c.end <= last.start:
+                    c.deadline_year, c.year_source = last.deadline_year, "list"
+                    c.rules["deadline_year"] = "list_year_after_last_item"
+    return cands
+
+

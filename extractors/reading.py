@@ -1,0 +1,131 @@
+"""What one kept value's segment says: indicator, year, pillar, achieved and quote, as a `Candidate`.
+
+The value has passed the non-target filters (`filters.py`); its clause share comes from
+`clause.py`. The indicator words come from `indicator_text.py`, the deadline year from
+the guide §3 order the filters' `Site` already resolved (`years.py`), the pillar from the
+governing section or else the value's own words (`pillars.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from extractors.clause import ValueClause, nested
+from extractors.filters import Site
+from extractors.indicator_text import (
+    PARENS,
+    YEAR_PHRASE,
+    build_indicator,
+    clean_right,
+    has_verb,
+    strip_ends,
+    strip_scopes,
+)
+from extractors.lexicon import FLAGS, Lexicon
+from extractors.pillars import pillar_in_clause
+from extractors.types import Candidate
+from extractors.years import resolve_year
+
+# An annual rate ("tăng 1-2 bậc theo từng năm", "7%/năm") runs to the end of the period
+# its own clause states ("..., bảo đảm đến năm 2030 ...").
+_ANNUAL = regex.compile(r"(?<!\w)(?:theo\s+từng\s+năm|hằng\s+năm|hàng\s+năm|mỗi\s+năm)(?!\w)|/\s*năm\b", FLAGS)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A kept value read once: its record before the list rules, and the words those rules look at."""
+
+    base: Candidate
+    scopes: tuple[str, ...]
+    right_clean: str  # the right words that can belong to the indicator
+    right_for_ind: str  # the right part without its scope words
+
+
+def read_value(
+    vc: ValueClause, site: Site, comparator: str, cmp_from_word: bool, rules: dict[str, str], prev_phrase: str,
+    lex: Lexicon,
+) -> tuple[Reading, str]:
+    """The value's record before the list rules, and the phrase an elided verb of the next value takes."""
+    ctx, m, seg, text = site.ctx, vc.mention, vc.seg, site.ctx.text
+    cs, ce = vc.clause
+    nxt, right_trim, right_raw, seg_end_abs = vc.next, vc.right, vc.right_raw, vc.end
+    seg_text = text[seg.start : seg_end_abs]
+    scopes, spans = list(site.scopes[0]), list(site.scopes[1])
+    left_for_ind = strip_scopes(seg.left_core, spans, 0)
+    right_for_ind = strip_scopes(right_trim, spans, m.end - seg.start)
+    indicator = build_indicator(left_for_ind, right_for_ind, lex, seg.share_verb, m.unit)
+    rules["indicator"] = "indicator_clause"
+    right_clean = clean_right(right_for_ind, lex, m.unit)
+    if seg.bare and prev_phrase and right_clean and not has_verb(right_clean):
+        indicator, rules["indicator"] = f"{prev_phrase} {right_clean}", "list_elided_verb"
+    elif seg.bare and not right_clean and not strip_ends(left_for_ind, lex):
+        indicator = ""  # elided: inherited from its neighbour (guide §2)
+    if seg.has_subject and right_for_ind and m.unit == "percent":
+        prev_phrase = strip_ends(YEAR_PHRASE.sub(" ", left_for_ind).rsplit(",", 1)[-1], lex)
+    elif not seg.bare:
+        prev_phrase = ""
+    tail = ""
+    if spans:
+        last_end = spans[-1][1] + seg.start
+        if last_end > m.end:
+            tail = strip_ends(YEAR_PHRASE.sub(" ", PARENS.sub(" ", text[last_end:seg_end_abs])), lex)
+    year, source = site.year
+    if _ANNUAL.search(text, seg.start, seg_end_abs + 15):
+        period_end = next((y for y in ctx.years if seg_end_abs <= y.start < ce), None)
+        if period_end is not None:
+            year, source = period_end.year, "clause"
+            rules["deadline_year"] = "year_annual_period"
+    rules.setdefault("deadline_year", f"year_{source}")
+    uncarried = year
+    if source == "carried":  # kept in case the carry is withdrawn (drop_conflicting_carry)
+        uncarried = resolve_year(ctx, m.start, m.end, nxt.start if nxt else None, carry=False)[0]
+    # a share of GRDP with no subject of its own is the digital economy's (`nâng lên 40% GRDP`)
+    pillar = ctx.pillar_at(m.start)
+    pillar_source = "section" if pillar else ""
+    if pillar is not None:
+        rules["pillar"] = "pillar_section"
+    else:
+        # the value's own words: its indicator, else the comma-chunk holding it; a pillar
+        # earlier in the segment is the object of another verb phrase (P3)
+        chunk = seg_text[max(seg_text.rfind(",", 0, m.start - seg.start), seg_text.rfind(":", 0, m.start - seg.start)) + 1 :]
+        pillar = pillar_in_clause(indicator, lex) or pillar_in_clause(chunk, lex)
+        pillar_source = "clause" if pillar else ""
+        if pillar:
+            rules["pillar"] = "pillar_in_clause"
+    achieved = lex.cue("achieved", right_raw)
+    if achieved:
+        rules["achieved"] = achieved[0]
+    lead = len(seg_text) - len(seg_text.lstrip(" ,;:.-–—•*+"))
+    q_start = min(seg.start + lead, m.start)
+    q_end = max(m.end + len(right_trim.rstrip(" ,;:")), m.end)
+    ss, se = ctx.sentence_of(m.start)
+    base = Candidate(
+        value=m.value,
+        value_max=m.value_max,
+        unit=m.unit,
+        comparator=comparator,
+        direction=seg.direction,
+        indicator=indicator,
+        scope=None,
+        deadline_year=year,
+        pillar=pillar,
+        pillar_source=pillar_source,
+        achieved=achieved is not None,
+        quote=text[q_start:q_end],
+        start=q_start,
+        end=q_end,
+        sentence=text[ss:se].strip(),
+        year_source=source,
+        cmp_from_word=cmp_from_word,
+        list_item=seg.bare,
+        clause_start=cs,
+        tail=tail,
+        paragraph_start=ctx.paragraph_of(m.start)[0],
+        uncarried_year=uncarried,
+        nested=nested(text, cs, m.start),
+        mention=m,
+        rules=rules,
+    )
+    return Reading(base, tuple(scopes), right_clean, right_for_ind), prev_phrase

@@ -1,0 +1,245 @@
+"""Years: the year expressions of a text, how far each governs, and a value's deadline year.
+
+The labelling guide resolves a target's deadline year in a fixed order (§3): the clause's
+own year, then the year governing its sentence or paragraph (up to the next section
+heading), then the document's horizon. `find_years` and `bound_years` read the years once
+per document; `resolve_year` applies the order to one value.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import regex
+
+from extractors.lexicon import FLAGS, template
+from extractors.structure import Boundary, open_parens_at
+
+if TYPE_CHECKING:
+    from extractors.context import DocContext
+
+
+# Years that govern targets: "đến năm 2030", "năm 2025", "giai đoạn 2024-2030",
+# "định hướng 2030", "nhiệm kỳ 2025 - 2030", a quarter ("trong quý 2-2026", corpus-dev2 d30).
+# Dates and document numbers are excluded.
+YEAR_RE = regex.compile(
+    template(
+        r"(?<!\w)(?:{YEAR_PREP}\s+)?"
+        r"(?:(?:năm|giai\s+đoạn|nhiệm\s+kỳ|thời\s+kỳ|định\s+hướng(?:\s+đến)?|tầm\s+nhìn(?:\s+đến)?|đến)\s+"
+        r"|quý\s+(?:[1-4]|I{1,3}|IV)\s*(?:[-/]\s*|năm\s+))"
+        r"(?:(?P<from>(?:19|20)\d\d)\s*[-–—]\s*)?(?P<year>(?:19|20)\d\d)(?![\d/])"
+    ),
+    FLAGS,
+)
+# Dates ("ngày 5 tháng 6 năm 2023") and baselines ("tăng 10% so với năm 2021") are not deadlines.
+_DATE_BEFORE = regex.compile(r"(?:tháng\s+\d{1,2}|\d{1,2}/\d{1,2}/?|so\s+với(?:\s+cùng\s+kỳ)?)\s*$", FLAGS)
+# The horizon a title or a plan's name gives: `đến năm 2030`, `Đến 2027, ...` (no `năm`), else the
+# end of its period (`kế hoạch ... giai đoạn 2025-2027`) (guide §3 rule (3); unseen-errors T11).
+_UNTIL_YEAR = r"(?:đến|tới)\s+(?:năm\s+)?(?P<year>(?:19|20)\d\d)(?![\d/])"
+_PERIOD_END = r"giai\s+đoạn\s+(?:19|20)\d\d\s*[-–—]\s*(?P<year>(?:19|20)\d\d)(?![\d/])"
+HORIZON_TITLE_RE = regex.compile(r"(?<!\w)" + _UNTIL_YEAR, FLAGS)
+PERIOD_TITLE_RE = regex.compile(r"(?<!\w)" + _PERIOD_END, FLAGS)
+ONE_YEAR_RE = regex.compile(r"\b(?:kế\s+hoạch|chương\s+trình)\b[^.\n]{0,120}?\bnăm\s+(?P<year>(?:19|20)\d\d)(?!\s*[-–—]\s*\d)", FLAGS)
+PLAN_HORIZON_RE = regex.compile(
+    r"\b(?:kế\s+hoạch|nghị\s+quyết|đề\s+án|chương\s+trình|chiến\s+lược)\b[^.\n]{0,160}?(?<!\w)" + _UNTIL_YEAR,
+    FLAGS,
+)
+PLAN_PERIOD_RE = regex.compile(
+    r"\b(?:kế\s+hoạch|nghị\s+quyết|đề\s+án|chương\s+trình|chiến\s+lược)\b[^.\n]{0,160}?(?<!\w)" + _PERIOD_END,
+    FLAGS,
+)
+VISION_RE = regex.compile(r"(?:tầm\s+nhìn|định\s+hướng)\s+(?:đến\s+)?(?:năm\s+)?(?P<year>(?:19|20)\d\d)", FLAGS)
+
+
+@dataclass(frozen=True)
+class YearMention:
+    """A year expression and how far it governs."""
+
+    start: int
+    end: int
+    year: int
+    trailing: bool  # dates the value before it ("chiếm 20% GRDP vào năm 2025")
+    # Offset before which the year may date a value: a value's own year ("40% vào năm 2040",
+    # "năm 2030 chiếm 22%") or a year in parentheses governs nothing after its value or its
+    # parenthesis (unseen-errors T2, T5).  None: it governs onwards.
+    until: int | None = None
+
+    def reaches(self, pos: int) -> bool:
+        return self.until is None or pos < self.until
+
+
+
+_DELIM_BEFORE = regex.compile(r"(?:^|[,;:.(\n]|\bvà|\bphấn\s+đấu|\bmục\s+tiêu|\bthì)\s*$", FLAGS)
+_END_AFTER = regex.compile(r"^\s*(?:[,;.)\n]|và\b|$)", FLAGS)
+
+
+def find_years(text: str) -> list[YearMention]:
+    """Year expressions; a trailing one follows the value it dates, others govern onwards."""
+    out: list[YearMention] = []
+    for m in YEAR_RE.finditer(text):
+        if _DATE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+            continue
+        before = text[max(0, m.start() - 40) : m.start()]
+        after = text[m.end() : m.end() + 8]
+        trailing = not _DELIM_BEFORE.search(before) and bool(_END_AFTER.match(after))
+        out.append(YearMention(m.start(), m.end(), int(m["year"]), trailing))
+    return out
+
+
+def document_horizon(text: str, title: str, first_heading: int | None = None) -> int | None:
+    """Guide §3 (3): the title's `đến năm X`, a one-year plan's year or its period's end, else the vision year.
+
+    The opening searched for a plan's name or vision is the text before the first section
+    heading (at most 1,500 characters): `Định hướng đến năm X` there heads its own section.
+    """
+    m = HORIZON_TITLE_RE.search(title)
+    if m:
+        return int(m["year"])
+    m = ONE_YEAR_RE.search(title) or PERIOD_TITLE_RE.search(title)
+    if m:
+        return int(m["year"])
+    opening = text[: min(1500, first_heading if first_heading is not None else 1500)]
+    m = PLAN_HORIZON_RE.search(opening)
+    if m:
+        return int(m["year"])
+    m = ONE_YEAR_RE.search(opening[:600]) or PLAN_PERIOD_RE.search(opening)
+    if m:
+        return int(m["year"])
+    m = VISION_RE.search(opening)
+    if m:
+        return int(m["year"])
+    return None
+
+
+
+def bound_years(ctx: DocContext, values: list[int]) -> list[YearMention]:
+    """Set how far each year governs (unseen-errors T2, T5; guide §3 deadline rule (1)).
+
+    - A year inside parentheses (`(năm 2026)`, `(đến năm 2030 là 98%)`) governs only
+      inside them.
+    - A trailing year after a value of its clause (`nâng lên 40% GRDP vào năm 2040`) is
+      that value's own.
+    - Years that each lead one value of the same sentence (`năm 2026 chiếm 12% GRDP, năm
+      2030 chiếm 22% GRDP`) are per-value years: none governs a value outside its pair.
+    """
+    text = ctx.text
+    out: list[YearMention] = []
+    leads: dict[int, list[tuple[int, int]]] = {}
+    starts = [y.start for y in ctx.years]
+    open_at = open_parens_at(ctx, starts)
+    for i, y in enumerate(ctx.years):
+        _, pe = ctx.paragraph_of(y.start)
+        opened = open_at[i]
+        if opened is not None:
+            close = text.find(")", y.end, pe)
+            out.append(replace(y, until=close if close != -1 else pe))
+            continue
+        cs, ce = ctx.clause_of(y.start)
+        k = bisect_right(values, y.start)
+        before_value = values[k - 1] if k and values[k - 1] >= cs else None
+        after_value = values[k] if k < len(values) and values[k] < ce else None
+        if y.trailing and before_value is not None and bisect_right(starts, before_value) >= i:  # no year between
+            out.append(replace(y, until=y.start))
+            continue
+        out.append(y)
+        if after_value is not None and not regex.search(r"[,:;()]", text[y.end : after_value]) and (
+            bisect_left(starts, after_value) == bisect_left(starts, y.end)
+        ):
+            leads.setdefault(ctx.sentence_of(y.start)[0], []).append((i, after_value))
+    for pairs in leads.values():
+        if len(pairs) >= 2 and len({v for _, v in pairs}) == len(pairs):
+            for i, v in pairs:
+                out[i] = replace(out[i], until=v + 1)
+    return out
+
+
+
+_OWN_PAREN = regex.compile(r"\s*\(\s*")
+
+
+def resolve_year(
+    ctx: DocContext, v_start: int, v_end: int, next_value: int | None, carry: bool = True
+) -> tuple[int | None, str]:
+    """Deadline year of the value at [v_start, v_end) and which rule of guide §3 gave it."""
+    cs, ce = ctx.clause_of(v_start)
+    ss, _ = ctx.sentence_of(v_start)
+    ps, _ = ctx.paragraph_of(v_start)
+    limit = min(ce, next_value) if next_value is not None and next_value > v_end else ce
+    # (1) the clause's own year: trailing after the value or in parentheses right after it
+    # (`45% (năm 2026)`), or earlier in the clause
+    starts = ctx.year_starts()
+    for y in ctx.years[bisect_left(starts, v_end) : bisect_left(starts, limit)]:
+        if y.trailing or _OWN_PAREN.fullmatch(ctx.text, v_end, y.start):
+            return y.year, "clause"
+    # a year reaches up to the next section heading; a pillar lead-in is not one (guide §3),
+    # but a year stated inside one pillar's part belongs to that part
+    boundary = ctx.last_heading(v_start)
+    section_start = 0
+    if boundary is not None:
+        section_start = min(boundary.pos, ctx.sentence_of(boundary.pos)[0])
+    leadins = [b for b in ctx.boundaries if b.cuts and not b.heading and section_start <= b.pos <= v_start]
+    part_start = min(leadins[-1].pos, ctx.sentence_of(leadins[-1].pos)[0]) if leadins else section_start
+    window = ctx.years[bisect_left(starts, part_start) : bisect_left(starts, v_start)]
+    before = [y for y in window if y.end <= v_start and y.reaches(v_start)]
+    in_clause = [y for y in before if y.start >= cs]
+    if in_clause:
+        return in_clause[-1].year, "clause"
+    # (2) the year governing the sentence or paragraph, then earlier paragraphs of the section
+    in_sentence = [y for y in before if y.start >= ss]
+    if in_sentence:
+        return in_sentence[-1].year, "sentence"
+    in_paragraph = [y for y in before if y.start >= ps]
+    if in_paragraph:
+        return in_paragraph[-1].year, "paragraph"
+    opener = _section_opener_year(ctx, section_start, leadins[0]) if leadins else None
+    if opener is not None and opener.reaches(v_start):
+        return opener.year, "heading"
+    heading_year = ctx.heading_year_at(v_start)
+    # the title's years give the horizon (rule 3), they are not carried as a governing year
+    title_start = ctx.text.find(ctx.title) if ctx.title else -1
+    title_span = (title_start, title_start + len(ctx.title)) if title_start >= 0 else (0, 0)
+    last_carried = next(  # the last year before the value that is neither a heading's nor the title's
+        (y for y in reversed(before) if not ctx.is_heading(y.start) and not title_span[0] <= y.start < title_span[1]),
+        None,
+    ) if carry else None
+    if last_carried is not None and (heading_year is None or last_carried.start > _heading_year_pos(ctx, v_start)):
+        return last_carried.year, "carried"
+    if heading_year is not None:
+        return heading_year, "heading"
+    # (3) the document's horizon
+    return ctx.horizon, "horizon"
+
+
+def _section_opener_year(ctx: DocContext, section_start: int, first: Boundary) -> YearMention | None:
+    """The year that opens a section's pillar lead-ins (`mục tiêu cụ thể đến năm 2025: Về chính quyền số: …`).
+
+    It is the last year before the section's first lead-in, in the same paragraph or in a
+    paragraph ending with a colon just before it, with no value between: it governs every
+    lead-in of the section (clarified guide §3 rule (2)).
+    """
+    ps, _ = ctx.paragraph_of(first.pos)
+    start = ps
+    i = ctx._para_starts.index(ps)
+    if i > 0:
+        prev_s, prev_e = ctx.paragraphs[i - 1]
+        if ctx.text[prev_s:prev_e].rstrip().endswith(":"):
+            start = prev_s
+    start = max(start, section_start)
+    years = [y for y in ctx.years if start <= y.start and y.end <= first.pos]
+    if not years:
+        return None
+    last = years[-1]
+    if regex.search(r"\d\s*%", ctx.text[last.end : first.pos]):
+        return None
+    return last
+
+
+def _heading_year_pos(ctx: DocContext, pos: int) -> int:
+    b = ctx.year_boundary_at(pos)
+    return b.pos if b is not None else 0
+
+
+# Year sources that a year stated elsewhere overrides (lists, restatements).
+WEAK_YEARS = {"horizon", "carried", "heading", ""}
