@@ -64,21 +64,29 @@ from prefect.settings import (
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from extractors.nlp import warm_up
-from pipeline.archive import DocRef, Limits, Reader, Refused, check_input, iter_bytes, list_input
-from pipeline.batch import OutputNames
+from pipeline.batch.files import OutputNames
+from pipeline.batch.progress import Progress
+from pipeline.batch.sandbox import Bounds, SandboxPool, Stopped, current_pool, installed
+from pipeline.batch.stopping import Interrupted, RunStopped, StopRequest
 from pipeline.errors import ChitieuError, IngestError
-from pipeline.evaluate import evaluate, render_text
+from pipeline.evaluation.evaluate import evaluate, render_text
 from pipeline.extract import version_tag
-from pipeline.inputs import list_folder
+from pipeline.ingest.archive import (
+    DocRef,
+    Limits,
+    Reader,
+    Refused,
+    check_input,
+    iter_bytes,
+    list_input,
+)
+from pipeline.ingest.inputs import list_folder
+from pipeline.ingest.sidecar import lookup, manifests_for
+from pipeline.ingest.source import sha256_bytes
 from pipeline.limits import MAX_BYTES
-from pipeline.progress import Progress
-from pipeline.quality import summarize
 from pipeline.run import Outcome, failure_reason, run_one
-from pipeline.sandbox import Bounds, SandboxPool, Stopped, current_pool, installed
-from pipeline.sidecar import lookup, manifests_for
-from pipeline.source import sha256_bytes
-from pipeline.stopping import Interrupted, RunStopped, StopRequest
-from pipeline.store import Store, StoreError, disk_full, pack, unpack
+from pipeline.store.db import Store, StoreError, disk_full, pack, unpack
+from pipeline.store.quality import summarize
 from schemas.gold import load_dir
 
 DEFAULT_CHUNK = 50
@@ -193,7 +201,7 @@ STOPPED = b""
 def extract_refs(refs: list[dict[str, Any]], version: str, bounds: dict[str, Any] | None = None) -> bytes:
     """Extract a chunk of documents wherever the task runs; outcomes are data, packed small.
 
-    In the run's own process the documents go to a sandboxed worker (`pipeline.sandbox`:
+    In the run's own process the documents go to a sandboxed worker (`pipeline.batch.sandbox`:
     per-document time and memory bounds, a worker lost costs only its document); on a Dask
     worker, which has no sandbox pool, they are extracted in the task itself.
     """
@@ -230,7 +238,7 @@ def local_runner(todo: int, workers: int | None, chunk_size: int | None) -> tupl
     """Several sandboxed worker processes when the work pays for them; otherwise one.
 
     Each task runs in a thread of this process and hands its documents to its own
-    sandboxed worker (`pipeline.sandbox`), so the flow's process never extracts and a
+    sandboxed worker (`pipeline.batch.sandbox`), so the flow's process never extracts and a
     document that breaks a bound or kills its worker fails alone.  (Prefect's process
     pool was dropped: one dead worker broke it for every later chunk, and at Ctrl-C its
     exit joined a worker blocked on a full pipe and never returned.)
@@ -465,7 +473,7 @@ def batch_flow(
 
     `workers` defaults to the number of cores; `dask_address` (tcp://host:port) runs the
     tasks on that Dask cluster instead; `cache=False` neither reads nor writes Prefect's
-    task cache (benchmarks); `bounds` are the per-document bounds (`pipeline.sandbox.Bounds`).
+    task cache (benchmarks); `bounds` are the per-document bounds (`pipeline.batch.sandbox.Bounds`).
     Returns the summary that the CLI prints; a store that cannot be used (locked, full)
     and a stopped run come back in it (`error`, `status`), not as exceptions, so the user
     sees one line rather than Prefect's traceback of the failed flow.

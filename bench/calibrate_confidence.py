@@ -28,10 +28,10 @@ from extractors.confidence import WEIGHTS_FILE, _logit, features, load_weights, 
 from extractors.document import find_fields
 from extractors.lexicon import get_lexicon
 from extractors.targets import extract_candidates
-from pipeline.corpus import index_documents
-from pipeline.evaluate import is_strict, pair_targets
+from pipeline.evaluation.evaluate import is_strict, pair_targets
 from pipeline.extract import extract_source
-from pipeline.ingest import load_source
+from pipeline.ingest.corpus import index_documents
+from pipeline.ingest.load import load_source
 from schemas.gold import load_dir
 
 SHARED = ROOT.parent / "shared"

@@ -22,7 +22,7 @@ import regex
 
 from extractors.nlp import warm_up
 from pipeline.extract import extract_source
-from pipeline.source import Source
+from pipeline.ingest.source import Source
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1_000_000

@@ -22,7 +22,7 @@ from underthesea import sent_tokenize, word_tokenize
 
 from extractors.nlp import phrase_doc, phrase_tokens, pos_words, warm_up
 from pipeline.extract import extract_source
-from pipeline.ingest import expand_inputs, load_source
+from pipeline.ingest.load import expand_inputs, load_source
 
 
 def _docs(folders: list[Path]) -> list:

@@ -36,7 +36,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from pipeline.encodings import encode_legacy
+from pipeline.ingest.encodings import encode_legacy
 
 WORK = ROOT / ".cache" / "bench" / "hostile"
 LIMIT = 4 * 2**30

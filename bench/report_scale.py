@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.evaluation.report import build_report
 from pipeline.io import write_plan
-from pipeline.report import build_report
 from schemas.plan import Pillar, Plan, Target
 
 SENTENCES = [

@@ -35,8 +35,8 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from synth import write_zip
 
 from extractors.nlp import warm_up
-from pipeline.archive import Reader, list_input
 from pipeline.extract import extract_source, version_tag
+from pipeline.ingest.archive import Reader, list_input
 
 CACHE = Path(__file__).resolve().parent.parent / ".cache" / "bench"
 

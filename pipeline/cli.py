@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import ChitieuError
-from pipeline.source import one_line, shown_path
+from pipeline.ingest.source import one_line, shown_path
 
 if TYPE_CHECKING:
     from pipeline.web.fetch import FetchOptions
@@ -75,10 +75,10 @@ def _fetch_options(args: argparse.Namespace) -> FetchOptions:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Extract every input document or URL into DIR/<doc_id>.json (ids mirror the input folders)."""
-    from pipeline.batch import BatchReport, extract_files
-    from pipeline.inputs import list_inputs
+    from pipeline.batch.files import BatchReport, extract_files
+    from pipeline.ingest.inputs import list_inputs
+    from pipeline.ingest.sidecar import lookup, manifests_for
     from pipeline.outpaths import check_out_dir
-    from pipeline.sidecar import lookup, manifests_for
     from pipeline.web.urls import is_url
 
     urls = [p for p in args.paths if is_url(p)]
@@ -123,7 +123,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """Score predictions against gold (guide §5)."""
-    from pipeline.evaluate import evaluate, render_text
+    from pipeline.evaluation.evaluate import evaluate, render_text
     from schemas.gold import load_dir
 
     gold = load_dir(Path(args.gold))
@@ -173,7 +173,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"chitieu run: --{option.replace('_', '-')} applies only with --store; ignored", file=sys.stderr)
     args.out = args.out or DEFAULT_OUT
     gold = gold_for_run(args)
-    from pipeline.inputs import list_folder
+    from pipeline.ingest.inputs import list_folder
     from pipeline.outpaths import check_out_dir
 
     if not Path(args.input).is_dir():
@@ -206,7 +206,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         elif gold is None:
             print("not scored: no --gold given for this input", file=sys.stderr)
         if not args.quiet:
-            from pipeline.quality import render as render_quality
+            from pipeline.store.quality import render as render_quality
 
             print(
                 f"wrote {summary['written']} plan records ({summary['targets']} targets) to {args.out}; "
@@ -248,7 +248,7 @@ def cmd_run_store(args: argparse.Namespace) -> int:
     if args.verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"  # read when flows imports Prefect
     from flows import run_batch
-    from pipeline.progress import render_summary
+    from pipeline.batch.progress import render_summary
 
     started = time.perf_counter()
     summary = run_batch(str(args.input), str(args.store), workers=args.workers, chunk_size=args.chunk_size,
@@ -289,8 +289,8 @@ def _report_watch(summary: dict[str, Any], args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a store's contents as Parquet, CSV or JSON Lines."""
-    from pipeline.export import export_store, is_folder_target
     from pipeline.outpaths import check_out_dir, check_out_file
+    from pipeline.store.export import export_store, is_folder_target
 
     out = Path(args.out)
     check_out_dir(out) if is_folder_target(out) else check_out_file(out)  # one line naming --out, not a temp file
@@ -305,7 +305,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Run one read-only SQL statement on a store and print the rows."""
-    from pipeline.store import Store
+    from pipeline.store.db import Store
 
     with Store.open(Path(args.store), read_only=True) as store:
         columns, rows = store.query(args.sql)
@@ -322,7 +322,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare provinces' targets per national indicator: table and page."""
-    from pipeline.compare_page import compare_store
+    from pipeline.evaluation.compare_page import compare_store
 
     summary = compare_store(Path(args.store), Path(args.out))
     print(f"compared {summary['rows']} targets of {summary['provinces']} provinces on {summary['indicators']} "
@@ -341,7 +341,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_floors(args: argparse.Namespace) -> int:
     """Check the accuracy floors, or re-measure and store them (--update)."""
-    from pipeline.floors import check_floors, render_check, render_update, update_floors
+    from pipeline.evaluation.floors import check_floors, render_check, render_update, update_floors
 
     if args.update:
         result = update_floors(Path(args.file), args.set, allow_lower=args.allow_lower)
@@ -354,8 +354,8 @@ def cmd_floors(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Every number of one document and what became of it."""
-    from pipeline.explain import explain_source, render_explanation
-    from pipeline.ingest import load_source
+    from pipeline.evaluation.explain import explain_source, render_explanation
+    from pipeline.ingest.load import load_source
 
     try:
         source = load_source(Path(args.path))
@@ -368,8 +368,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML evaluation report."""
+    from pipeline.evaluation.report import build_report
     from pipeline.outpaths import check_out_file
-    from pipeline.report import build_report
 
     check_out_file(Path(args.out))
     summary = build_report(Path(args.gold), Path(args.pred), [Path(c) for c in args.corpus], Path(args.out),
@@ -386,8 +386,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_pre_annotate(args: argparse.Namespace) -> int:
     """Write Label Studio tasks with the extractor's predictions."""
-    from pipeline.inputs import list_inputs
-    from pipeline.labelstudio import pre_annotate, write_tasks
+    from pipeline.evaluation.labelstudio import pre_annotate, write_tasks
+    from pipeline.ingest.inputs import list_inputs
     from pipeline.outpaths import check_out_file
 
     listing = list_inputs([Path(p) for p in args.paths])
@@ -410,7 +410,7 @@ def cmd_pre_annotate(args: argparse.Namespace) -> int:
 
 def cmd_import_labels(args: argparse.Namespace) -> int:
     """Turn a Label Studio JSON export into gold records."""
-    from pipeline.labelstudio import import_labels
+    from pipeline.evaluation.labelstudio import import_labels
 
     result = import_labels(Path(args.file), Path(args.out), annotator=args.annotator,
                            overwrite=args.overwrite, offsets=not args.no_offsets)

@@ -15,8 +15,8 @@ from extractors.lexicon import get_lexicon
 from extractors.provinces import current_province
 from extractors.targets import extract
 from extractors.types import Extraction
-from pipeline.ingest import DEFAULT_MAX_BYTES, load_source
-from pipeline.source import Source
+from pipeline.ingest.load import DEFAULT_MAX_BYTES, load_source
+from pipeline.ingest.source import Source
 from pipeline.version import current_digest, package_version
 from schemas.build import build_plan
 from schemas.plan import Plan

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from pipeline.archive import DocRef, Reader
-from pipeline.corpus import index_documents
 from pipeline.errors import ChitieuError, IngestError
 from pipeline.extract import extract_source
+from pipeline.ingest.archive import DocRef, Reader
+from pipeline.ingest.corpus import index_documents
+from pipeline.ingest.sidecar import merge_metadata
+from pipeline.ingest.source import Source
 from pipeline.io import write_plan
-from pipeline.sidecar import merge_metadata
-from pipeline.source import Source
 from schemas.plan import Plan
 
 NO_TARGETS_REASON = "no quantified target found"
@@ -43,7 +43,7 @@ class Outcome:
     """One document's result as data: its status, the reason, the plan, and the time taken.
 
     `plan` is set in the process that extracted the document; an outcome that travelled
-    from a worker (`pipeline.store.unpack`) carries the plan's JSON text in `record` instead,
+    from a worker (`pipeline.store.db.unpack`) carries the plan's JSON text in `record` instead,
     because the flow's process only stores it and need not validate it again. `source` is
     kept for callers that need the text (pre-annotation) and is never sent anywhere.
     """
@@ -139,7 +139,7 @@ def run_one(
     then fails rather than storing a plan under the wrong key. `extract` replaces the
     extractor (`extract_source`); pre-annotation without predictions passes one that
     returns an empty plan. `metadata` is what a sidecar manifest says about the document
-    (`pipeline/sidecar.py`), stored beside what ingest learnt.
+    (`pipeline/ingest/sidecar.py`), stored beside what ingest learnt.
     """
     ref = _ref(doc)
     name = ref.name if isinstance(ref, DocRef) else ref.path

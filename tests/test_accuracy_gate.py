@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from pipeline import floors, run
+from pipeline import run
 from pipeline.cli import main
+from pipeline.evaluation import floors
 from pipeline.io import write_plan
 from schemas.plan import Plan, Target
 from tests.conftest import DEV, ROOT, needs_dev

@@ -24,10 +24,10 @@ import pytest
 
 import flows
 from pipeline import extract
+from pipeline.batch.stopping import Interrupted
 from pipeline.cli import main
-from pipeline.ingest import load_source
-from pipeline.stopping import Interrupted
-from pipeline.store import Store
+from pipeline.ingest.load import load_source
+from pipeline.store.db import Store
 from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.usefixtures("prefect_api")

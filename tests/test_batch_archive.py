@@ -8,8 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.archive import ArchiveError, DocRef, Limits, Reader, Refused, check_input, list_input
 from pipeline.errors import IngestError
+from pipeline.ingest.archive import (
+    ArchiveError,
+    DocRef,
+    Limits,
+    Reader,
+    Refused,
+    check_input,
+    list_input,
+)
 
 TEXT = "Kế hoạch chuyển đổi số tỉnh Bình Thuận năm 2025\nKinh tế số chiếm 20% GRDP của tỉnh.\n"
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.store import Store, StoreError
+from pipeline.store.db import Store, StoreError
 from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.skipif(os.environ.get("CHITIEU_SERVER_TEST") != "1",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.run import Outcome, Status
-from pipeline.store import Store
+from pipeline.store.db import Store
 from tests.conftest import ROOT
 
 CHITIEU = Path(sys.executable).with_name("chitieu")

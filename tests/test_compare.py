@@ -16,10 +16,10 @@ import pytest
 
 from extractors.indicators import get_matcher
 from pipeline.cli import main
-from pipeline.compare import COLUMNS, comparison_rows, record_rows
+from pipeline.evaluation.compare import COLUMNS, comparison_rows, record_rows
 from pipeline.extract import link_plan, version_tag
 from pipeline.run import Outcome, Status, run_one
-from pipeline.store import Store, pack, unpack
+from pipeline.store.db import Store, pack, unpack
 from schemas.plan import Plan
 from tests.conftest import CORPUS, DEV, SHARED
 

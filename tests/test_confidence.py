@@ -10,11 +10,11 @@ import pytest
 
 from extractors.confidence import features, load_weights, score
 from pipeline.cli import main
+from pipeline.evaluation.labelstudio import pre_annotate
 from pipeline.extract import extract_source
-from pipeline.ingest import source_from_text
-from pipeline.labelstudio import pre_annotate
+from pipeline.ingest.load import source_from_text
 from pipeline.run import Outcome, Status
-from pipeline.store import Store, plan_text
+from pipeline.store.db import Store, plan_text
 
 OWN_YEAR = "Kế hoạch chuyển đổi số\nĐến năm 2025, 90% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng.\n"
 HORIZON_ONLY = "Kế hoạch chuyển đổi số giai đoạn 2021 - 2025\n- 90% hồ sơ công việc được xử lý trên môi trường mạng\n"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import flows
-from pipeline.store import Store
+from pipeline.store.db import Store
 from tests.conftest import ROOT
 from tests.test_batch import write_docs
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from extractors.overlap import indicator_overlap
-from pipeline.evaluate import evaluate, pair_targets
+from pipeline.evaluation.evaluate import evaluate, pair_targets
 from schemas.plan import Plan, Target
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.explain import explain_source, render_explanation
-from pipeline.ingest import load_source
-from pipeline.source import Source
+from pipeline.evaluation.explain import explain_source, render_explanation
+from pipeline.ingest.load import load_source
+from pipeline.ingest.source import Source
 from tests.conftest import ROOT
 
 CORPUS = sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".html", ".pdf", ".docx"))

@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from pydantic import BaseModel
 
-from pipeline import report, store
-from pipeline.labelstudio import CONFIG, REGION_FIELDS
+from pipeline.evaluation import report
+from pipeline.evaluation.labelstudio import CONFIG, REGION_FIELDS
+from pipeline.store import db as store
 from schemas.fields import (
     DOC_FIELDS,
     LABELLED_TARGET_FIELDS,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import load_source
+from pipeline.ingest.load import load_source
 from schemas.gold import load_plan
 from tests.conftest import CORPUS, DEV, GOLD, needs_dev
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.ingest import expand_inputs
+from pipeline.ingest.load import expand_inputs
 from pipeline.run import run_one
 from tests.conftest import CORPUS, ROOT
 

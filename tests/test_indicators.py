@@ -16,7 +16,7 @@ from extractors.indicators import (
     match_indicator,
     syllables,
 )
-from pipeline.evaluate import evaluate
+from pipeline.evaluation.evaluate import evaluate
 from pipeline.extract import extract_path
 from schemas.gold import load_dir
 from schemas.plan import Plan, Target, Unit

@@ -17,10 +17,10 @@ from test_ingest_render import (
     word_docx,
 )
 
-from pipeline.encodings import ANSI, encode_legacy
 from pipeline.errors import IngestError
 from pipeline.extract import extract_source
-from pipeline.ingest import DOCX, source_from_bytes
+from pipeline.ingest.encodings import ANSI, encode_legacy
+from pipeline.ingest.load import DOCX, source_from_bytes
 
 
 def _source(data: bytes):

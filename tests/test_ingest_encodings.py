@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.charset_tables import TCVN3
-from pipeline.encodings import encode_legacy, fix_legacy_text, is_syllable
 from pipeline.errors import IngestError
 from pipeline.extract import extract_source
-from pipeline.ingest import load_source, source_from_bytes
-from pipeline.ingest_txt import decode_bytes
+from pipeline.ingest.charset_tables import TCVN3
+from pipeline.ingest.encodings import encode_legacy, fix_legacy_text, is_syllable
+from pipeline.ingest.load import load_source, source_from_bytes
+from pipeline.ingest.txt import decode_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DOCS = sorted((ROOT / "corpus").glob("*.txt"))

@@ -1,7 +1,7 @@
 """The same document as .txt, portal .html, official-style .pdf and .docx yields the same targets.
 
 Each corpus text is rendered in the other formats (see `test_ingest_render`), extracted,
-and scored with `pipeline.evaluate.evaluate` against the .txt extraction as gold.
+and scored with `pipeline.evaluation.evaluate.evaluate` against the .txt extraction as gold.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from test_ingest_render import (
     word_docx,
 )
 
-from pipeline.evaluate import evaluate
+from pipeline.evaluation.evaluate import evaluate
 from pipeline.extract import extract_source
-from pipeline.ingest import load_source, source_from_bytes
+from pipeline.ingest.load import load_source, source_from_bytes
 from schemas.plan import Plan
 
 FLOOR = 0.95

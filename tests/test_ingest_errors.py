@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from test_ingest_render import OFFICIAL_PARAGRAPHS, needs_font, official_pdf, word_docx
 
-from pipeline.batch import extract_files
+from pipeline.batch.files import extract_files
 from pipeline.errors import IngestError
-from pipeline.ingest import DEFAULT_MAX_BYTES, expand_inputs, load_source
+from pipeline.ingest.load import DEFAULT_MAX_BYTES, expand_inputs, load_source
 
 GOOD = "Kế hoạch chuyển đổi số tỉnh Bình Dương năm 2025\nKinh tế số chiếm 20% GRDP của tỉnh vào năm 2025.\n"
 JUNK = os.urandom(4096) + bytes(range(256))

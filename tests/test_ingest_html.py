@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.encodings import encode_legacy
 from pipeline.errors import IngestError
 from pipeline.extract import extract_source
-from pipeline.ingest import load_source, source_from_bytes
-from pipeline.ingest_html import html_to_text
+from pipeline.ingest.encodings import encode_legacy
+from pipeline.ingest.html import html_to_text
+from pipeline.ingest.load import load_source, source_from_bytes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import extract_source
-from pipeline.ingest import source_from_bytes
-from pipeline.ingest_html import html_to_text
+from pipeline.ingest.html import html_to_text
+from pipeline.ingest.load import source_from_bytes
 
 HEADLINE = "Kế hoạch chuyển đổi số tỉnh Hà Giang giai đoạn 2021 - 2025, định hướng đến năm 2030"
 BODY = ("Đến năm 2025, 100% thủ tục hành chính đủ điều kiện được cung cấp dưới hình thức dịch vụ công "

@@ -23,12 +23,12 @@ from test_ingest_render import (
     scanned_pdf,
 )
 
-from pipeline import ingest_pdf
 from pipeline.errors import IngestError
 from pipeline.extract import extract_source
-from pipeline.ingest import source_from_bytes
-from pipeline.ocr import ocr_unavailable
-from pipeline.pdf_layout import PAGE_NUMBER, Line, Page, Word, reorder_header_columns
+from pipeline.ingest import pdf as ingest_pdf
+from pipeline.ingest.load import source_from_bytes
+from pipeline.ingest.ocr import ocr_unavailable
+from pipeline.ingest.pdf_layout import PAGE_NUMBER, Line, Page, Word, reorder_header_columns
 
 pytestmark = needs_font
 

@@ -18,7 +18,7 @@ import pdfplumber
 import pytest
 from fpdf import FPDF
 
-from pipeline.ingest import load_source
+from pipeline.ingest.load import load_source
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DOCS = sorted((ROOT / "corpus").glob("*.txt"))

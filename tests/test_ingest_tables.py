@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.tables import heading_rows, is_value, table_lines
+from pipeline.ingest.tables import heading_rows, is_value, table_lines
 
 HEAD = ["STT", "Chỉ tiêu", "ĐVT", "Năm 2025", "Năm 2030"]
 

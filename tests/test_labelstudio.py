@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from pipeline.cli import main
-from pipeline.evaluate import evaluate
-from pipeline.labelstudio import CONFIG, LabelError, from_task, to_js_offset, to_task
-from pipeline.source import Source
+from pipeline.evaluation.evaluate import evaluate
+from pipeline.evaluation.labelstudio import CONFIG, LabelError, from_task, to_js_offset, to_task
+from pipeline.ingest.source import Source
 from schemas.gold import load_dir, load_plan
 from schemas.plan import Plan, Target, Unit
 from tests.conftest import DEV, needs_dev

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from pipeline.normalize import normalize_text, rejoin_wrapped_lines
+from pipeline.ingest.normalize import normalize_text, rejoin_wrapped_lines
 
 
 def test_nfd_input_becomes_nfc_without_losing_diacritics() -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.batch.progress import render_summary
 from pipeline.cli import main
-from pipeline.progress import render_summary
-from pipeline.quality import render, summarize
-from pipeline.sidecar import SidecarError, manifests_for, merge_metadata
+from pipeline.ingest.sidecar import SidecarError, manifests_for, merge_metadata
+from pipeline.store.quality import render, summarize
 
 TEXT = "Kế hoạch chuyển đổi số năm 2025\nVề phát triển kinh tế số:\nKinh tế số chiếm 20% GRDP.\n"
 

@@ -20,12 +20,12 @@ import duckdb
 import pytest
 
 import flows
-from pipeline import sandbox
+from pipeline.batch import sandbox
+from pipeline.batch.sandbox import Bounds, Sandbox
+from pipeline.batch.stopping import EXIT_INTERRUPTED
+from pipeline.ingest.source import sha256_bytes
 from pipeline.run import Outcome, Status
-from pipeline.sandbox import Bounds, Sandbox
-from pipeline.source import sha256_bytes
-from pipeline.stopping import EXIT_INTERRUPTED
-from pipeline.store import Store, StoreFull
+from pipeline.store.db import Store, StoreFull
 from tests.conftest import CORPUS, ROOT
 from tests.test_batch import expected_records, records, table, write_docs
 
@@ -168,7 +168,7 @@ def _sandbox_children(parent: int) -> list[int]:
             cmd = (Path("/proc") / pid / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"pipeline.sandbox" in cmd and str(parent).encode() in cmd:
+        if b"pipeline.batch.sandbox" in cmd and str(parent).encode() in cmd:
             found.append(int(pid))
     return found
 

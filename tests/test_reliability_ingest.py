@@ -18,15 +18,15 @@ import pytest
 
 from extractors.structure import MAX_SENTENCE_CHARS
 from pipeline.cli import main
-from pipeline.encodings import encode_legacy
 from pipeline.errors import IngestError
 from pipeline.extract import extract_source
-from pipeline.ingest import load_source, source_from_bytes
-from pipeline.ingest_docx import check_package
-from pipeline.ingest_html import html_to_text
-from pipeline.ingest_pdf import read_pdf
-from pipeline.ingest_txt import decode_bytes
-from pipeline.source import one_line, shown_path
+from pipeline.ingest.docx import check_package
+from pipeline.ingest.encodings import encode_legacy
+from pipeline.ingest.html import html_to_text
+from pipeline.ingest.load import load_source, source_from_bytes
+from pipeline.ingest.pdf import read_pdf
+from pipeline.ingest.source import one_line, shown_path
+from pipeline.ingest.txt import decode_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "corpus" / "002_0eed9f5125a01b02.txt"

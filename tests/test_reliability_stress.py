@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import IngestError
-from pipeline.ingest import source_from_bytes
+from pipeline.ingest.load import source_from_bytes
 from tests.test_reliability_ingest import _FONT, _PAGE, _pages_pdf, _pdf
 
 pytestmark = pytest.mark.skipif(os.environ.get("CHITIEU_STRESS") != "1", reason="stress test: set CHITIEU_STRESS=1")

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from pipeline.cli import main
+from pipeline.evaluation.report import Highlight, locate, render_text
 from pipeline.io import write_plan
-from pipeline.report import Highlight, locate, render_text
 from schemas.plan import Plan, Target, Unit
 
 TEXT = (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import run
-from pipeline.archive import DocRef, Reader
+from pipeline.ingest.archive import DocRef, Reader
 from pipeline.io import write_json_atomic, write_text_atomic
 from pipeline.run import NO_TARGETS_REASON, Outcome, Status, run_one
 from schemas.plan import Plan

@@ -11,10 +11,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipeline.export import ExportError, export_store
 from pipeline.extract import version_tag
 from pipeline.run import Outcome, Status, run_one
-from pipeline.store import Store, StoreError, pack, unpack
+from pipeline.store.db import Store, StoreError, pack, unpack
+from pipeline.store.export import ExportError, export_store
 from schemas.plan import Plan
 from tests.conftest import CORPUS
 

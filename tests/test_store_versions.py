@@ -15,8 +15,8 @@ import duckdb
 import pytest
 
 import flows
-from pipeline.export import export_store
-from pipeline.store import Store
+from pipeline.store.db import Store
+from pipeline.store.export import export_store
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 

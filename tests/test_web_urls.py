@@ -16,10 +16,10 @@ from test_ingest_render import (
 )
 
 from pipeline.cli import main
-from pipeline.encodings import CP1258, encode_legacy
-from pipeline.evaluate import evaluate
+from pipeline.evaluation.evaluate import evaluate
 from pipeline.extract import extract_source
-from pipeline.ingest import source_from_bytes
+from pipeline.ingest.encodings import CP1258, encode_legacy
+from pipeline.ingest.load import source_from_bytes
 from pipeline.web.batch import extract_urls
 from pipeline.web.raw import RawStore
 from pipeline.web.urls import doc_id_for_url, is_url_list

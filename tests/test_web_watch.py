@@ -14,7 +14,7 @@ from pytest_httpserver import HTTPServer
 from test_ingest_render import OFFICIAL_PARAGRAPHS, portal_html, word_docx
 from werkzeug import Request, Response
 
-from pipeline.store import Store
+from pipeline.store.db import Store
 from pipeline.web.sources import SourcesError, WebSource, load_sources
 from pipeline.web.watch import watch
 from tests.web_server import FAST

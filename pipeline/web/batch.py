@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from extractors.nlp import warm_up
-from pipeline.batch import BatchReport
+from pipeline.batch.files import BatchReport
 from pipeline.run import Outcome, run_one
 from pipeline.web.fetch import Fetcher, FetchOptions, FetchResult
 from pipeline.web.raw import RawStore, raw_dir_for

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from pipeline.store import utcnow
+from pipeline.store.db import utcnow
 from pipeline.web.fetch import Cached, FetchResult
 from pipeline.web.raw import RawStore
 

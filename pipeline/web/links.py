@@ -12,7 +12,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import regex
 from bs4 import BeautifulSoup
 
-from pipeline.ingest_html import drop_boilerplate
+from pipeline.ingest.html import drop_boilerplate
 from pipeline.web.fetch import normalise_url
 
 ATTACHMENT_SUFFIXES = (".pdf", ".docx")

@@ -18,8 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pipeline.ingest import DOCX
-from pipeline.source import sha256_bytes
+from pipeline.ingest.load import DOCX
+from pipeline.ingest.source import sha256_bytes
 
 SUFFIXES = {"text/html": ".html", "application/pdf": ".pdf", DOCX: ".docx", "text/plain": ".txt",
             "application/xml": ".xml"}

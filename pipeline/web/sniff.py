@@ -24,11 +24,11 @@ from bs4 import BeautifulSoup
 from bs4.dammit import EncodingDetector
 from charset_normalizer import from_bytes
 
-from pipeline.encodings import Decoded, fix_legacy_text, well_formed_share
 from pipeline.errors import IngestError
-from pipeline.html_selectors import LOGIN
-from pipeline.ingest import DOCX, MEDIA_TYPES
-from pipeline.ingest_txt import decode_bytes
+from pipeline.ingest.encodings import Decoded, fix_legacy_text, well_formed_share
+from pipeline.ingest.html_selectors import LOGIN
+from pipeline.ingest.load import DOCX, MEDIA_TYPES
+from pipeline.ingest.txt import decode_bytes
 from pipeline.web.fetch import FetchError
 
 HTML = "text/html"

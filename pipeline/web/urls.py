@@ -21,8 +21,8 @@ import regex
 from bs4 import BeautifulSoup
 
 from pipeline.errors import ChitieuError, IngestError
-from pipeline.ingest import DOCX, source_from_bytes
-from pipeline.source import Source
+from pipeline.ingest.load import DOCX, source_from_bytes
+from pipeline.ingest.source import Source
 from pipeline.web.fetch import Fetcher, FetchError, FetchResult, check_url, normalise_url
 from pipeline.web.links import attachment_links
 from pipeline.web.sniff import HTML, PDF, TEXT, XML, decode_body, login_reason, sniff

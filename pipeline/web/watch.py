@@ -24,7 +24,7 @@ from extractors.nlp import warm_up
 from pipeline.errors import ChitieuError
 from pipeline.extract import version_tag
 from pipeline.run import Outcome, run_one
-from pipeline.store import Store
+from pipeline.store.db import Store
 from pipeline.web.feeds import feed_links, sitemap_links
 from pipeline.web.fetch import Fetcher, FetchOptions, FetchResult
 from pipeline.web.fetchlog import FetchLog, FetchRow

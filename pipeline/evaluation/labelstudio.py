@@ -27,11 +27,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pipeline.archive import DocRef
-from pipeline.inputs import Document, list_inputs
+from pipeline.ingest.archive import DocRef
+from pipeline.ingest.inputs import Document, list_inputs
+from pipeline.ingest.source import Source
 from pipeline.io import write_json_atomic, write_plan
 from pipeline.run import no_extraction, run_one
-from pipeline.source import Source
 from schemas.fields import (
     DOC_FIELDS,
     LABELLED_TARGET_FIELDS,
@@ -60,7 +60,7 @@ def _region_choices(name: str) -> tuple[str, ...] | None:
 # Per-region controls, one per labelled field of a target (schemas/fields.py): field name ->
 # allowed choices, or None for a free-text TextArea. The unit is the span's label instead.
 REGION_FIELDS: dict[str, tuple[str, ...] | None] = {name: _region_choices(name) for name in LABELLED_TARGET_FIELDS}
-CONFIG = Path(__file__).resolve().parent.parent / "docs" / "label-studio-config.xml"
+CONFIG = Path(__file__).resolve().parents[2] / "docs" / "label-studio-config.xml"
 
 
 class LabelError(ValueError):
@@ -187,7 +187,7 @@ class PreAnnotation:
 def pre_annotate(paths: Sequence[Path | Document], blank: bool = False) -> PreAnnotation:
     """Tasks for every document under `paths`; a file that fails is a (path, reason), not a stop.
 
-    Documents keep the ids `pipeline/inputs.py` gives them (the path below the input folder),
+    Documents keep the ids `pipeline/ingest/inputs.py` gives them (the path below the input folder),
     so two files named alike in two sub-folders become two tasks with two ids.
     """
     out = PreAnnotation()

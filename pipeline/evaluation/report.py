@@ -24,7 +24,7 @@ from typing import Any
 
 from extractors.types import Drop
 from pipeline.errors import ChitieuError
-from pipeline.evaluate import (
+from pipeline.evaluation.evaluate import (
     ACCURACY_FIELDS,
     STRICT_OVERLAP,
     evaluate,
@@ -32,7 +32,7 @@ from pipeline.evaluate import (
     is_strict,
     pair_targets,
 )
-from pipeline.explain import drop_html, drop_near, drops_by_span, rules_text
+from pipeline.evaluation.explain import drop_html, drop_near, drops_by_span, rules_text
 from pipeline.extract import extract_source_with_drops
 from pipeline.io import write_text_atomic
 from pipeline.run import no_extraction, run_documents

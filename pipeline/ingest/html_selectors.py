@@ -1,6 +1,6 @@
 """Where the article is on Vietnamese portal and news pages, and what is not article.
 
-Selectors and word lists only, no logic (`pipeline.ingest_html` uses them).  They come
+Selectors and word lists only, no logic (`pipeline.ingest.html` uses them).  They come
 from the page shapes data teams receive: NukeViet portals (`#news-bodyhtml`,
 `.hometext`, "Tổng số điểm của bài viết là", "Những tin mới hơn"), HTML5 portals built
 on `article`/`section`, SharePoint/Liferay portals (`.journal-content-article`,

@@ -23,7 +23,7 @@ import regex
 import vl_convert as vlc
 
 from extractors.indicators import get_matcher
-from pipeline.compare import (
+from pipeline.evaluation.compare import (
     Coverage,
     Row,
     comparison_rows,

@@ -25,7 +25,7 @@ import duckdb
 from extractors.indicators import Catalogue, Indicator, NationalValue, get_matcher, match_indicator
 from extractors.provinces import NATIONAL, get_provinces
 from pipeline.io import atomic_path
-from pipeline.store import Store
+from pipeline.store.db import Store
 
 TABLE_NAME = "comparison"
 

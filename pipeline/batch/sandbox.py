@@ -1,7 +1,7 @@
 """Documents extracted in a worker process that one bad document cannot take down with it.
 
 A batch of thousands must finish whatever one document holds.  Each `Sandbox` is one
-child process (`python -m pipeline.sandbox`) that extracts the documents it is sent one
+child process (`python -m pipeline.batch.sandbox`) that extracts the documents it is sent one
 at a time and answers each with its outcome.  The parent bounds every document:
 
 - time: it waits at most `max_seconds` for an answer, then kills the child, records that
@@ -44,7 +44,7 @@ from pipeline.limits import MAX_MEMORY_MB, MAX_SECONDS, MAX_TARGETS
 from pipeline.run import Outcome
 
 _HEADER = struct.Struct("!Q")
-_ROOT = str(Path(__file__).resolve().parent.parent)
+_ROOT = str(Path(__file__).resolve().parents[2])
 _PR_SET_PDEATHSIG = 1
 RETRIES = 1  # a document whose worker died for no reason of its own is tried once more
 START_SECONDS = 180.0  # a worker's start-up (imports, model load) on a busy machine
@@ -124,7 +124,7 @@ class Sandbox:
             # path, and not the working directory (-P), which may hold another `pipeline`.
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
             self.proc = subprocess.Popen(
-                [sys.executable, "-P", "-m", "pipeline.sandbox", str(os.getpid())],
+                [sys.executable, "-P", "-m", "pipeline.batch.sandbox", str(os.getpid())],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
                 preexec_fn=_die_with_parent,  # noqa: PLW1509  async-signal-safe enough: signal + prctl only
             )
@@ -269,9 +269,9 @@ def _cap_memory(extra_mb: int) -> None:
 
 def _extract(ref: dict[str, Any], reader: Any, bounds: Bounds) -> tuple[Outcome, bool]:
     """One document in the child: the outcome, and whether this child should be replaced."""
-    from pipeline.archive import DocRef
+    from pipeline.ingest.archive import DocRef
     from pipeline.run import run_one
-    from pipeline.store import pack, unpack
+    from pipeline.store.db import pack, unpack
 
     try:
         outcome = run_one(DocRef(ref["name"], ref["path"], ref.get("member"), ref.get("doc_id")), reader,
@@ -296,9 +296,9 @@ def _memory_failure(ref: dict[str, Any], bounds: Bounds, seconds: float) -> Outc
 def _warm(warm_up: Any) -> None:
     """Load models, lexicon and pipeline before the first document's clock starts."""
     from pipeline.extract import extract_source
-    from pipeline.ingest import source_from_bytes
+    from pipeline.ingest.load import source_from_bytes
     from pipeline.run import run_one  # noqa: F401  imported before the memory cap, as is:
-    from pipeline.store import pack  # noqa: F401  a shared library mapped later may not fit
+    from pipeline.store.db import pack  # noqa: F401  a shared library mapped later may not fit
 
     warm_up()
     extract_source(source_from_bytes("Kế hoạch\nĐến năm 2025 đạt 90% hồ sơ.".encode(), Path("warm.txt")))
@@ -311,7 +311,7 @@ def child_main(parent: int) -> None:
     stdin, stdout = sys.stdin.buffer.fileno(), sys.stdout.buffer.fileno()
     sys.stdout = sys.stderr  # anything printed goes to stderr, never into the answers
     from extractors.nlp import warm_up
-    from pipeline.archive import Limits, Reader
+    from pipeline.ingest.archive import Limits, Reader
     from pipeline.limits import MAX_BYTES
 
     settings = _receive(stdin)

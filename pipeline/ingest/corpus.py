@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.inputs import list_folder
+from pipeline.ingest.inputs import list_folder
 
 
 def index_documents(folders: Sequence[Path]) -> dict[str, Path]:
     """Every supported document below `folders`, keyed by doc_id; the first one found wins.
 
-    The id is the one `chitieu extract` gives (`pipeline/inputs.py`: the path below the
+    The id is the one `chitieu extract` gives (`pipeline/ingest/inputs.py`: the path below the
     folder, `2024/kehoach`); the file stem is kept as a second key, for records named
     before ids carried folders.  Folders are searched in the order given, so
     `--corpus a --corpus b` lets `a` shadow `b`.  A folder that does not exist contributes

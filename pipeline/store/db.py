@@ -28,13 +28,13 @@ from typing import Any, Self
 
 import duckdb
 
-from pipeline import current
 from pipeline.errors import ChitieuError
 from pipeline.run import Outcome, Status
+from pipeline.store import current
 from schemas.fields import TARGET_FIELDS, field_type, scalar_fields
 from schemas.plan import Plan, Target
 
-SCHEMA_VERSION = 2  # 2: document versions and the analyst views (pipeline/current.py)
+SCHEMA_VERSION = 2  # 2: document versions and the analyst views (pipeline/store/current.py)
 WRITER_MEMORY = "256MB"
 INSERT_BATCH = 100  # plans per INSERT: bounds what DuckDB copies from Python at once
 
@@ -305,7 +305,7 @@ class Store:
         return current.record(self.con, run_id, root, pairs, utcnow())
 
     def quality(self, run_id: str, root: str) -> dict[str, Any]:
-        """Measure this run's data-quality summary (pipeline/quality.py) and keep it with the run."""
+        """Measure this run's data-quality summary (pipeline/store/quality.py) and keep it with the run."""
         result = current.run_quality(self.con, run_id, root)
         current.store_quality(self.con, run_id, result)
         return result

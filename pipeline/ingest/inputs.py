@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import E_OLD_WORD, E_UNSUPPORTED
-from pipeline.ingest import supported
+from pipeline.ingest.load import supported
 
 COMPANION_SUFFIXES = frozenset({".json", ".csv"})  # records, gold and sidecar manifests
 

@@ -1,7 +1,7 @@
 """PDF ingest with pdfplumber: words with positions, tables, and OCR for scanned pages.
 
-Each page becomes positioned lines (tables become sentences, see `pipeline.tables`);
-`pipeline.pdf_layout` then drops running headers and page numbers, reads the official
+Each page becomes positioned lines (tables become sentences, see `pipeline.ingest.tables`);
+`pipeline.ingest.pdf_layout` then drops running headers and page numbers, reads the official
 two-column header column by column and re-joins wrapped lines into paragraphs.  A
 page with no text but an image is a scan: it is read with Tesseract when available,
 and otherwise the file fails with the reason rather than becoming an empty record.
@@ -30,10 +30,9 @@ from pipeline.errors import (
     E_PDF_TRUNCATED,
     IngestError,
 )
-from pipeline.limits import MAX_INFLATED, MAX_PDF_PAGES
-from pipeline.ocr import DPI, INSTALL_HINT, ocr_unavailable, ocr_words
-from pipeline.pdf_bounds import InflationBomb, inflation_budget
-from pipeline.pdf_layout import (
+from pipeline.ingest.ocr import DPI, INSTALL_HINT, ocr_unavailable, ocr_words
+from pipeline.ingest.pdf_bounds import InflationBomb, inflation_budget
+from pipeline.ingest.pdf_layout import (
     Line,
     Page,
     Word,
@@ -42,7 +41,8 @@ from pipeline.pdf_layout import (
     paragraphs,
     reorder_header_columns,
 )
-from pipeline.tables import heading_rows, table_lines
+from pipeline.ingest.tables import heading_rows, table_lines
+from pipeline.limits import MAX_INFLATED, MAX_PDF_PAGES
 
 # pdfminer logs a WARNING for every repair it makes to a damaged file, with no file name;
 # what matters reaches the user as the one-line reason of the failure instead.
@@ -151,7 +151,7 @@ def read_pdf(data: bytes, max_pages: int = MAX_PDF_PAGES, max_inflated: int = MA
     """Paragraphs of a PDF in reading order; IngestError for what cannot be read.
 
     The page count is checked before any page is parsed, and the streams' inflated bytes
-    are counted as pdfminer inflates them (see `pipeline.pdf_bounds`).
+    are counted as pdfminer inflates them (see `pipeline.ingest.pdf_bounds`).
     """
     check_container(data)
     pages: list[Page] = []

@@ -2,7 +2,7 @@
 
 Offices still receive plans typed in `.VnTime` (TCVN3) or `VNI-Times` (VNI) fonts: the
 bytes are Windows "ANSI", and only the font makes them Vietnamese.  These tables turn
-those bytes into Unicode; `pipeline.encodings` decides which one a file uses.
+those bytes into Unicode; `pipeline.ingest.encodings` decides which one a file uses.
 
 TCVN3 (TCVN 5712:1993) is one byte per letter.  `TCVN3` below is bytes 0xA1-0xFF of
 glibc's `TCVN5712-1` charmap, generated with

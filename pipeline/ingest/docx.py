@@ -1,10 +1,10 @@
 """Word (.docx) ingest with python-docx: paragraphs and tables in document order.
 
 Word keeps each paragraph whole, so no line re-joining is needed; tables become lines
-through `pipeline.tables` (the official header is usually a borderless two-column
+through `pipeline.ingest.tables` (the official header is usually a borderless two-column
 table, appendices list indicators per year).  Running headers and footers live in
 the section parts, which are not read.  Text pasted from TCVN3/VNI-font documents is
-converted (see `pipeline.encodings.fix_legacy_text`).
+converted (see `pipeline.ingest.encodings.fix_legacy_text`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from pipeline.encodings import UTF8, fix_legacy_text
 from pipeline.errors import E_DOCX, E_DOCX_BOMB, IngestError
+from pipeline.ingest.encodings import UTF8, fix_legacy_text
+from pipeline.ingest.tables import table_lines
 from pipeline.limits import MAX_INFLATED, MAX_RATIO, RATIO_FLOOR
-from pipeline.tables import table_lines
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ChitieuError
-from pipeline.evaluate import evaluate
-from pipeline.ingest import expand_inputs
+from pipeline.evaluation.evaluate import evaluate
+from pipeline.ingest.load import expand_inputs
 from pipeline.io import write_json_atomic
 from pipeline.run import run_documents
 from schemas.gold import load_dir

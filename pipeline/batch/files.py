@@ -1,7 +1,7 @@
 """Extracting many files into a folder: one failure is one reason, never the end of the batch.
 
 Each record is written atomically, so an interrupted batch leaves whole records only.
-Records are named by document id (`pipeline/inputs.py`), mirroring the input folders
+Records are named by document id (`pipeline/ingest/inputs.py`), mirroring the input folders
 (`2024/kehoach.txt` -> `OUT/2024/kehoach.json`).  Two inputs that still get one id (files
 given from two different folders under one name) would write the same record;
 `OutputNames` gives the name to the first of them and refuses the others, so `chitieu
@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.archive import DocRef, Limits, Reader
-from pipeline.inputs import Document
+from pipeline.ingest.archive import DocRef, Limits, Reader
+from pipeline.ingest.inputs import Document
+from pipeline.ingest.source import shown_path
 from pipeline.limits import MAX_BYTES
 from pipeline.run import Outcome, run_one
-from pipeline.source import shown_path
 
 
 @dataclass

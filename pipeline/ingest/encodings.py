@@ -18,7 +18,7 @@ from typing import Final
 
 import regex
 
-from pipeline.charset_tables import (
+from pipeline.ingest.charset_tables import (
     BREVE,
     CIRCUMFLEX,
     HORN,

@@ -1,7 +1,7 @@
 """Plain-text ingest: bytes to a Python string, refusing binary junk.
 
 Vietnamese files arrive as UTF-8 (with or without BOM), UTF-16, Windows-1258, or in the
-legacy font encodings TCVN3 (ABC) and VNI; `pipeline.encodings` reads each line in the
+legacy font encodings TCVN3 (ABC) and VNI; `pipeline.ingest.encodings` reads each line in the
 encoding that makes the most well-formed Vietnamese of it (a file may mix them), takes a
 stray invalid byte in UTF-8 as one odd character rather than a reason to doubt the whole
 file, and refuses a file no reading makes Vietnamese of, so a wrong guess never passes
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import codecs
 
-from pipeline.encodings import Decoded, bomless_utf16, decode_lines, decode_unicode
 from pipeline.errors import E_BINARY, E_DECODE, IngestError
+from pipeline.ingest.encodings import Decoded, bomless_utf16, decode_lines, decode_unicode
 
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v", "\x1a"}  # \x1a: DOS end-of-file mark
 

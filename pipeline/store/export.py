@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipeline.errors import ChitieuError
 from pipeline.io import atomic_path
-from pipeline.store import TABLES, Store
+from pipeline.store.db import TABLES, Store
 
 FORMATS = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl"}
 COPY_OPTIONS = {"parquet": "(FORMAT parquet, COMPRESSION zstd)", "csv": "(FORMAT csv, HEADER true)",
@@ -28,7 +28,7 @@ COPY_OPTIONS = {"parquet": "(FORMAT parquet, COMPRESSION zstd)", "csv": "(FORMAT
 _ORDER = {"runs": "started_at", "documents": "first_name", "names": "name, sha256", "plans": "source, sha256",
           "targets": "sha256, ordinal", "failures": "failed_at, name", "versions": "root, doc_id, first_seen",
           "current_targets": "doc_id, input_root, ordinal"}
-# The analyst view (pipeline/current.py): one row per target of a current document, with the
+# The analyst view (pipeline/store/current.py): one row per target of a current document, with the
 # document's fields, url/title/published and the run beside it.  `history` adds superseded
 # and removed versions with their `version_status`.
 FLAT_TARGETS = "SELECT * FROM current_targets ORDER BY doc_id, input_root, ordinal"

@@ -11,7 +11,7 @@ import sys
 import time
 from typing import Any, TextIO
 
-from pipeline.quality import render as render_quality
+from pipeline.store.quality import render as render_quality
 
 BAR_WIDTH = 28
 REDRAW_SECONDS = 0.2

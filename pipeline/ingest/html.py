@@ -1,6 +1,6 @@
 """HTML ingest: the article of a portal or news page, paragraphs kept, chrome dropped.
 
-The article is found by the portals' own containers (`pipeline.html_selectors`), or,
+The article is found by the portals' own containers (`pipeline.ingest.html_selectors`), or,
 on pages without them (old table layouts, `<br>`-separated text), as the block with
 the most text outside links.  Menus, breadcrumbs, related-news lists, rating boxes,
 counters, footers, forms and scripts are removed by element and then by line, and the
@@ -17,9 +17,9 @@ from collections import defaultdict
 import regex
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from pipeline.encodings import UTF8, fix_legacy_text
 from pipeline.errors import E_HTML_NO_ARTICLE, E_HTML_TOO_DEEP, IngestError
-from pipeline.html_selectors import (
+from pipeline.ingest.encodings import UTF8, fix_legacy_text
+from pipeline.ingest.html_selectors import (
     BOILERPLATE,
     DOC_TABLE,
     DROP_CLASS_PARTS,

@@ -26,16 +26,16 @@ from typing import Self
 import regex
 
 from pipeline.errors import ChitieuError, IngestError
-from pipeline.ingest import (
+from pipeline.ingest.inputs import is_ignored, list_folder, unique_ids, unsupported_reason
+from pipeline.ingest.load import (
     DEFAULT_MAX_BYTES,
     load_source,
     read_file,
     source_from_bytes,
     supported,
 )
-from pipeline.inputs import is_ignored, list_folder, unique_ids, unsupported_reason
+from pipeline.ingest.source import Source, shown_path
 from pipeline.limits import MAX_RATIO, RATIO_FLOOR
-from pipeline.source import Source, shown_path
 
 ZIP_SEPARATOR = "!"  # `corpus.zip!plans/kh-01.txt` names a member, as jar: URLs do
 _DRIVE = regex.compile(r"^[A-Za-z]:")
@@ -64,7 +64,7 @@ class DocRef:
     name: str  # what a user sees in summaries and failures
     path: str
     member: str | None = None
-    doc_id: str | None = None  # unique below the input root (`pipeline/inputs.py`); None: the file stem
+    doc_id: str | None = None  # unique below the input root (`pipeline/ingest/inputs.py`); None: the file stem
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.encodings import UTF8, Decoded
 from pipeline.errors import (
     E_EMPTY,
     E_NO_TEXT,
@@ -18,13 +17,14 @@ from pipeline.errors import (
     E_UNSUPPORTED,
     IngestError,
 )
-from pipeline.ingest_docx import docx_to_text
-from pipeline.ingest_html import html_to_text
-from pipeline.ingest_pdf import pdf_to_text
-from pipeline.ingest_txt import decode_bytes
+from pipeline.ingest.docx import docx_to_text
+from pipeline.ingest.encodings import UTF8, Decoded
+from pipeline.ingest.html import html_to_text
+from pipeline.ingest.normalize import normalize_text
+from pipeline.ingest.pdf import pdf_to_text
+from pipeline.ingest.source import Source, doc_id_for, sha256_bytes, shown_path
+from pipeline.ingest.txt import decode_bytes
 from pipeline.limits import MAX_BYTES
-from pipeline.normalize import normalize_text
-from pipeline.source import Source, doc_id_for, sha256_bytes, shown_path
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA_TYPES = {

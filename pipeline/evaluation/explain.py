@@ -17,7 +17,7 @@ import regex
 
 from extractors.types import Drop, Extraction
 from pipeline.extract import extract_source_with_drops
-from pipeline.source import Source
+from pipeline.ingest.source import Source
 from schemas.plan import Plan, Target
 
 # A number as a reader sees it: digits with their decimal or thousands marks ("2,5", "18.000", "30/63").

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from pipeline.pdf_layout import Word
+from pipeline.ingest.pdf_layout import Word
 
 LANGUAGE = "vie"
 DPI = 300

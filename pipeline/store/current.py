@@ -31,7 +31,7 @@ from typing import Any
 
 import duckdb
 
-from pipeline.quality import FIELDS
+from pipeline.store.quality import FIELDS
 from schemas.docs import PLAN_DOCS, TARGET_DOCS
 from schemas.plan import Plan, Target
 
@@ -43,7 +43,7 @@ VERSIONS_DDL = """CREATE TABLE IF NOT EXISTS versions (
     first_run VARCHAR, last_run VARCHAR, first_seen TIMESTAMP, changed_at TIMESTAMP,
     PRIMARY KEY (root, doc_id, sha256))"""
 
-# Metadata keys lifted out of the record JSON into columns (pipeline/sidecar.py, ingest).
+# Metadata keys lifted out of the record JSON into columns (pipeline/ingest/sidecar.py, ingest).
 METADATA_COLUMNS = ("url", "title", "published")
 
 _META = ", ".join(f"json_extract_string(p.record, '$.metadata.{k}') AS {k}" for k in METADATA_COLUMNS)
@@ -87,7 +87,7 @@ COLUMN_DOCS: dict[str, str] = {
     "changed_at": "When its status last changed (UTC)",
     "record": "The full plan record as JSON (what `chitieu extract` writes)",
     "quality": "The run's data-quality summary: targets without year, province, scope or pillar; "
-               "documents without a target (pipeline/quality.py)",
+               "documents without a target (pipeline/store/quality.py)",
 }
 
 
@@ -189,7 +189,7 @@ def mark_removed(con: duckdb.DuckDBPyConnection, run_id: str, root: str, now: dt
 
 
 def run_quality(con: duckdb.DuckDBPyConnection, run_id: str, root: str) -> dict[str, Any]:
-    """`pipeline.quality.summarize` over the documents this run found under `root`, in SQL."""
+    """`pipeline.store.quality.summarize` over the documents this run found under `root`, in SQL."""
     seen = (f"SELECT DISTINCT sha256 FROM versions WHERE root = ? AND last_run = ? AND status = '{CURRENT}'")
     doc_row = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE n_targets = 0) FROM plans WHERE sha256 IN ({seen})",

@@ -1,0 +1,1 @@
+"""Many documents: the folder runner, sandboxed workers, stopping and progress of a batch run."""

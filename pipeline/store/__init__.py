@@ -1,0 +1,1 @@
+"""The DuckDB store of documents, plans and runs, its views, exports and run-quality summary."""
