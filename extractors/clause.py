@@ -123,13 +123,18 @@ def _split_between(text: str, a_end: int, b_start: int) -> tuple[int, bool]:
     return chosen.end(), False
 
 
+_PURPOSE_WORD = regex.compile(template(r"^(?:{PURPOSE_LINK})$"), FLAGS)
+
+
 def _cut_new_clause(right: str, lex: Lexicon) -> str:
-    """Stop a value's right part where a comma opens a new clause (a clause-opening word)."""
-    if "," not in right:
-        return right
+    """Stop a value's right part where a comma or `và` opens a new clause (a clause-opening word:
+    `… có tài khoản thanh toán và duy trì chỉ số …` goes on about the plan, not the measure), or
+    where a purpose clause begins (`… cung cấp dữ liệu mở để phục vụ …`, unseen-errors T6)."""
     words = [t for t in phrase_tokens(right) if not t.is_space]
     for k, token in enumerate(words[:-1]):
-        if token.text != ",":
+        if k >= 2 and _PURPOSE_WORD.match(token.text):
+            return right[: token.idx]
+        if token.text != "," and token.text.lower() != "và":
             continue
         one = words[k + 1].text.lower()
         two = " ".join(t.text.lower() for t in words[k + 1 : k + 3])

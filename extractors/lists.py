@@ -1,7 +1,7 @@
 """Guide §2 list rules: one record per measure and scope, and the passes over a list's items.
 
 A value read alone becomes one record per scope it names, or two records when it states
-two shares (`X trong Y, Z trong W`) or two coordinated measures. Over the records, the
+two shares (`X trong Y, Z trong W`) or several measures sharing the value (`coordination.py`). Over the records, the
 items of one list then inherit an elided indicator, share a leading comparator, a trailing
 predicate and a year stated after the last item.
 """
@@ -12,7 +12,8 @@ from dataclasses import replace
 
 import regex
 
-from extractors.indicator_text import strip_ends, word_spans
+from extractors.coordination import split_predicates, split_repeated_head
+from extractors.indicator_text import YEAR_PHRASE, build_indicator
 from extractors.lexicon import FLAGS, Lexicon
 from extractors.reading import Reading
 from extractors.types import Candidate
@@ -23,18 +24,18 @@ _TWO_SHARES = regex.compile(r"^(?P<a>.+?\btrong\b.+?),\s+(?P<b>[^,]+?\btrong\b[^
 
 
 def list_records(reading: Reading, lex: Lexicon) -> list[Candidate]:
-    """One record per measure and per scope of a value (guide §2): two shares, coordinated verbs, scopes."""
+    """One record per measure and per scope of a value (guide §2): two shares, measures sharing the value, scopes."""
     base, rules, indicator = reading.base, reading.base.rules, reading.base.indicator
     out: list[Candidate] = []
     indicators = [indicator]
     two = _TWO_SHARES.match(indicator) if not reading.right_clean else None
-    coordinated = split_coordinated(reading.right_for_ind, lex) if base.list_item and base.unit == "percent" else None
     if two:
         indicators = [two["a"].strip(), two["b"].strip()]
         rules["indicator"] = "two_shares"
-    elif coordinated:
-        indicators = [strip_ends(part, lex) for part in coordinated]
-        rules["indicator"] = "coordinated_verbs"
+    elif len(reading.scopes) <= 1:  # several levels make a list of scopes, not of measures
+        shared = _shared_value(reading, lex)
+        if shared is not None:
+            indicators, rules["indicator"] = shared
     for ind in indicators:
         scope_list: list[str | None] = list(reading.scopes) or [None]
         for scope in scope_list:
@@ -43,28 +44,23 @@ def list_records(reading: Reading, lex: Lexicon) -> list[Candidate]:
     return out
 
 
-def split_coordinated(right: str, lex: Lexicon) -> tuple[str, str] | None:
-    """`cơ sở y tế hỗ trợ X và thực hiện Y` → two measures sharing one value (guide §2).
-
-    Only a noun subject followed by two verb phrases of three words or more, joined by
-    `và` with no comma before it, is split; a coordinated verb list (`số hóa, ký số và lưu trữ`)
-    is one measure.
-    """
-    m = regex.search(r"\s+và\s+", right)
-    if m is None or "," in right[: m.start()]:
+def _shared_value(reading: Reading, lex: Lexicon) -> tuple[list[str], str] | None:
+    """One value shared by several measures: one indicator per measure, and the rule that read
+    them (`coordination.py`, unseen-errors T7). After the value (`100% <subject> V1 và V2`), or,
+    with the value last, in its subject (`chỉ số A và chỉ số B nằm trong nhóm 16`)."""
+    left, right, unit = reading.left_for_ind, reading.right_for_ind, reading.base.unit
+    if reading.right_clean and unit == "percent":
+        parts, rule = split_predicates(right), "shared_value_predicates"
+        if parts is None:
+            parts, rule = split_repeated_head(right, after_verb=True), "shared_value_repeated_head"
+        if parts is None:
+            return None
+        return [build_indicator(left, part, lex, reading.share_verb, unit) for part in parts], rule
+    subject = " ".join(YEAR_PHRASE.sub(" ", left).split())  # raw: `tỷ lệ A và tỷ lệ B` repeats its head
+    parts = split_repeated_head(subject, after_verb=False) if subject else None
+    if parts is None:
         return None
-    before, after = right[: m.start()], right[m.end() :]
-    tags_before = word_spans(before)
-    tags_after = word_spans(after)
-    if len(tags_before) < 3 or len(tags_after) < 3 or tags_after[0][2] != "V":
-        return None
-    if after.lower().startswith(tuple(lex.clause_openers)):
-        return None
-    first_verb = next((k for k, (_, _, tag) in enumerate(tags_before) if tag == "V"), None)
-    if first_verb is None or first_verb == 0 or tags_before[0][2] != "N":
-        return None
-    subject = before[: tags_before[first_verb][0]].strip()
-    return before.strip(), f"{subject} {after.strip()}"
+    return [build_indicator(part, right, lex, reading.share_verb, unit) for part in parts], "shared_value_repeated_head"
 
 
 def _head(indicator: str) -> str:

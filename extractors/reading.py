@@ -25,6 +25,7 @@ from extractors.indicator_text import (
 )
 from extractors.lexicon import FLAGS, Lexicon
 from extractors.pillars import pillar_in_clause
+from extractors.predicates import purpose_predicate
 from extractors.types import Candidate
 from extractors.years import resolve_year
 
@@ -41,6 +42,8 @@ class Reading:
     scopes: tuple[str, ...]
     right_clean: str  # the right words that can belong to the indicator
     right_for_ind: str  # the right part without its scope words
+    left_for_ind: str  # the left part without comparator, linking verb and scope words
+    share_verb: bool  # `chiếm`/`đóng góp` before the value
 
 
 def read_value(
@@ -55,8 +58,9 @@ def read_value(
     scopes, spans = list(site.scopes[0]), list(site.scopes[1])
     left_for_ind = strip_scopes(seg.left_core, spans, 0)
     right_for_ind = strip_scopes(right_trim, spans, m.end - seg.start)
-    indicator = build_indicator(left_for_ind, right_for_ind, lex, seg.share_verb, m.unit)
-    rules["indicator"] = "indicator_clause"
+    own = purpose_predicate(left_for_ind) if seg.rules.get("comparator") != "LINK_VERB" else None
+    indicator = build_indicator(own or left_for_ind, right_for_ind, lex, seg.share_verb, m.unit, whole_left=bool(own))
+    rules["indicator"] = "indicator_purpose_predicate" if own else "indicator_clause"
     right_clean = clean_right(right_for_ind, lex, m.unit)
     if seg.bare and prev_phrase and right_clean and not has_verb(right_clean):
         indicator, rules["indicator"] = f"{prev_phrase} {right_clean}", "list_elided_verb"
@@ -128,4 +132,4 @@ def read_value(
         mention=m,
         rules=rules,
     )
-    return Reading(base, tuple(scopes), right_clean, right_for_ind), prev_phrase
+    return Reading(base, tuple(scopes), right_clean, right_for_ind, left_for_ind, seg.share_verb), prev_phrase

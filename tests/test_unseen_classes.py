@@ -294,10 +294,6 @@ EXAMPLES: list[tuple[str, str, list[str]]] = [
 # Examples whose class is not fixed yet: id -> reason.
 XFAIL: dict[str, str] = {
     "T1-c": "T9/L4: the setting verb now keeps both targets, but `công chức phường` (a level named as owner without `cấp`) gives no commune scope",
-    "T6-a": "T6: indicator boundaries",
-    "T6-b": "T6: indicator boundaries",
-    "T7-a": "T7: two measures sharing one value",
-    "T7-b": "T7: two measures sharing one value",
     "T9-a": "T9: level named as owner without `cấp`",
     "L2-a": "L2: year after a parenthesised list",
     "L4-a": "L4: owner at the head of a list",
