@@ -23,9 +23,9 @@ _RANK_LEAD = regex.compile(
     r"(?:(?<!\w)(?:nằm|đứng|vào|lọt|duy\s+trì|đưa(?:\s+tỉnh)?\s+vào)\s*)?(?:(?<!\w)(?:một|1)\s+)?(?:(?<!\w)(?:trong|thuộc)\s*)?(?:(?<!\w)nhóm\s*)?(?:(?<!\w)(?:top|tốp)\s*)?$",
     FLAGS,
 )
-_RANK_GROUP = regex.compile(
-    r"^\s*(?:(?:tỉnh|thành\s+phố|thành|địa\s+phương|nước|quốc\s+gia)\s*[/,]?\s*)+\)?\s*$", FLAGS
-)
+_RANK_PLACES = r"^\s*(?:(?:tỉnh|thành\s+phố|thành|địa\s+phương|nước|quốc\s+gia)\s*[/,]?\s*)+"
+_RANK_GROUP = regex.compile(_RANK_PLACES + r"\)?\s*$", FLAGS)
+_RANK_PLACES_HEAD = regex.compile(_RANK_PLACES + r"(?=\w)", FLAGS)
 _LOCATIVE = regex.compile(r"\s(?:tại|ở|trên\s+địa\s+bàn)\s", FLAGS)
 _AFTER_AT_START = regex.compile(template(r"^\s*{COMPARATOR_AFTER}"), FLAGS)
 _DIGITAL_ECONOMY = "kinh tế số"
@@ -45,14 +45,15 @@ def strip_scopes(text: str, spans: list[tuple[int, int]], offset: int) -> str:
     return " ".join("".join(out).split())
 
 
-def strip_ends(text: str, lex: Lexicon) -> str:
+def strip_ends(text: str, lex: Lexicon, left: bool = True) -> str:
+    """`text` without the lead and trail words of `indicator.yaml` (the lead words only if `left`)."""
     for pattern in lex.drop_anywhere:
         text = pattern.sub(" ", text)
     text = " ".join(text.split())
     changed = True
     while changed and text:
         changed = False
-        for pattern in lex.strip_left:
+        for pattern in lex.strip_left if left else ():
             new = pattern.sub("", text, count=1).strip()
             if new != text:
                 text, changed = new, True
@@ -106,6 +107,12 @@ def clean_right(right: str, lex: Lexicon, unit: str) -> str:
         loc = _LOCATIVE.search(right)
         if loc:
             right = right[: loc.start()]
+    head = _RANK_PLACES_HEAD.match(right) if unit == "rank" else None
+    if head:
+        # "nhóm 10 tỉnh, thành phố dẫn đầu về …": the ranked places head what is measured; the
+        # lead words stripped from a phrase's start (`tỉnh`, `thành phố`) are not a province here
+        rest = strip_ends(right[head.end() :], lex, left=False)
+        return f"{' '.join(head.group(0).split())} {rest}".strip() if rest else ""
     return strip_ends(right, lex)
 
 
