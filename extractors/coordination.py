@@ -73,7 +73,7 @@ def _first_verb(words: list[Word]) -> int | None:
         return None
     for k, w in enumerate(words):
         if w.verb and k > 0 and words[k - 1].text != ",":
-            return k
+            return k - 1 if k > 1 and _PASSIVE.match(words[k - 1].text) else k  # `được`, whatever its tag
     return None
 
 
@@ -172,15 +172,20 @@ def split_predicates(right: str) -> list[str] | None:
 
 
 def _share_a_noun(words: list[Word], starts: list[int], cuts: list[int]) -> bool:
-    """Two conjuncts name the same noun: their objects are one thing."""
+    """Two conjuncts act on the same head noun (the first noun after their verbs): one thing.
+    Modifiers may repeat (`kỹ năng số`, `chữ ký số` are two things)."""
     ends = [*cuts, len(words)]
-    seen: set[str] = set()
-    for s, e in zip(starts, ends):
-        nouns = {w.text.lower() for w in words[s:e] if w.noun and not w.text[:1].isdigit()}
-        if nouns & seen:
-            return True
-        seen |= nouns
-    return False
+    heads = [_object_head(words[s:e]) for s, e in zip(starts, ends)]
+    named = [h for h in heads if h]
+    return len(set(named)) < len(named)
+
+
+def _object_head(words: list[Word]) -> str:
+    """The first noun after the first verb of a conjunct, lower-cased ("" if none)."""
+    k = next((i for i, w in enumerate(words) if w.verb), None)
+    if k is None:
+        return ""
+    return next((w.text.lower() for w in words[k + 1 :] if w.noun), "")
 
 
 def _conjunct_end(words: list[Word], k: int, joins: list[int]) -> int:

@@ -50,17 +50,28 @@ def _shared_value(reading: Reading, lex: Lexicon) -> tuple[list[str], str] | Non
     with the value last, in its subject (`chỉ số A và chỉ số B nằm trong nhóm 16`)."""
     left, right, unit = reading.left_for_ind, reading.right_for_ind, reading.base.unit
     if reading.right_clean and unit == "percent":
-        parts, rule = split_predicates(right), "shared_value_predicates"
-        if parts is None:
-            parts, rule = split_repeated_head(right, after_verb=True), "shared_value_repeated_head"
+        parts = _measures(right, after_verb=True)
         if parts is None:
             return None
-        return [build_indicator(left, part, lex, reading.share_verb, unit) for part in parts], rule
+        return [build_indicator(left, part, lex, reading.share_verb, unit) for part in parts[0]], parts[1]
     subject = " ".join(YEAR_PHRASE.sub(" ", left).split())  # raw: `tỷ lệ A và tỷ lệ B` repeats its head
-    parts = split_repeated_head(subject, after_verb=False) if subject else None
+    parts = _measures(subject, after_verb=False) if subject else None
     if parts is None:
         return None
-    return [build_indicator(part, right, lex, reading.share_verb, unit) for part in parts], "shared_value_repeated_head"
+    return [build_indicator(part, right, lex, reading.share_verb, unit) for part in parts[0]], parts[1]
+
+
+def _measures(phrase: str, after_verb: bool) -> tuple[list[str], str] | None:
+    """The measures a phrase names, and the rule: a repeated head (the surer sign: it does not
+    rest on the tagger), else coordinated predicates, each then split on a repeated object head
+    (`được trang bị kỹ năng A, kỹ năng B và sử dụng C`)."""
+    heads = split_repeated_head(phrase, after_verb=after_verb)
+    if heads is not None:
+        return heads, "shared_value_repeated_head"
+    predicates = split_predicates(phrase)
+    if predicates is None:
+        return None
+    return [m for p in predicates for m in split_repeated_head(p, after_verb=True) or [p]], "shared_value_predicates"
 
 
 def _head(indicator: str) -> str:
