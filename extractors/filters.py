@@ -23,7 +23,8 @@ import regex
 from extractors.context import DocContext
 from extractors.lexicon import FLAGS, Lexicon, fold, template
 from extractors.numbers import Mention
-from extractors.scopes import find_scopes
+from extractors.owners import counts_population
+from extractors.scopes import ScopeFind, find_scopes
 from extractors.years import resolve_year
 
 # A percent whose right part names places ("100% xã", "các đơn vị cấp huyện") covers places:
@@ -99,12 +100,21 @@ class Site:
         return self.mention.unit == "percent" and bool(_PLACE_COVERAGE.match(self.right))
 
     @cached_property
+    def scope_find(self) -> ScopeFind:
+        """The scopes the segment names (guide §3), the spans naming them (relative to `seg_start`)
+        and the rule of each scope named without `cấp`; none for a percent of places."""
+        return ScopeFind([], [], {}) if self.coverage else find_scopes(self.segment, self.lex, owners=not self.population)
+
+    @cached_property
+    def population(self) -> bool:
+        """A share of the population, households or businesses (guide §3: it has no scope)."""
+        left = self.ctx.text[self.seg_start : self.mention.start]
+        return counts_population(self.right, self.lex) or counts_population(left, self.lex)
+
+    @cached_property
     def scopes(self) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
         """The scopes the segment names (guide §3) and the spans naming them, relative to `seg_start`."""
-        if self.coverage:
-            return (), ()
-        scopes, spans = find_scopes(self.segment, self.lex)
-        return tuple(scopes), tuple(spans)
+        return tuple(self.scope_find.scopes), tuple(self.scope_find.spans)
 
     @cached_property
     def year(self) -> tuple[int | None, str]:

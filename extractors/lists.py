@@ -39,7 +39,8 @@ def list_records(reading: Reading, lex: Lexicon) -> list[Candidate]:
     for ind in indicators:
         scope_list: list[str | None] = list(reading.scopes) or [None]
         for scope in scope_list:
-            scope_rule = {"scope": scope} if scope else {}  # the scopes.yaml entry id is the scope
+            # the scopes.yaml entry id is the scope, unless an owner phrase named it (owners.py)
+            scope_rule = {"scope": reading.scope_rules.get(scope, scope)} if scope else {}
             out.append(replace(base, scope=scope, indicator=ind, rules={**rules, **scope_rule}))
     return out
 

@@ -8,7 +8,7 @@ governing section or else the value's own words (`pillars.py`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -24,6 +24,7 @@ from extractors.indicator_text import (
     strip_scopes,
 )
 from extractors.lexicon import FLAGS, Lexicon
+from extractors.owners import HEAD_RULE, head_owner, list_lead
 from extractors.pillars import pillar_in_clause
 from extractors.predicates import purpose_predicate
 from extractors.types import Candidate
@@ -44,6 +45,7 @@ class Reading:
     right_for_ind: str  # the right part without its scope words
     left_for_ind: str  # the left part without comparator, linking verb and scope words
     share_verb: bool  # `chiếm`/`đóng góp` before the value
+    scope_rules: dict[str, str] = field(default_factory=dict)  # scope -> rule, for scopes named without `cấp`
 
 
 def read_value(
@@ -66,6 +68,12 @@ def read_value(
         indicator, rules["indicator"] = f"{prev_phrase} {right_clean}", "list_elided_verb"
     elif seg.bare and not right_clean and not strip_ends(left_for_ind, lex):
         indicator = ""  # elided: inherited from its neighbour (guide §2)
+    scope_rules = dict(site.scope_find.rules)
+    if not scopes and not site.coverage and not site.population:
+        # an item naming no level takes the level of the owner heading its list (unseen-errors L4)
+        list_head = list_lead(ctx, m.start)
+        scopes = list(head_owner(list_head, lex)) if list_head else []
+        scope_rules = dict.fromkeys(scopes, HEAD_RULE)
     if seg.has_subject and right_for_ind and m.unit == "percent":
         prev_phrase = strip_ends(YEAR_PHRASE.sub(" ", left_for_ind).rsplit(",", 1)[-1], lex)
     elif not seg.bare:
@@ -132,4 +140,4 @@ def read_value(
         mention=m,
         rules=rules,
     )
-    return Reading(base, tuple(scopes), right_clean, right_for_ind, left_for_ind, seg.share_verb), prev_phrase
+    return Reading(base, tuple(scopes), right_clean, right_for_ind, left_for_ind, seg.share_verb, scope_rules), prev_phrase

@@ -1,15 +1,19 @@
-"""Scopes a value's segment names (guide §3: `cấp tỉnh, huyện và xã`, `các cơ quan thành phố`).
+"""Scopes a value's segment names (guide §3: `cấp tỉnh, huyện và xã`, `các cơ quan thành phố`,
+and a level named as the owner without `cấp`: `công chức phường`, `hồ sơ của UBND các xã`).
 
-The scope words are data (`lexicon/scopes.yaml`); the shapes that list them are here.
+The scope words are data (`lexicon/scopes.yaml`); the shapes that list them are here, the
+owner phrases in `owners.py`.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
 from extractors.lexicon import FLAGS, Lexicon
+from extractors.owners import GENITIVE_RULE, OFFICIALS_RULE, owner_genitive, owner_of_officials
 
 # A range of levels (`từ cấp tỉnh đến/xuống cấp xã`) names every level in it (clarified guide §2;
 # unseen-errors T13).
@@ -26,17 +30,30 @@ def _scope_patterns(lex: Lexicon) -> tuple[regex.Pattern[str], dict[str, regex.P
         r"(?:(?:ở|tại|đối\s+với|của)\s+)?\(?(?:từ\s+)?cấp\s+(?:" + level + r")"
         r"(?:\s*(?:,|và|hoặc|-|" + _RANGE_WORDS + r")\s*(?:cấp\s+)?(?:" + level + r"))*\)?"
         r"|(?:(?:tại|của)\s+)?các\s+cơ\s+quan\s+(?:cấp\s+)?(?:tỉnh|thành\s+phố)(?!\w)"
-        r"|(?<=cán\s+bộ,?\s+(?:công\s+chức,?\s+)?|công\s+chức\s+)(?:xã|huyện)(?!\w)"
     )
     each: dict[str, regex.Pattern[str]] = {scope: regex.compile(p, FLAGS) for scope, p in lex.scope_words.items()}
     return regex.compile(listed, FLAGS), each
 
 
-def find_scopes(segment: str, lex: Lexicon) -> tuple[list[str], list[tuple[int, int]]]:
-    """Scopes named in a value's segment, in guide order, and the spans that named them."""
+class ScopeFind(NamedTuple):
+    """The scopes a segment names, the spans naming them (not part of the indicator) and, for a
+    scope named without `cấp`, the rule that read it (`chitieu explain`)."""
+
+    scopes: list[str]
+    spans: list[tuple[int, int]]
+    rules: dict[str, str]
+
+
+def find_scopes(segment: str, lex: Lexicon, owners: bool = True) -> ScopeFind:
+    """Scopes named in a value's segment, in guide order, and the spans that named them.
+
+    `owners=False` reads only `cấp` phrases: a share of the population, households or
+    businesses has no scope, whoever their owner (guide §3), so its owner phrase names none.
+    """
     listed, each = _scope_patterns(lex)
     scopes: list[str] = []
     spans: list[tuple[int, int]] = []
+    rules: dict[str, str] = {}
     for m in listed.finditer(segment):
         spans.append((m.start(), m.end()))
         phrase = m.group(0)
@@ -54,4 +71,13 @@ def find_scopes(segment: str, lex: Lexicon) -> tuple[list[str], list[tuple[int, 
         for scope in named:
             if scope not in scopes:
                 scopes.append(scope)
-    return scopes, spans
+    # a level named as the owner, without `cấp` (guide §3; unseen-errors T9, T1-c)
+    readers = ((OFFICIALS_RULE, owner_of_officials), (GENITIVE_RULE, owner_genitive)) if owners else ()
+    for rule, reader in readers:
+        for owner in reader(segment, lex):
+            spans.extend(owner.level_spans if rule == OFFICIALS_RULE else [(owner.start, owner.end)])
+            for scope in owner.scopes:
+                if scope not in scopes:
+                    scopes.append(scope)
+                    rules[scope] = rule
+    return ScopeFind(scopes, sorted(spans), rules)

@@ -65,6 +65,9 @@ class YearMention:
     # "năm 2030 chiếm 22%") or a year in parentheses governs nothing after its value or its
     # parenthesis (unseen-errors T2, T5).  None: it governs onwards.
     until: int | None = None
+    # The parenthesised list of values this year follows (`3 chỉ tiêu (A đạt 8%; B đạt 60%) cùng
+    # … đến năm 2026`): it dates the values inside, between `(` and `)` (unseen-errors L2).
+    list_span: tuple[int, int] | None = None
 
     def reaches(self, pos: int) -> bool:
         return self.until is None or pos < self.until
@@ -152,7 +155,37 @@ def bound_years(ctx: DocContext, values: list[int]) -> list[YearMention]:
         if len(pairs) >= 2 and len({v for _, v in pairs}) == len(pairs):
             for i, v in pairs:
                 out[i] = replace(out[i], until=v + 1)
+    for i, y in enumerate(out):
+        if open_at[i] is None:
+            span = _list_before(text, ctx.sentence_of(y.start)[0], y.start, values, starts)
+            if span is not None:
+                out[i] = replace(y, list_span=span)
     return out
+
+
+def _list_before(text: str, sentence_start: int, year_start: int, values: list[int], years: list[int]) -> tuple[int, int] | None:
+    """The parenthesised list of values that the year at `year_start` follows in its sentence, if any.
+
+    The `)` closing it is the last one before the year, with no value and no other year between;
+    the parenthesis holds values of its own (`(tỷ trọng KTS … đạt 8%; … đạt trên 60%)`), so a
+    parenthesis holding only a year (`45% (năm 2026)`) or words is no list.
+    """
+    close = text.rfind(")", sentence_start, year_start)
+    if close == -1 or bisect_left(values, close) != bisect_left(values, year_start):
+        return None
+    if bisect_right(years, close) != bisect_left(years, year_start):
+        return None
+    depth = 0
+    for pos in range(close, sentence_start - 1, -1):
+        ch = text[pos]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            depth -= 1
+            if depth == 0:
+                inside = bisect_left(values, close) - bisect_right(values, pos)
+                return (pos, close) if inside > 0 else None
+    return None
 
 
 
@@ -171,6 +204,8 @@ def resolve_year(
     # (`45% (năm 2026)`), or earlier in the clause
     starts = ctx.year_starts()
     for y in ctx.years[bisect_left(starts, v_end) : bisect_left(starts, limit)]:
+        if y.list_span is not None and y.list_span[0] < v_start < y.list_span[1]:
+            return y.year, "paren_list"  # the list's year, for its last item as for the others (L2)
         if y.trailing or _OWN_PAREN.fullmatch(ctx.text, v_end, y.start):
             return y.year, "clause"
     # a year reaches up to the next section heading; a pillar lead-in is not one (guide §3),
@@ -186,6 +221,11 @@ def resolve_year(
     in_clause = [y for y in before if y.start >= cs]
     if in_clause:
         return in_clause[-1].year, "clause"
+    # a year after the parenthesised list holding the value dates the list's items (unseen-errors L2)
+    _, se = ctx.sentence_of(v_start)
+    for y in ctx.years[bisect_left(starts, v_end) : bisect_left(starts, se)]:
+        if y.list_span is not None and y.list_span[0] < v_start < y.list_span[1]:
+            return y.year, "paren_list"
     # (2) the year governing the sentence or paragraph, then earlier paragraphs of the section
     in_sentence = [y for y in before if y.start >= ss]
     if in_sentence:
