@@ -29,6 +29,8 @@ from extractors.lexicon import FLAGS, template
 
 _PASSIVE = regex.compile(template(r"^(?:{PASSIVE})$"), FLAGS)
 _JOINS = {",", "và"}
+_VA = regex.compile(r"(?<!\w)và(?!\w)", FLAGS)
+_AFTER_JOIN = regex.compile(r"(?:,|(?<!\w)và)\s+(?P<word>\w+)", FLAGS)
 _MIN_WORDS = 2  # a conjunct of one word is a bare verb or noun of a list, not a measure
 
 
@@ -132,6 +134,8 @@ def _pieces(phrase: str, words: list[Word], cuts: list[int]) -> list[str]:
 def split_predicates(right: str) -> list[str] | None:
     """The measures of a value's right part (`100% <subject> <predicate> và <predicate>`), each
     with the shared subject; None when the right part states one measure."""
+    if not _VA.search(right):
+        return None  # every list of predicates closes with `và`; no need to tag the words
     words = tagged_words(right)
     f = _first_verb(words)
     if f is None:
@@ -196,10 +200,21 @@ def _conjunct_end(words: list[Word], k: int, joins: list[int]) -> int:
     return len(words)
 
 
+def _may_repeat_a_head(phrase: str) -> bool:
+    """A cheap test before tagging: some word after a `,` or `và` also stands before it."""
+    low = phrase.lower()
+    for m in _AFTER_JOIN.finditer(low):
+        if regex.search(r"(?<!\w)" + regex.escape(m["word"]) + r"(?!\w)", low[: m.start()]):
+            return True
+    return False
+
+
 def split_repeated_head(phrase: str, after_verb: bool) -> list[str] | None:
     """`có tài khoản A, tài khoản B` / `chỉ số A và chỉ số B`: a head noun repeated after `,` or
     `và` names one measure per repetition. The head is the object of the first verb when
     `after_verb` (the value precedes its subject and verb), else the phrase's first noun."""
+    if not _may_repeat_a_head(phrase):
+        return None
     words = tagged_words(phrase)
     if not words:
         return None

@@ -15,6 +15,7 @@ from extractors.coordination import Word, tagged_words
 from extractors.lexicon import FLAGS, template
 
 _PURPOSE = regex.compile(template(r"^(?:{PURPOSE_LINK})$"), FLAGS)
+_PURPOSE_IN = regex.compile(template(r"{PURPOSE_LINK}"), FLAGS)
 
 
 def _verb_then_prepositions(words: list[Word]) -> bool:
@@ -29,6 +30,8 @@ def _verb_then_prepositions(words: list[Word]) -> bool:
 
 def purpose_predicate(left: str) -> str | None:
     """`<subject> <earlier predicate> để <verb>` before a value → `<subject> <verb>`; else None."""
+    if not _PURPOSE_IN.search(left):
+        return None  # no purpose word: no need to tag the words
     words = tagged_words(left)
     if len(words) < 4 or not words[0].noun:
         return None
