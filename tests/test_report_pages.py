@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import report
 from pipeline.cli import main
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -54,6 +55,31 @@ def test_many_documents_get_an_index_and_a_page_each(tmp_path: Path) -> None:
     assert '<section id="errors"><h2>Errors (2)</h2>' in first  # its own errors, linked into its text
 
 
+def test_past_the_index_rows_every_document_and_error_is_on_a_list_page(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the index draws only the worst documents and first errors (a long table is what makes a browser slow)
+    monkeypatch.setattr(report, "INDEX_ROWS", 6)
+    monkeypatch.setattr(report, "LIST_PAGE_ROWS", 15)
+    monkeypatch.setattr(report, "INDEX_ERRORS_MAX", 4)
+    _, index = _report(tmp_path, 40)
+    pages = tmp_path / "report_pages"
+    assert index.count('<tr class="has-errors">') + index.count('<tr class="no-errors">') == 6
+    assert 'The 6 worst of 40 documents' in index
+    assert [f'href="report_pages/documents-{k}.html"' in index for k in (1, 2, 3, 4)] == [True, True, True, False]
+    listed = []
+    for k in (1, 2, 3):
+        page = (pages / f"documents-{k}.html").read_text(encoding="utf-8")
+        assert '<a href="../report.html">' in page and 'id="only-errors"' in page
+        listed += [row.split('.html">', 1)[1].split("<", 1)[0] for row in page.split("<tr class=")[1:]]
+    assert sorted(listed) == [f"kh{i:05d}" for i in range(40)]  # each document once, across the pages
+    assert listed[:3] == ["kh00000", "kh00035", "kh00007"]  # worst first, as on the index
+    errors = (pages / "errors.html").read_text(encoding="utf-8")
+    # kh00000..39: pillar errors every 5th (8), missed targets every 7th (6)
+    assert errors.count("<li class=") == 14 and index.count("<li class=") == 4
+    assert 'href="report_pages/errors.html">all errors</a>' in index
+    assert 'class="e-pillar"><a href="doc1.html">kh00000</a>: pillar' in errors  # links beside it
+
+
 @pytest.mark.skipif(not os.environ.get("CHITIEU_SCALE_TEST"), reason="2,000-document report (~30 s); "
                     "set CHITIEU_SCALE_TEST=1 (figures: python bench/report_scale.py)")
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
@@ -65,4 +91,7 @@ def test_the_index_of_2000_documents_stays_small_and_renders(tmp_path: Path) -> 
                           f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", out.as_uri()],
                          capture_output=True, text=True, timeout=120, check=False)
     assert dom.returncode == 0, dom.stderr[-2000:]
-    assert dom.stdout.count('<tr class="has-errors">') == len({i for i in range(2000) if i % 5 == 0 or i % 7 == 0})
+    assert dom.stdout.count('<tr class="has-errors">') == report.INDEX_ROWS  # of the 628 documents with errors
+    rows = sum(p.read_text(encoding="utf-8").count('<tr class="has-errors">')
+               for p in (tmp_path / "report_pages").glob("documents-*.html"))
+    assert rows == len({i for i in range(2000) if i % 5 == 0 or i % 7 == 0})

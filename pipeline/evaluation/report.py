@@ -55,7 +55,10 @@ STATUS_TEXT = {
     "spurious": "spurious",
 }
 INLINE_MAX = 30  # up to this many documents the page holds every document; beyond, a page each
-INDEX_ERRORS_MAX = 1000  # errors listed on the index page (each document's page lists all of its own)
+INDEX_ERRORS_MAX = 200  # errors listed on the index page (all of them on their own page, and each document's on its page)
+INDEX_ROWS = 100  # documents in the index's table, worst first: a 2,000-row table is what makes a browser slow
+LIST_PAGE_ROWS = 250  # documents per page of the full per-document list
+ERRORS_PAGE = "errors.html"  # every error, beside the per-document pages
 CONFUSION_FIELDS = ("scope", "pillar", "comparator")
 
 CSS = """
@@ -359,8 +362,13 @@ def _bar(fraction: float | None, width: int = 300) -> str:
     return f'<span class="bar" style="width:{round(fraction * width)}px"></span>'
 
 
-def render_figures(result: dict[str, Any], links: dict[str, str]) -> str:
-    """Totals, per-field accuracy as bars, and the per-document table, worst document first."""
+def render_figures(result: dict[str, Any], links: dict[str, str], rows_shown: int | None = None,
+                   pager: str = "") -> str:
+    """Totals, per-field accuracy as bars, and the per-document table, worst document first.
+
+    `rows_shown` keeps only the worst documents in the table (`pager` links the rest): the
+    table is what costs a browser its time at thousands of documents, not the charts.
+    """
     errors = document_errors(result)
     with_errors = sum(1 for n in errors.values() if n)
     out = ['<section id="figures"><h2>Figures (labelling guide §5)</h2>',
@@ -380,12 +388,26 @@ def render_figures(result: dict[str, Any], links: dict[str, str]) -> str:
     out.append("</table>")
     out.append(render_f1_histogram(result))
     out.append("</div>")
-    out.append('<div class="filters"><input type="checkbox" id="only-errors">'
-               '<label for="only-errors">only documents with errors</label>')
+    order = worst_first(result, errors)
+    out.append(render_document_table(order if rows_shown is None else order[:rows_shown], errors, links, pager))
+    if result["unscored"]:
+        names = ", ".join(html.escape(u, quote=False) for u in result["unscored"])
+        out.append(f"<p>Predictions with no gold (not scored): {names}</p>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def render_document_table(docs: list[dict[str, Any]], errors: dict[str, int], links: dict[str, str],
+                          pager: str = "") -> str:
+    """Per-document rows (as given: worst first) with the 'only documents with errors' filter."""
+    out = [('<div class="filters"><input type="checkbox" id="only-errors">'
+            '<label for="only-errors">only documents with errors</label>')]
+    if pager:
+        out.append(pager)
     out.append('<table class="per-document"><tr><th>document</th><th>errors</th><th>gold</th><th>pred</th>'
                "<th>value P</th><th>value R</th><th>value F1</th>"
                "<th>strict P</th><th>strict R</th><th>strict F1</th></tr>")
-    for d in worst_first(result, errors):
+    for d in docs:
         name = html.escape(d["doc_id"], quote=False)
         link = f'<a href="{links[d["doc_id"]]}">{name}</a>'
         n = errors.get(d["doc_id"], 0)
@@ -393,11 +415,25 @@ def render_figures(result: dict[str, Any], links: dict[str, str]) -> str:
         out.append(f'<tr class="{cls}">{_cell(link)}{_cell(str(n), "num errs")}{_cell(str(d["gold"]), "num")}'
                    f"{_cell(str(d['pred']), 'num')}{_prf_cells(d['value'])}{_prf_cells(d['strict'])}</tr>")
     out.append("</table></div>")
-    if result["unscored"]:
-        names = ", ".join(html.escape(u, quote=False) for u in result["unscored"])
-        out.append(f"<p>Predictions with no gold (not scored): {names}</p>")
-    out.append("</section>")
     return "\n".join(out)
+
+
+def list_page_name(k: int) -> str:
+    """The file name of the k-th page (from 1) of the full per-document list."""
+    return f"documents-{k}.html"
+
+
+def render_pager(total: int, per_page: int, current: int | None, prefix: str, shown: int | None = None) -> str:
+    """Links to every page of the full per-document list; `current` is the page this is (None: the index)."""
+    pages = -(-total // per_page)
+    links = []
+    for k in range(1, pages + 1):
+        first, last = (k - 1) * per_page + 1, min(total, k * per_page)
+        label = f"{first}–{last}"
+        links.append(f"<b>{label}</b>" if k == current else f'<a href="{prefix}{list_page_name(k)}">{label}</a>')
+    lead = (f"The {shown} worst of {total} documents; all documents, worst first: " if current is None
+            else f"Documents, worst first ({total} in all): ")
+    return f'<p class="pager">{lead}{" · ".join(links)}</p>'
 
 
 def render_f1_histogram(result: dict[str, Any]) -> str:
@@ -457,7 +493,7 @@ def _error_fields(e: dict[str, Any]) -> str:
 
 
 def render_errors(errors: list[dict[str, Any]], links: dict[str, str], limit: int | None = None,
-                  doc_order: list[str] | None = None) -> str:
+                  doc_order: list[str] | None = None, all_errors_href: str | None = None) -> str:
     """The error list `chitieu evaluate` prints, each line linked to its document, filterable by field."""
     rank = {d: i for i, d in enumerate(doc_order or [])}
     ordered = sorted(errors, key=lambda e: rank.get(e["doc_id"], 0))
@@ -476,8 +512,9 @@ def render_errors(errors: list[dict[str, Any]], links: dict[str, str], limit: in
                    f'{html.escape(format_error(e).split(": ", 1)[-1])}</li>')
     out.append("</ul></div>")
     if limit is not None and len(ordered) > limit:
-        out.append(f"<p>The first {limit} of {len(ordered)} errors, worst documents first; each document's page "
-                   "lists all of its own.</p>")
+        every = f' (<a href="{all_errors_href}">all errors</a>)' if all_errors_href else ""
+        out.append(f"<p>The first {limit} of {len(ordered)} errors, worst documents first{every}; each document's "
+                   "page lists all of its own.</p>")
     out.append("</section>")
     return "\n".join(out)
 
@@ -508,20 +545,41 @@ def render_report(result: dict[str, Any], gold: dict[str, Plan], pred: dict[str,
     """The index page, and (with `pages_dir`) one page per document keyed by its file name.
 
     With up to INLINE_MAX documents everything is on one page; beyond that the index holds
-    the figures, charts and error list (worst documents first) and links each document to
-    its own page, so the index stays small and fast to draw whatever the corpus size.
+    the figures, charts, the worst INDEX_ROWS documents and the first INDEX_ERRORS_MAX errors
+    (worst documents first), and links each document to its own page, the full per-document
+    list to pages of LIST_PAGE_ROWS and every error to one page, so the index stays small and
+    its first screen fast to draw whatever the corpus size.
     """
     ids = sorted(gold)
     anchors = {doc_id: f"doc{n}" for n, doc_id in enumerate(ids, 1)}
     split = pages_dir is not None
     links = ({d: f"{pages_dir}/{anchors[d]}.html" for d in ids} if split else {d: f"#{anchors[d]}" for d in ids})
     errors = document_errors(result)
-    order = [d["doc_id"] for d in worst_first(result, errors)]
+    worst = worst_first(result, errors)
+    order = [d["doc_id"] for d in worst]
     meta = " · ".join(f"{k}: {html.escape(v, quote=False)}" for k, v in sources.items())
     head = f'<h1>chitieu evaluation report</h1><p class="meta">{meta}</p>\n{LEGEND}\n'
-    body = [head, render_figures(result, links), render_confusions(gold, pred),
-            render_errors(result["errors"], links, INDEX_ERRORS_MAX if split else None, order)]
     pages: dict[str, str] = {}
+    if split and len(ids) > INDEX_ROWS:
+        # the index draws the worst INDEX_ROWS documents; every document is on the list pages
+        pager = render_pager(len(ids), LIST_PAGE_ROWS, None, f"{pages_dir}/", INDEX_ROWS)
+        figures = render_figures(result, links, INDEX_ROWS, pager)
+        own_links = {d: f"{anchors[d]}.html" for d in ids}
+        back = f'<p><a href="../{INDEX_NAME}">← figures and errors</a></p>'
+        for k, first in enumerate(range(0, len(ids), LIST_PAGE_ROWS), 1):
+            list_pager = render_pager(len(ids), LIST_PAGE_ROWS, k, "")
+            table = render_document_table(worst[first:first + LIST_PAGE_ROWS], errors, own_links, list_pager)
+            pages[list_page_name(k)] = _page(f"documents {k} · chitieu report", back + table)
+    else:
+        figures = render_figures(result, links)
+    errors_shown = INDEX_ERRORS_MAX if split else None
+    body = [head, figures, render_confusions(gold, pred),
+            render_errors(result["errors"], links, errors_shown, order,
+                          f"{pages_dir}/{ERRORS_PAGE}" if split else None)]
+    if split and len(result["errors"]) > INDEX_ERRORS_MAX:
+        back = f'<p><a href="../{INDEX_NAME}">← figures and errors</a></p>'
+        every = render_errors(result["errors"], {d: f"{anchors[d]}.html" for d in ids}, None, order)
+        pages[ERRORS_PAGE] = _page("errors · chitieu report", back + every)
     for n, doc_id in enumerate(ids, 1):
         section = render_document(n, doc_id, gold[doc_id], pred.get(doc_id), texts.get(doc_id),
                                   text_notes.get(doc_id), (drops or {}).get(doc_id))
@@ -529,7 +587,7 @@ def render_report(result: dict[str, Any], gold: dict[str, Plan], pred: dict[str,
             body.append(section)
             continue
         own = [e for e in result["errors"] if e["doc_id"] == doc_id]
-        back = f'<p><a href="../{INDEX_NAME}">← all documents</a></p>'
+        back = f'<p><a href="../{INDEX_NAME}">← report index</a></p>'
         pages[f"{anchors[doc_id]}.html"] = _page(
             f"{doc_id} · chitieu report",
             back + LEGEND + section + render_errors(own, {doc_id: f"#{anchors[doc_id]}"}))
