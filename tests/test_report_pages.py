@@ -12,6 +12,7 @@ import pytest
 
 from pipeline import report
 from pipeline.cli import main
+from schemas.plan import Plan, Target, Unit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from report_scale import make_corpus
@@ -40,9 +41,48 @@ def test_errors_show_at_the_top_worst_document_first_and_a_pillar_only_pair_is_n
     errors = page.split('<section id="errors">', 1)[1]
     assert 'id="e-pillar"' in errors and 'class="e-pillar"><a href="#doc1">kh00000</a>: pillar' in errors
     assert "<script" not in page and "<link" not in page and "src=" not in page  # offline, self-contained
-    for name in ("scope", "pillar", "comparator", "deadline year"):
+    for name in ("scope", "pillar", "comparator", "year source × gold"):
         assert f'<table class="confusion"><tr><th>{name}</th>' in page
     assert '<table class="bars f1">' in page and 'class="bar" style="width:' in page
+
+
+def _year_target(value: float, year: int | None, rule: str | None = None) -> Target:
+    quote = f"{value:g}% hồ sơ được xử lý trực tuyến"
+    return Target(value=value, unit=Unit.PERCENT, indicator=quote, quote=quote, deadline_year=year,
+                  rules={"deadline_year": rule} if rule else None)
+
+
+def _cell(table: str, row: str, column: str) -> str:
+    """The text of one cell of a rendered confusion table ('' when empty)."""
+    lines = table.split("</tr>")
+    head = [h.split("<", 1)[0] for h in lines[0].split("<th>")[2:]]
+    line = next(x for x in lines[1:] if x.startswith(f"<tr><th>{row}</th>"))
+    cells = [c.split("</td>", 1)[0].split(">", 1)[1] for c in line.split("<td")[1:]]
+    return cells[head.index(column)]
+
+
+def test_the_year_table_shows_which_year_source_gives_wrong_years() -> None:
+    # rows: the predicted year's source from its provenance; columns: against gold
+    gold = Plan(doc_id="kh", targets=[_year_target(10, 2025), _year_target(20, 2030), _year_target(30, 2025),
+                                      _year_target(40, None), _year_target(50, 2030)])
+    pred = Plan(doc_id="kh", targets=[_year_target(10, 2025, "year_clause"), _year_target(20, 2025, "year_carried"),
+                                      _year_target(30, 2025, "year_horizon"), _year_target(40, 2025, "year_horizon"),
+                                      _year_target(50, None, "year_horizon")])
+    page = report.render_confusions({"kh": gold}, {"kh": pred})
+    table = page.split('<table class="confusion"><tr><th>year source × gold</th>', 1)[1].split("</table>", 1)[0]
+    table = "<tr><th>year source × gold</th>" + table
+    assert _cell(table, "clause", "same year") == "1"
+    assert _cell(table, "carried", "other year") == "1"
+    assert _cell(table, "horizon", "same year") == "1" and _cell(table, "horizon", "year, gold none") == "1"
+    assert _cell(table, "none", "none, gold a year") == "1"  # no year, whichever rule looked
+    rows = [r.split("</th>", 1)[0] for r in table.split("<tr><th>")[2:]]
+    assert rows == ["clause", "carried", "horizon", "none"]  # labelling guide §3 order
+    assert '<td class="num diff">1</td>' in table.split("<tr><th>carried</th>", 1)[1].split("</tr>", 1)[0]
+
+
+def test_a_year_without_provenance_is_unrecorded_not_guessed() -> None:
+    assert report.year_source(_year_target(10, 2025)) == "unrecorded"
+    assert report.year_source(_year_target(10, 2025, "restatement_year")) == "restatement_year"
 
 
 def test_many_documents_get_an_index_and_a_page_each(tmp_path: Path) -> None:

@@ -448,20 +448,52 @@ def render_f1_histogram(result: dict[str, Any]) -> str:
     return f'<table class="bars f1"><tr><th>strict F1</th><th>documents</th><th></th></tr>{rows}</table>'
 
 
-def year_kind(g: Target, p: Target) -> tuple[str, str]:
-    """A pair's deadline year as gold and prediction have it: stated or absent (and whether equal)."""
-    def kind(t: Target) -> str:
-        return "none" if t.deadline_year is None else "year"
+# The year sources the extractor records (`rules["deadline_year"]`), in labelling guide §3's
+# order: (1) the target's own clause, (2) the year governing its sentence, paragraph or
+# section, or carried from above, (3) the document's horizon.  Others sort after these.
+YEAR_SOURCE_ORDER = ("clause", "annual_period", "restatement_year", "list_year_after_last_item", "sentence",
+                     "paragraph", "heading", "carried", "horizon", "carry_withdrawn")
+YEAR_OUTCOMES = ("same year", "other year", "year, gold none", "none, gold a year", "both none")
+YEAR_TABLE = "year source × gold"
 
-    gk, pk = kind(g), kind(p)
-    if gk == pk == "year" and g.deadline_year != p.deadline_year:
-        pk = "other year"
-    return gk, pk
+
+def year_source(t: Target) -> str:
+    """Where a predicted target's deadline year came from, as its provenance records it.
+
+    'none' when it has no year, whatever rule looked; 'unrecorded' for records without
+    provenance (written by an older extractor, or by hand).
+    """
+    if t.deadline_year is None:
+        return "none"
+    rule = (t.rules or {}).get("deadline_year")
+    if rule is None:
+        return "unrecorded"
+    return rule.removeprefix("year_")
+
+
+def year_outcome(g: Target, p: Target) -> str:
+    """A pair's predicted deadline year against gold's (one of YEAR_OUTCOMES)."""
+    if g.deadline_year is None:
+        return "both none" if p.deadline_year is None else "year, gold none"
+    if p.deadline_year is None:
+        return "none, gold a year"
+    return "same year" if p.deadline_year == g.deadline_year else "other year"
+
+
+def _source_rank(source: str) -> tuple[int, str]:
+    known = {s: i for i, s in enumerate(YEAR_SOURCE_ORDER)}
+    tail = {"none": len(known) + 1, "unrecorded": len(known) + 2}
+    return known.get(source, tail.get(source, len(known))), source
 
 
 def render_confusions(gold: dict[str, Plan], pred: dict[str, Plan]) -> str:
-    """Gold-by-predicted tables over pairs for the enum fields, and for whether a year is given."""
-    tables: dict[str, dict[tuple[str, str], int]] = {f: {} for f in (*CONFUSION_FIELDS, "deadline year")}
+    """Gold-by-predicted tables over pairs for the enum fields, and the year source by its outcome.
+
+    Gold records carry no provenance, so the year table's rows are the predicted target's
+    year source (own clause, sentence, heading, carried, horizon…) and its columns whether
+    that year agrees with gold's: which rule gives the wrong years.
+    """
+    tables: dict[str, dict[tuple[str, str], int]] = {f: {} for f in (*CONFUSION_FIELDS, YEAR_TABLE)}
     for doc_id, g_plan in gold.items():
         p_plan = pred.get(doc_id)
         if p_plan is None:
@@ -471,16 +503,24 @@ def render_confusions(gold: dict[str, Plan], pred: dict[str, Plan]) -> str:
             for f in CONFUSION_FIELDS:
                 key = (_show(_value(g, f)), _show(_value(p, f)))
                 tables[f][key] = tables[f].get(key, 0) + 1
-            key = year_kind(g, p)
-            tables["deadline year"][key] = tables["deadline year"].get(key, 0) + 1
-    out = ['<section id="confusions"><h2>Confusion over pairs (rows gold, columns predicted)</h2><div class="row">']
+            key = (year_source(p), year_outcome(g, p))
+            tables[YEAR_TABLE][key] = tables[YEAR_TABLE].get(key, 0) + 1
+    out = [('<section id="confusions"><h2>Confusion over pairs (rows gold, columns predicted; '
+           'for the year: rows the predicted year\'s source, columns how it compares with gold)</h2>'
+           '<div class="row">')]
     for f, cells in tables.items():
-        rows = sorted({g for g, _ in cells})
-        cols = sorted({p for _, p in cells})
+        if f == YEAR_TABLE:
+            rows = sorted({r for r, _ in cells}, key=_source_rank)
+            cols = [c for c in YEAR_OUTCOMES if any(k[1] == c for k in cells)]
+            wrong = {(r, c) for r, c in cells if c not in ("same year", "both none")}
+        else:
+            rows = sorted({g for g, _ in cells})
+            cols = sorted({p for _, p in cells})
+            wrong = {(r, c) for r, c in cells if r != c}
         head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
         body = "".join(
             f"<tr><th>{html.escape(r)}</th>"
-            + "".join(_cell(str(cells.get((r, c), "")), "num" + (" diff" if r != c and cells.get((r, c)) else ""))
+            + "".join(_cell(str(cells.get((r, c), "")), "num" + (" diff" if (r, c) in wrong else ""))
                       for c in cols)
             + "</tr>" for r in rows)
         out.append(f'<table class="confusion"><tr><th>{html.escape(f)}</th>{head}</tr>{body}</table>')
