@@ -306,9 +306,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     """Run one read-only SQL statement on a store and print the rows."""
     from pipeline.store.db import Store
+    from pipeline.store.sql_guard import reading_statement
 
     with Store.open(Path(args.store), read_only=True) as store:
-        columns, rows = store.query(args.sql)
+        columns, rows = store.query(reading_statement(store.con, args.sql))
     if args.json:
         for row in rows:
             sys.stdout.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str) + "\n")
@@ -504,7 +505,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pred", required=True, metavar="DIR", help="folder of predicted records (*.json)")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
     p.add_argument("--no-errors", action="store_true", help="leave out the error list")
-    p.add_argument("--fail-under", type=float, metavar="F", help="exit 1 when strict F1 is below F")
+    p.add_argument("--fail-under", type=fraction, metavar="F", help="exit 1 when strict F1 is below F (0..1)")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("run", help="run the Prefect flow over a corpus and score it, or into a store",
@@ -576,8 +577,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("query", help="run a read-only SQL query on a store",
-                       description="Run one SQL statement on a store opened read-only and print the rows "
-                                   "tab-separated with a header (or as JSON lines). Tables: runs, documents, "
+                       description="Run one reading SQL statement (SELECT, WITH, FROM, DESCRIBE, SHOW, "
+                                   "SUMMARIZE, EXPLAIN) on a store opened read-only and print the rows "
+                                   "tab-separated with a header (or as JSON lines); several statements, writes, "
+                                   "COPY, EXPORT, ATTACH, INSTALL/LOAD, SET, PRAGMA and CALL are refused. Tables: "
+                                   "runs, documents, "
                                    "names, plans, targets, failures, versions; views: current_targets (one row "
                                    "per target of each current document, with its document's fields, url, "
                                    "title, published, run_id, extracted_at), current_plans, all_targets.")

@@ -75,7 +75,20 @@ def test_extract_then_evaluate_seeds(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["evaluate", "--gold", str(GOLD), "--pred", str(out), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert set(result["strict"]) == {"precision", "recall", "f1"}
-    assert main(["evaluate", "--gold", str(GOLD), "--pred", str(out), "--fail-under", "1.01", "--no-errors"]) == 1
+    assert main(["evaluate", "--gold", str(GOLD), "--pred", str(out), "--fail-under", "1", "--no-errors"]) == 0
+    min(out.glob("*.json")).unlink()  # one document's targets all missed: strict F1 below 1
+    capsys.readouterr()
+    assert main(["evaluate", "--gold", str(GOLD), "--pred", str(out), "--fail-under", "1", "--no-errors"]) == 1
+    assert "is below --fail-under 1.0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("floor", ["1.01", "99", "-0.1", "nan", "x"])
+def test_fail_under_outside_0_to_1_is_refused(floor: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # an F1 is 0..1: `--fail-under 99` (a percent) would fail every run, 1.01 could never pass
+    with pytest.raises(SystemExit) as refused:
+        main(["evaluate", "--gold", str(GOLD), "--pred", str(GOLD), "--fail-under", floor])
+    assert refused.value.code == 2
+    assert "argument --fail-under" in capsys.readouterr().err
 
 
 def test_schema_prints_json_schema(capsys: pytest.CaptureFixture[str]) -> None:

@@ -227,3 +227,44 @@ def test_export_to_an_unusable_out_names_it_once(tmp_path: Path) -> None:
     done = chitieu("export", "--store", str(store), "--format", "csv", "--out", str(blocker / "targets.csv"))
     assert done.returncode == 1
     assert done.stderr.splitlines() == [f"chitieu export: {blocker / 'targets.csv'}: {blocker} is not a folder"]
+
+
+def test_query_refuses_several_statements_and_writes_in_one_line(tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    _store_with_one_plan(store)
+    several = chitieu("query", "--store", str(store), "SELECT 1; SELECT doc_id FROM plans")
+    assert several.returncode == 1 and several.stdout == ""
+    assert several.stderr.splitlines() == [("chitieu query: 2 statements given: give one (a query prints one "
+                                           "table; several would run and show only the last)")]
+    copy = chitieu("query", "--store", str(store), "COPY (SELECT * FROM plans) TO 'leak.csv'", cwd=tmp_path)
+    assert copy.returncode == 1 and len(copy.stderr.splitlines()) == 1 and "COPY writes" in copy.stderr
+    assert not (tmp_path / "leak.csv").exists()
+    wrong = chitieu("query", "--store", str(store), "SELECT nope FROM plans")
+    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
+    assert len(wrong.stderr.splitlines()) == 1 and wrong.stderr.rstrip().endswith("(line 1, column 8)")
+
+
+def _downgrade(path: Path) -> None:
+    """Make the store look like one written before schema 2: no versions, no analyst views."""
+    import duckdb
+
+    with duckdb.connect(str(path)) as con:
+        for view in ("current_targets", "all_targets", "current_plans", "all_plans"):
+            con.execute(f"DROP VIEW {view}")
+        con.execute("DROP TABLE versions")
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+
+
+def test_query_and_export_on_a_store_made_before_the_views_give_them_and_leave_the_file(tmp_path: Path) -> None:
+    store = tmp_path / "old.duckdb"
+    _store_with_one_plan(store)
+    _downgrade(store)
+    before = store.read_bytes()
+    done = chitieu("query", "--store", str(store), "SELECT doc_id, version_status, input_root FROM current_plans")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["doc_id\tversion_status\tinput_root", "kh\tcurrent\t"]
+    out = tmp_path / "targets.csv"
+    exported = chitieu("export", "--store", str(store), "--format", "csv", "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert out.read_text(encoding="utf-8").splitlines()[0].startswith("doc_id,")
+    assert store.read_bytes() == before  # read-only: nothing upgraded or written

@@ -124,6 +124,20 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f'COMMENT ON COLUMN {table}."{column}" IS ' + "'" + doc.replace("'", "''") + "'")
 
 
+def create_temporary(con: duckdb.DuckDBPyConnection) -> None:
+    """The views on a store opened read-only that predates them, for this connection only.
+
+    A read-only store cannot be upgraded, so the versions table is made as a temporary
+    table, filled as the upgrade would fill it (each plan the current version of its id),
+    and the views as temporary views over it: `query` and `export` give what they give
+    after an upgrade, and the file is not touched.
+    """
+    con.execute(VERSIONS_DDL.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+    _backfill(con)
+    for name, sql in VIEWS.items():
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+
+
 def _backfill(con: duckdb.DuckDBPyConnection) -> None:
     """A store from before versions: each plan is the current version of its id, root unknown."""
     has_versions = con.execute("SELECT count(*) FROM versions").fetchone()

@@ -31,6 +31,7 @@ import duckdb
 from pipeline.errors import ChitieuError
 from pipeline.run import Outcome, Status
 from pipeline.store import current
+from pipeline.store.sql_guard import one_line
 from schemas.fields import TARGET_FIELDS, field_type, scalar_fields
 from schemas.plan import Plan, Target
 
@@ -179,7 +180,8 @@ class Store:
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            # never fetch an extension from the network (a query of 'https://…' would)
+            con = duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False})
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise StoreError(f"{path}: store is in use by another process (one writer at a time)") from exc
@@ -193,6 +195,13 @@ class Store:
         store = cls(con, path)
         if read_only:
             store._check_schema()
+            if not store.has_versions():  # made before the views: give them for this session only
+                try:
+                    current.create_temporary(con)
+                except duckdb.Error as exc:
+                    store.close()
+                    raise StoreError(f"{path}: this store predates the analyst views and they cannot be made "
+                                     f"for it ({one_line(exc)}); any `chitieu run --store` on it upgrades it") from exc
         else:
             store._create()
         return store
@@ -286,7 +295,7 @@ class Store:
             columns = [d[0] for d in cursor.description or []]
             return columns, cursor.fetchall() if columns else []
         except duckdb.Error as exc:
-            raise StoreError(" ".join(str(exc).split())) from exc
+            raise StoreError(one_line(exc)) from exc
 
     def plan_records(self) -> dict[str, dict[str, Any]]:
         """Every stored plan record keyed by sha256 (tests and comparisons)."""

@@ -78,9 +78,6 @@ def export_store(store_path: Path, fmt: str, out: Path, history: bool = False,
         raise ExportError(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})")
     ext = FORMATS[fmt]
     with Store.open(store_path, read_only=True) as store:
-        if not store.has_versions():
-            raise ExportError(f"{store_path}: this store predates document versions; any "
-                              "`chitieu run --store` on it upgrades it")
         if is_folder_target(out):
             written = []
             for table in (*TABLES, "current_targets"):
