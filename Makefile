@@ -23,8 +23,10 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # The scorecard and its error list on stdout, then one closing line on stderr.
+# RUN_OUT is where the records go (tests/test_make_run.py points it at a temporary folder).
+RUN_OUT ?= out/records
 run: $(STAMP)
-	@$(BIN)/chitieu run --input corpus --gold gold --out out/records
+	@$(BIN)/chitieu run --input corpus --gold gold --out $(RUN_OUT)
 
 test: $(STAMP) sysdeps
 	@$(BIN)/python -m pytest -q

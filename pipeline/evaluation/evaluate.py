@@ -260,9 +260,9 @@ def render_text(result: dict[str, Any], show_errors: bool = True) -> str:
         lines.append(f"  {f:<14} {acc:.3f}" if acc is not None else f"  {f:<14} -")
     if result["unscored"]:
         lines.append(f"predictions with no gold (not scored): {', '.join(result['unscored'])}")
-    if show_errors and result["errors"]:
+    if show_errors:  # said even when empty, so a clean run visibly ends with its (empty) error list
         lines.append("")
-        lines.append(f"errors ({len(result['errors'])}):")
+        lines.append(f"errors ({len(result['errors'])}):" if result["errors"] else "errors: none")
         for e in result["errors"]:
             lines.append("  " + format_error(e))
     return "\n".join(lines)
