@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import report
+from pipeline.evaluation import report
 from pipeline.cli import main
 from schemas.plan import Plan, Target, Unit
 
