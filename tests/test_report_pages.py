@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluation import report
 from pipeline.cli import main
+from pipeline.evaluation import report
 from schemas.plan import Plan, Target, Unit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
