@@ -20,10 +20,15 @@ from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 from spacy.vocab import Vocab
 from underthesea import pos_tag, word_tokenize
+from underthesea.pipeline.text_normalize.text_normalizer import character_map
 
 TOKENIZER_NAME = "chitieu.underthesea_tokenizer.v1"
 _MODEL_LOCK = threading.Lock()
 _WARMED = False
+# underthesea rewrites a few characters before it segments (the look-alike `ð`/`Ð`, typed for
+# `đ`/`Đ` by old fonts, becomes `đ`/`Đ`); words are found in the text under the same
+# one-for-one rewrite, so offsets stay those of the text and its own characters are kept.
+_SEGMENTER_FOLD = str.maketrans({k: v for k, v in character_map.items() if len(k) == len(v) == 1})
 
 
 def warm_up() -> None:
@@ -37,13 +42,14 @@ def warm_up() -> None:
 
 
 def align_words(text: str, words: list[str]) -> list[str]:
-    """Map underthesea's words back onto `text`, keeping the text's own inner spacing."""
+    """Map underthesea's words back onto `text`, keeping the text's own inner spacing and characters."""
     aligned: list[str] = []
     pos = 0
+    folded = text.translate(_SEGMENTER_FOLD)
     for word in words:
         start: int | None = None
         for syllable in word.split():
-            i = text.find(syllable, pos)
+            i = folded.find(syllable.translate(_SEGMENTER_FOLD), pos)
             if i < 0:
                 raise ValueError(f"cannot align {syllable!r} at offset {pos}")
             start = i if start is None else start

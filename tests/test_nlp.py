@@ -20,6 +20,8 @@ from extractors.nlp import make_doc, segment
         "TP.HCM đạt 1.000.000 lượt truy cập; e-mail: so@tttt.gov.vn",
         "“Chuyển đổi số” là nhiệm vụ trọng tâm…",
         "Khánh Hoà, thuỷ lợi, hoà nhập",
+        "hồ sơ ðược xử lý, lưu trữ",  # the look-alike ð (U+00F0) of old fonts, which underthesea rewrites
+        "Trung tâm Ðiều hành ðô thị thông minh",  # and Ð (U+00D0)
     ],
 )
 def test_doc_text_equals_input(text: str) -> None:
@@ -44,3 +46,10 @@ def test_multi_syllable_words_are_single_tokens() -> None:
 
 def test_old_tone_placement_is_kept_as_written() -> None:
     assert "hoà nhập" in " ".join(segment("tăng cường hoà nhập số"))
+
+
+def test_a_lookalike_eth_is_segmented_and_kept_as_written() -> None:
+    """underthesea reads `ð` as `đ`; the words returned are still the text's own characters."""
+    words = segment("Trung tâm Ðiều hành ðô thị thông minh")
+    assert "Ðiều hành" in words
+    assert "ðô thị" in words
