@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.batch.stopping import EXIT_INTERRUPTED
 from pipeline.errors import ChitieuError
 from pipeline.ingest.source import one_line, shown_path
 
@@ -51,6 +52,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number above 0 (seconds)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text}")
+    return value
+
+
 def fraction(text: str) -> float:
     """An argparse type: a number in 0..1 (an F1 or a confidence, not a percent)."""
     try:
@@ -75,7 +87,8 @@ def _fetch_options(args: argparse.Namespace) -> FetchOptions:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Extract every input document or URL into DIR/<doc_id>.json (ids mirror the input folders)."""
-    from pipeline.batch.files import BatchReport, extract_files
+    from pipeline.batch.files import BatchReport, BoundedRunner, extract_files
+    from pipeline.batch.sandbox import Bounds
     from pipeline.ingest.inputs import list_inputs
     from pipeline.ingest.sidecar import lookup, manifests_for
     from pipeline.outpaths import check_out_dir
@@ -91,17 +104,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
     check_out_dir(Path(args.out))
     manifest = manifests_for(inputs, [Path(m) for m in args.manifest or []])
     metadata = {str(d.path): m for d in listing.documents if (m := lookup(manifest, d.path))}
-    report = (extract_files(listing.documents, Path(args.out), progress=not args.quiet, metadata=metadata,
-                            max_bytes=args.max_bytes)
-              if listing.documents else BatchReport())
-    documents = len(listing.documents)
-    if urls:
-        from pipeline.web.batch import extract_urls
+    bounds = Bounds(max_bytes=args.max_bytes, max_seconds=args.max_seconds, max_memory_mb=args.max_memory)
+    with BoundedRunner(bounds) as runner:  # one worker for files and pages alike
+        report = (extract_files(listing.documents, Path(args.out), progress=not args.quiet, metadata=metadata,
+                                runner=runner)
+                  if listing.documents else BatchReport())
+        documents = len(listing.documents)
+        if urls:
+            from pipeline.web.batch import extract_urls
 
-        web = extract_urls(urls, Path(args.out), _fetch_options(args), attachments=not args.no_attachments)
-        report.outcomes += web.outcomes
-        report.seconds += web.seconds
-        documents += len(web.outcomes)  # pages and their attachments
+            web = extract_urls(urls, Path(args.out), _fetch_options(args), attachments=not args.no_attachments,
+                               runner=runner)
+            report.outcomes += web.outcomes
+            report.seconds += web.seconds
+            documents += len(web.outcomes)  # pages and their attachments
     for failure in report.failures:
         print(f"{one_line(shown_path(failure.name))}: {failure.reason}", file=sys.stderr)
     summary = {"documents": documents, "written": report.written, "targets": report.targets,
@@ -446,13 +462,13 @@ def _add_max_bytes(p: argparse.ArgumentParser) -> None:
                    help="refuse a document larger than N bytes (K/M/G suffixes allowed; default 50M)")
 
 
-def _add_bounds(p: argparse.ArgumentParser) -> None:
+def _add_bounds(p: argparse.ArgumentParser, scope: str = "with --store: ") -> None:
     from pipeline.limits import MAX_MEMORY_MB, MAX_SECONDS
 
-    p.add_argument("--max-seconds", type=float, default=MAX_SECONDS, metavar="S",
-                   help=f"with --store: a document taking longer fails alone (default {MAX_SECONDS:g})")
+    p.add_argument("--max-seconds", type=positive_float, default=MAX_SECONDS, metavar="S",
+                   help=f"{scope}a document taking longer fails alone (default {MAX_SECONDS:g})")
     p.add_argument("--max-memory", type=positive_int, default=MAX_MEMORY_MB, metavar="MB",
-                   help=f"with --store: a document needing more memory fails alone (default {MAX_MEMORY_MB})")
+                   help=f"{scope}a document needing more memory fails alone (default {MAX_MEMORY_MB})")
 
 
 def _web_arguments(p: argparse.ArgumentParser) -> None:
@@ -496,6 +512,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
     p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     _add_max_bytes(p)
+    _add_bounds(p, "")
     _web_arguments(p)
     p.set_defaults(func=cmd_extract)
 
@@ -727,6 +744,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except BrokenPipeError:
         return _quiet_broken_pipe()
+    except KeyboardInterrupt:  # `run --store` handles its own (pipeline/stopping.py); records written stay
+        print(f"chitieu {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except ChitieuError as exc:
         print(f"chitieu {args.command}: {exc}", file=sys.stderr)
         return int(getattr(exc, "exit_code", 1))

@@ -15,6 +15,14 @@ class IngestError(ChitieuError):
     """The file cannot be turned into text (unknown type, empty, binary, unreadable)."""
 
 
+class BoundError(ChitieuError):
+    """The document breaks a per-document bound (pipeline/limits.py): it fails alone."""
+
+
+class OutputError(ChitieuError):
+    """The document's record cannot be written (a full disk, a folder in its place, no permission)."""
+
+
 E_UNSUPPORTED = "unsupported file type {suffix!r} (expected .txt, .html, .htm, .pdf or .docx)"
 E_OLD_WORD = "old Word .doc format is not supported: save it as .docx (or PDF) first"
 E_EMPTY = "file is empty"
@@ -36,3 +44,8 @@ E_HTML_TOO_DEEP = "HTML nests elements more than {limit} deep (a malformed or ho
 E_DOCX_BOMB = "refused .docx (decompression bomb?): {reason}"
 E_PDF_PAGES = "PDF has {pages} pages, over the {limit}-page limit"
 E_PDF_BOMB = "PDF streams inflate past {limit} bytes (decompression bomb?): not read"
+E_TOO_MANY_TARGETS = "{targets} targets, over the {limit} bound for one document (a phrase repeated without end?)"
+E_TIME_BOUND = "took more than {seconds:g} s to extract (the per-document time bound; raise --max-seconds)"
+E_MEMORY_BOUND = "needs more than {mb} MB of memory to extract (the per-document memory bound; raise --max-memory)"
+E_WORKER_DIED = "its worker process died while extracting it ({how}), twice; out of memory?"
+E_WRITE = "cannot write its record {path}: {reason}"

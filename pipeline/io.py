@@ -18,6 +18,8 @@ from typing import Any
 
 from schemas.plan import Plan
 
+TMP_NAME_CHARS = 40
+
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
@@ -28,7 +30,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     and reports are ordinary shared files, whatever umask `mkstemp` would have applied.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # The temporary name starts with (at most) 40 characters of the final one: a final name
+    # that just fits the file system's 255-byte limit must still have a temporary name that does.
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:TMP_NAME_CHARS]}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(name)
     tmp.unlink()

@@ -17,13 +17,21 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from pipeline.errors import ChitieuError, IngestError
+from pipeline.errors import (
+    E_TOO_MANY_TARGETS,
+    E_WRITE,
+    BoundError,
+    ChitieuError,
+    IngestError,
+    OutputError,
+)
 from pipeline.extract import extract_source
 from pipeline.ingest.archive import DocRef, Reader
 from pipeline.ingest.corpus import index_documents
 from pipeline.ingest.sidecar import merge_metadata
-from pipeline.ingest.source import Source
+from pipeline.ingest.source import Source, shown_path
 from pipeline.io import write_plan
+from pipeline.limits import MAX_TARGETS
 from schemas.plan import Plan
 
 NO_TARGETS_REASON = "no quantified target found"
@@ -72,10 +80,18 @@ class Outcome:
 
 def failure_reason(exc: BaseException) -> str:
     """A one-line reason: our own errors as they are, anything else with its type."""
-    if isinstance(exc, ChitieuError):
-        return str(exc)
     text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, ChitieuError):
+        return text
     return f"internal error ({type(exc).__name__}): {text[:REASON_CHARS]}"
+
+
+def write_record(plan: Plan, out: Path) -> None:
+    """Write the record, or say in one line why it cannot be (the disk, not the document)."""
+    try:
+        write_plan(plan, out)
+    except OSError as exc:
+        raise OutputError(E_WRITE.format(path=shown_path(str(out)), reason=exc.strerror or exc)) from exc
 
 
 def no_extraction(source: Source) -> Plan:
@@ -131,6 +147,7 @@ def run_one(
     out: Path | None = None,
     extract: Callable[[Source], Plan] | None = None,
     metadata: dict[str, str] | None = None,
+    max_targets: int = MAX_TARGETS,
 ) -> Outcome:
     """Load, extract and (with `out`) write one document; every failure becomes its outcome.
 
@@ -139,7 +156,8 @@ def run_one(
     then fails rather than storing a plan under the wrong key. `extract` replaces the
     extractor (`extract_source`); pre-annotation without predictions passes one that
     returns an empty plan. `metadata` is what a sidecar manifest says about the document
-    (`pipeline/ingest/sidecar.py`), stored beside what ingest learnt.
+    (`pipeline/ingest/sidecar.py`), stored beside what ingest learnt. A plan of more than
+    `max_targets` targets fails (and is not written): a phrase repeated without end.
     """
     ref = _ref(doc)
     name = ref.name if isinstance(ref, DocRef) else ref.path
@@ -153,8 +171,10 @@ def run_one(
         if metadata:
             source = dataclasses.replace(source, metadata=merge_metadata(source.metadata, metadata))
         plan = (extract or extract_source)(source)
+        if len(plan.targets) > max_targets:
+            raise BoundError(E_TOO_MANY_TARGETS.format(targets=len(plan.targets), limit=max_targets))
         if out is not None:
-            write_plan(plan, out)
+            write_record(plan, out)
     except Exception as exc:  # noqa: BLE001  one bad document is an outcome; the batch carries on
         return Outcome.failure(name, failure_reason(exc), sha256=expect_sha256 or sha256, size=size,
                                seconds=time.perf_counter() - started)

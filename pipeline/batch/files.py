@@ -1,5 +1,8 @@
 """Extracting many files into a folder: one failure is one reason, never the end of the batch.
 
+Each document is extracted under the per-document bounds of `chitieu run --store` (time,
+memory, targets; README, "Reliability") by `BoundedRunner`, in a sandboxed worker process,
+so one that breaks a bound fails alone, by name, and the batch goes on with the next.
 Each record is written atomically, so an interrupted batch leaves whole records only.
 Records are named by document id (`pipeline/ingest/inputs.py`), mirroring the input folders
 (`2024/kehoach.txt` -> `OUT/2024/kehoach.json`).  Two inputs that still get one id (files
@@ -10,15 +13,20 @@ extract` and `chitieu run --out` never silently replace one document's record wi
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Self
 
+from pipeline.batch.sandbox import Bounds, Sandbox
 from pipeline.ingest.archive import DocRef, Limits, Reader
 from pipeline.ingest.inputs import Document
-from pipeline.ingest.source import shown_path
+from pipeline.ingest.source import Source, shown_path
 from pipeline.limits import MAX_BYTES
 from pipeline.run import Outcome, run_one
 
@@ -69,23 +77,97 @@ def doc_ref(doc: Document) -> DocRef:
     return DocRef(name=shown_path(doc.path), path=str(doc.path), doc_id=shown_path(doc.doc_id))
 
 
+class BoundedRunner:
+    """Extracts documents one at a time into records, each under the per-document bounds.
+
+    With `bounds.isolate` (the default) each document goes to one sandboxed worker process
+    (`pipeline.batch.sandbox`, as `run --store` does), so a document over its time or memory
+    bound fails alone with the bound in its reason and the next one gets a new worker; the
+    worker starts at the first document, not before, and is kept for this process's next
+    batch under the same bounds (a worker's start-up costs seconds). Without, documents
+    run in this process, bounded by their targets only (tests that patch the extractor).
+    """
+
+    def __init__(self, bounds: Bounds | None = None) -> None:
+        self.bounds = bounds or Bounds()
+        self._box = _lease(self.bounds) if self.bounds.isolate else None
+        self._reader = None if self._box else Reader(Limits(max_bytes=self.bounds.max_bytes or MAX_BYTES))
+
+    def run(self, doc: Document | Source, out: Path, metadata: dict[str, str] | None = None) -> Outcome:
+        """One document (listed, or a fetched page's `Source`) to `out`; every failure is its outcome."""
+        if self._box is None:
+            ref = doc_ref(doc) if isinstance(doc, Document) else doc
+            return run_one(ref, self._reader, out=out, metadata=metadata, max_targets=self.bounds.max_targets)
+        job: dict[str, Any] = ({"name": doc.path, "source": doc} if isinstance(doc, Source) else
+                               {"name": shown_path(doc.path), "path": str(doc.path), "doc_id": shown_path(doc.doc_id)})
+        job["out"] = str(out)
+        if metadata:
+            job["metadata"] = metadata
+        try:
+            return self._box.run_one(job)
+        except BaseException:  # Ctrl-C mid-document: its worker's answer would meet the next document
+            self._box.kill()
+            raise
+
+    def close(self) -> None:
+        if self._box is not None:
+            _give_back(self.bounds, self._box)
+            self._box = None
+        if self._reader is not None:
+            self._reader.__exit__(None, None, None)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_IDLE: dict[Bounds, list[Sandbox]] = {}  # workers kept between batches, by the bounds they enforce
+_IDLE_LOCK = threading.Lock()
+
+
+def _lease(bounds: Bounds) -> Sandbox:
+    with _IDLE_LOCK:
+        idle = _IDLE.get(bounds)
+        return idle.pop() if idle else Sandbox(bounds)
+
+
+def _give_back(bounds: Bounds, box: Sandbox) -> None:
+    with _IDLE_LOCK:
+        _IDLE.setdefault(bounds, []).append(box)
+
+
+@atexit.register
+def _close_idle() -> None:
+    """End the kept workers with this process (they would also die with it: PR_SET_PDEATHSIG)."""
+    with _IDLE_LOCK:
+        for boxes in _IDLE.values():
+            for box in boxes:
+                box.close()
+        _IDLE.clear()
+
+
 def extract_files(files: Sequence[Path | Document], out_dir: Path, progress: bool = False,
-                  metadata: dict[str, dict[str, str]] | None = None, max_bytes: int = MAX_BYTES) -> BatchReport:
-    """Extract each document into `out_dir/<doc_id>.json`; collect failures with reasons.
+                  metadata: dict[str, dict[str, str]] | None = None, bounds: Bounds | None = None,
+                  runner: BoundedRunner | None = None) -> BatchReport:
+    """Extract each document into `out_dir/<doc_id>.json` under `bounds`; collect failures with reasons.
 
     `metadata` maps a document's path (as listed) to what a sidecar manifest says about it.
+    `runner` lends one already open (its worker shared with the URLs of the same command).
     """
     started = time.perf_counter()
     names = OutputNames(out_dir)
     report = BatchReport()
     docs = [as_document(f) for f in files]
     step = max(1, len(docs) // 20)
-    with Reader(Limits(max_bytes=max_bytes)) as reader:
+    with BoundedRunner(bounds) if runner is None else contextlib.nullcontext(runner) as own:
         for i, doc in enumerate(docs, 1):
             out = names.claim(doc)
             report.outcomes.append(out if isinstance(out, Outcome) else
-                                   run_one(doc_ref(doc), reader, out=out, metadata=(metadata or {}).get(str(doc.path))))
+                                   own.run(doc, out, (metadata or {}).get(str(doc.path))))
             if progress and len(docs) >= 20 and (i % step == 0 or i == len(docs)):
                 print(f"  {i}/{len(docs)} documents", file=sys.stderr)
     report.seconds = time.perf_counter() - started
     return report
+

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import os
 import pickle
 import queue
@@ -40,6 +41,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Self
 
+from pipeline.errors import E_MEMORY_BOUND, E_TIME_BOUND, E_WORKER_DIED, ChitieuError
 from pipeline.limits import MAX_MEMORY_MB, MAX_SECONDS, MAX_TARGETS
 from pipeline.run import Outcome
 
@@ -62,7 +64,7 @@ class Bounds:
     isolate: bool = True  # False: extract in the task's own thread (tests that patch the extractor)
 
 
-class WorkerFailed(Exception):
+class WorkerFailed(ChitieuError):
     """No worker process could be started (a broken installation, not a document)."""
 
 
@@ -167,8 +169,7 @@ class Sandbox:
                 answer = _receive(proc.stdout.fileno(), started + self.bounds.max_seconds)
             except TimeoutError:
                 self.kill()
-                return Outcome.failure(ref["name"], f"took more than {self.bounds.max_seconds:g} s to extract "
-                                       "(the per-document time bound; raise --max-seconds)",
+                return Outcome.failure(ref["name"], E_TIME_BOUND.format(seconds=self.bounds.max_seconds),
                                        sha256=ref.get("sha256"), size=ref.get("size"),
                                        seconds=time.monotonic() - started)
             except (BrokenPipeError, OSError):
@@ -184,8 +185,8 @@ class Sandbox:
             self.kill()
             if attempt == RETRIES:
                 how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-                return Outcome.failure(ref["name"], f"its worker process died while extracting it ({how}), "
-                                       "twice; out of memory?", sha256=ref.get("sha256"), size=ref.get("size"),
+                return Outcome.failure(ref["name"], E_WORKER_DIED.format(how=how),
+                                       sha256=ref.get("sha256"), size=ref.get("size"),
                                        seconds=time.monotonic() - started)
         raise AssertionError("unreachable")
 
@@ -268,28 +269,33 @@ def _cap_memory(extra_mb: int) -> None:
 
 
 def _extract(ref: dict[str, Any], reader: Any, bounds: Bounds) -> tuple[Outcome, bool]:
-    """One document in the child: the outcome, and whether this child should be replaced."""
+    """One document in the child: the outcome, and whether this child should be replaced.
+
+    A ref names a listed document (`path`, `member`), or carries a `source` already read (a
+    fetched page). With `out` the child writes the record there itself and answers only the
+    outcome (`chitieu extract`); without, the answer carries the plan's JSON text, as the
+    store takes it (`run --store`).
+    """
     from pipeline.ingest.archive import DocRef
     from pipeline.run import run_one
     from pipeline.store.db import pack, unpack
 
+    doc = ref["source"] if "source" in ref else DocRef(ref["name"], ref["path"], ref.get("member"), ref.get("doc_id"))
+    out = Path(ref["out"]) if "out" in ref else None
     try:
-        outcome = run_one(DocRef(ref["name"], ref["path"], ref.get("member"), ref.get("doc_id")), reader,
-                          expect_sha256=ref.get("sha256"), size=ref.get("size"), metadata=ref.get("metadata"))
+        outcome = run_one(doc, reader, expect_sha256=ref.get("sha256"), size=ref.get("size"),
+                          metadata=ref.get("metadata"), max_targets=bounds.max_targets, out=out)
         if outcome.reason and outcome.reason.startswith("internal error (MemoryError)"):
             return _memory_failure(ref, bounds, outcome.seconds), True
-        if outcome.targets > bounds.max_targets:
-            return Outcome.failure(ref["name"], f"{outcome.targets} targets, over the {bounds.max_targets} bound "
-                                   "for one document (a phrase repeated without end?)", sha256=outcome.sha256,
-                                   size=outcome.size, seconds=outcome.seconds), False
+        if out is not None:  # written: the parent needs only what became of it
+            return dataclasses.replace(outcome, plan=None, source=None), False
         return unpack(pack([outcome]))[0], False  # the plan as its JSON text, as the store takes it
     except MemoryError:
         return _memory_failure(ref, bounds, 0.0), True
 
 
 def _memory_failure(ref: dict[str, Any], bounds: Bounds, seconds: float) -> Outcome:
-    return Outcome.failure(ref["name"], f"needs more than {bounds.max_memory_mb} MB of memory to extract "
-                           "(the per-document memory bound; raise --max-memory)", sha256=ref.get("sha256"),
+    return Outcome.failure(ref["name"], E_MEMORY_BOUND.format(mb=bounds.max_memory_mb), sha256=ref.get("sha256"),
                            size=ref.get("size"), seconds=seconds)
 
 

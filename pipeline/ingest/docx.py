@@ -10,6 +10,7 @@ converted (see `pipeline.ingest.encodings.fix_legacy_text`).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +20,7 @@ from pipeline.ingest.encodings import UTF8, fix_legacy_text
 from pipeline.ingest.tables import table_lines
 from pipeline.limits import MAX_INFLATED, MAX_RATIO, RATIO_FLOOR
 
+_OBJECT_REPR = re.compile(r"\s*'?<[^<>']* at 0x[0-9a-fA-F]+>'?")  # a Python object's repr in a message
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -82,6 +84,11 @@ def check_package(data: bytes, max_inflated: int = MAX_INFLATED) -> None:
                                                         f"{MAX_RATIO:.0f}:1 limit"))
 
 
+def _said(exc: Exception) -> str:
+    """What a library's exception says, on one line and without object addresses (`<_io.BytesIO … at 0x…>`)."""
+    return " ".join(_OBJECT_REPR.sub("", str(exc)).split())
+
+
 def docx_to_text(data: bytes) -> tuple[str, dict[str, str]]:
     """The text of a .docx file and its core properties (title) as metadata."""
     import docx
@@ -94,7 +101,7 @@ def docx_to_text(data: bytes) -> tuple[str, dict[str, str]]:
         document = docx.Document(io.BytesIO(data))
         lines = [line for block in _blocks(document) for line in block.split("\n")]
     except (KeyError, ValueError, zipfile.BadZipFile, XMLSyntaxError) as exc:
-        raise IngestError(E_DOCX.format(reason=f"{type(exc).__name__}: {str(exc)[:120]}")) from exc
+        raise IngestError(E_DOCX.format(reason=f"{type(exc).__name__}: {_said(exc)[:120]}")) from exc
     text = "\n".join(" ".join(line.split()) for line in lines if line.strip())
     fixed = fix_legacy_text(text)
     meta: dict[str, str] = {}
