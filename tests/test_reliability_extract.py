@@ -31,8 +31,8 @@ from pipeline.batch.sandbox import Bounds
 from pipeline.batch.stopping import EXIT_INTERRUPTED
 from pipeline.cli import main
 from pipeline.errors import IngestError
-from pipeline.ingest import load_source
 from pipeline.ingest.inputs import Document
+from pipeline.ingest.load import load_source
 from pipeline.run import Status, run_one
 from tests.conftest import CORPUS, ROOT
 
