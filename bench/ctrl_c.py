@@ -2,7 +2,7 @@
 
 Builds N good documents under .cache/bench/ctrl_c/ (the corpus/ texts copied round-robin
 with a unique last line, as bench/hostile_batch.py does), starts `chitieu run --store` on
-2 worker processes in a session of its own (as a terminal would, with Prefect's ephemeral
+2 worker processes (and on 1) in a session of its own (as a terminal would, with Prefect's ephemeral
 server), waits until a quarter of the documents are stored, then sends the signal and
 times the exit.  The same for `chitieu extract` in the middle of a long document.  Per
 signal it prints the seconds to exit (each repeat, and the largest), the exit code, the
@@ -35,11 +35,14 @@ WORK = ROOT / ".cache" / "bench" / "ctrl_c"
 TARGET_SECONDS = 10.0
 RUN_ON = "đến năm 2025 đạt 90% hồ sơ " * 2184  # the trial's pct_64k.txt: a minute or more of work
 
+CTRL_C = "Ctrl-C (SIGINT to the process group)"
 SIGNALS: dict[str, Callable[[int], None]] = {
-    "Ctrl-C (SIGINT to the process group)": lambda pid: os.killpg(pid, signal.SIGINT),
+    CTRL_C: lambda pid: os.killpg(pid, signal.SIGINT),
     "SIGINT to the main process": lambda pid: os.kill(pid, signal.SIGINT),
     "SIGTERM to the main process": lambda pid: os.kill(pid, signal.SIGTERM),
 }
+# (label, signal, workers): the trial's rows 48, 47, 50 on 2 workers, and row 49 on one
+CASES = [(f"{name}, 2 workers", name, 2) for name in SIGNALS] + [(f"{CTRL_C}, 1 worker", CTRL_C, 1)]
 
 
 def _tree(pid: int) -> list[psutil.Process]:
@@ -93,14 +96,15 @@ def main() -> int:
     good(folder, args.n)
     (WORK / "slow.txt").write_text(RUN_ON, encoding="utf-8")
     worst = 0.0
-    print(f"{args.n} documents, `chitieu run --store --workers 2`, signal sent once {args.n // 4} are stored")
-    for name, send in SIGNALS.items():
+    print(f"{args.n} documents, `chitieu run --store`, signal sent once {args.n // 4} are stored")
+    for name, sig, workers in CASES:
+        send = SIGNALS[sig]
         times, detail = [], ""
         for i in range(args.repeat):
             store = WORK / f"s{i}.duckdb"
             store.unlink(missing_ok=True)
             cmd = [sys.executable, "-m", "pipeline.cli", "run", "--input", str(folder), "--store", str(store),
-                   "--workers", "2", "--no-cache"]
+                   "--workers", str(workers), "--no-cache"]
             seconds, code, left, last = _stop(cmd, _quarter_done(args.n), send)
             con = duckdb.connect(str(store), read_only=True)
             status = con.execute("SELECT string_agg(status, ',') FROM runs").fetchone()[0]  # type: ignore[index]
