@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -37,6 +38,11 @@ DATE_HYPHEN_RE = regex.compile(r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\
 # The number of a document just before a date: the date is that document's.
 CITED_NUMBER_BEFORE = regex.compile(r"(?P<num>\d{1,5}/\s?[\wĐđ.\-/]+)\s*,?\s*(?:ngày\s*)?$", FLAGS)
 DATE_WORDS_RE = regex.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", FLAGS)
+_SPACES = regex.compile(r"\s+")
+_TITLED = regex.compile(r"\s+(?:này|(?:thực\s+hiện\s+)?chuyển\s+đổi\s+số)\b|\s*[“\"]|\s+(?P<w>\w)", FLAGS)
+_WORD_FOLLOWS = regex.compile(r"\s+\w", FLAGS)
+_CITING_END = regex.compile(r"(?:tại|theo|của)\s*$", FLAGS)
+_NATIONAL_RESOLUTION = regex.compile(r"-NQ/TW|Nghị\s+quyết\s+\d+\b", FLAGS)
 PAGE_YEAR_RE = regex.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?P<y>(?:19|20)\d\d)(?!\d)|date\s+(?P<y2>(?:19|20)\d\d)-\d\d")
 
 
@@ -66,7 +72,7 @@ def find_province(text: str, lex: Lexicon) -> str | None:
     counts: Counter[str] = Counter()
     spelled: dict[str, str] = {}
     for m in lex.province_re.finditer(folded):
-        canon = lex.province_canon.get(regex.sub(r"\s+", " ", m.group(1)))
+        canon = lex.province_canon.get(_SPACES.sub(" ", m.group(1)))
         if canon is None:
             continue
         counts[canon] += 2 if m.start() < 600 else 1
@@ -88,7 +94,7 @@ def _doc_type_at(lex: Lexicon, text: str) -> str | None:
         return None
     found = fold(m.group(0)).lower()
     for d in lex.doctypes:
-        if fold(d.name).lower() == regex.sub(r"\s+", " ", found):
+        if fold(d.name).lower() == _SPACES.sub(" ", found):
             return d.name
     return None
 
@@ -107,7 +113,7 @@ def _titled(text: str, end: int) -> bool:
     Checked case-sensitively in Python: the lexicon's IGNORECASE flag makes `\\p{Lu}` match
     any letter, which once let `tại nghị quyết của …` pass as a titled document.
     """
-    m = regex.match(r"\s+(?:này|(?:thực\s+hiện\s+)?chuyển\s+đổi\s+số)\b|\s*[“\"]|\s+(?P<w>\w)", text[end : end + 40], FLAGS)
+    m = _TITLED.match(text[end : end + 40])
     return bool(m and (m["w"] is None or m["w"].isupper()))
 
 
@@ -130,8 +136,9 @@ def _dates_in(text: str, start: int, end: int, own_number: str | None, page_year
     return sorted(out)
 
 
+@lru_cache(maxsize=4)
 def _mention_patterns(lex: Lexicon) -> list[tuple[str, regex.Pattern[str]]]:
-    """The ways a news text names its own document, each a (kind, pattern) pair."""
+    """The ways a news text names its own document, each a (kind, pattern) pair (compiled once per lexicon)."""
     kind = r"(?P<type>" + lex.doctype_re.pattern + r")"
     number = lex.template(
         r"(?:(?:\s+\p{Ll}+){0,2}?\s+{NUMBER_WORD}\s*(?P<num>" + FULL_NUMBER + r")"
@@ -170,17 +177,11 @@ def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None, national: 
             lower = m["type"][0].islower()
             if how == "named" and lower and not num and not _titled(text, m.end()):
                 continue  # "tại chương trình." is an event; a document is capitalised, numbered or titled
-            if how in ("issue", "carried") and not num and not regex.match(r"\s+\w", text[m.end() : m.end() + 3]):
+            if how in ("issue", "carried") and not num and not _WORD_FOLLOWS.match(text[m.end() : m.end() + 3]):
                 continue  # "thời điểm ban hành kế hoạch.": the act of planning, no document named
             doc_type = _doc_type_at(lex, m["type"])
             follow = text[m.end() : m.end() + 160]
-            approved = regex.match(
-                r"[^.;\n]{0,60}?\b(?:ban\s+hành|phê\s+duyệt"
-                + (r"|về(?:\s+việc)?" if doc_type == "Quyết định" else "")
-                + r")\s+[“\"]?(?P<t2>" + lex.doctype_re.pattern + r")",
-                follow,
-                FLAGS,
-            )
+            approved = _approves(lex, doc_type == "Quyết định").match(follow)
             if approved:
                 doc_type = _doc_type_at(lex, approved["t2"])  # a decision approving a plan gives the plan (D1-a)
             sent_start = max(text.rfind("\n", 0, m.start()), text.rfind(". ", 0, m.start())) + 1
@@ -188,6 +189,17 @@ def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None, national: 
             issued = dates[0][1] if dates else None
             found.append(_Named(doc_type, num.strip().rstrip(".") if num else None, issued, m.start()))
     return sorted(found, key=lambda n: n.pos)
+
+
+@lru_cache(maxsize=8)
+def _approves(lex: Lexicon, decision: bool) -> regex.Pattern[str]:
+    """`… ban hành Kế hoạch …` after a document: the document it approves (a decision also `về việc …`)."""
+    return regex.compile(
+        r"[^.;\n]{0,60}?\b(?:ban\s+hành|phê\s+duyệt"
+        + (r"|về(?:\s+việc)?" if decision else "")
+        + r")\s+[“\"]?(?P<t2>" + lex.doctype_re.pattern + r")",
+        FLAGS,
+    )
 
 
 def _metadata(text: str, lex: Lexicon) -> tuple[str | None, dt.date | None]:
@@ -246,13 +258,13 @@ def _find_document(
     # 3. the opening line names it (and is not citing it)
     title = text.split("\n", 1)[0]
     for m in lex.doctype_re.finditer(title):
-        if CITED_BEFORE.search(title, 0, m.start()) or regex.search(r"(?:tại|theo|của)\s*$", title[: m.start()], FLAGS):
+        if CITED_BEFORE.search(title, 0, m.start()) or _CITING_END.search(title[: m.start()]):
             continue
         if not national and NATIONAL_CODES.search(title[m.end() : m.end() + 30]):
             continue
         if lex.cue("doc_generic", title, max(0, m.start() - 60), m.start()):
             continue
-        if not regex.match(r"\s+\w", title[m.end() : m.end() + 3]):
+        if not _WORD_FOLLOWS.match(title[m.end() : m.end() + 3]):
             continue  # "… thời điểm ban hành kế hoạch.": no document named
         return _doc_type_at(lex, m.group(0)), None, None
     return None, None, None
@@ -272,7 +284,7 @@ def is_national(text: str, lex: Lexicon, province: str | None) -> bool:
         return False
     if PROVINCIAL_CUES.search(text):
         return False
-    return bool(lex.national_re.search(head) or regex.search(r"-NQ/TW|Nghị\s+quyết\s+\d+\b", head, FLAGS))
+    return bool(lex.national_re.search(head) or _NATIONAL_RESOLUTION.search(head))
 
 
 def find_fields(text: str, lex: Lexicon) -> DocumentFields:

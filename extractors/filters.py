@@ -35,6 +35,9 @@ _PLACE_COVERAGE = regex.compile(
 )
 
 
+_SPACES = regex.compile(r"\s+")
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Why a number is not a target: the rule id (a lexicon entry id or a filter name) and a sentence."""
@@ -213,7 +216,7 @@ def other_province(site: Site) -> Verdict | None:
     lex = site.lex
     own = lex.province_canon.get(fold(site.province).replace("TP ", ""), fold(site.province))
     for m in lex.province_re.finditer(fold(site.clause_left)):
-        canon = lex.province_canon.get(regex.sub(r"\s+", " ", m.group(1)))
+        canon = lex.province_canon.get(_SPACES.sub(" ", m.group(1)))
         if canon and canon != own and not (own and canon in own or own in canon):
             return Verdict("other_province", f"guide §1: about another province ({canon})")
     return None

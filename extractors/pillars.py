@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -91,29 +92,63 @@ def _next_value(values: list[int], pos: int) -> int | None:
     return values[i] if i < len(values) else None
 
 
+@dataclass(frozen=True)
+class _Patterns:
+    """The landmark patterns over the lexicon's pillar words."""
+
+    topic: regex.Pattern[str]  # `Về kinh tế số, …`
+    bare: regex.Pattern[str]  # `Kinh tế số: …`
+    target_set: regex.Pattern[str]  # `các chỉ tiêu về kinh tế số`
+    specific: regex.Pattern[str]  # `Mục tiêu cụ thể`
+    another: regex.Pattern[str]  # `, xã hội số` after a pillar
+    pillar: regex.Pattern[str]  # any pillar word
+    opener: regex.Pattern[str]  # `Phát triển kinh tế số …` opening a sentence
+
+
+@lru_cache(maxsize=4)
+def _patterns(lex: Lexicon) -> _Patterns:
+    """Compiled once per lexicon: they are tried on every paragraph of every document."""
+    pillar = lex.pillar_any
+    return _Patterns(
+        topic=regex.compile(
+            _CLAUSE_START + r"(?:cụ\s+thể,?\s*)?" + TOPIC_WORD + r"\s+(?:" + PILLAR_VERB + r"\s+)?(?P<p>" + pillar + r")"
+            r"(?P<rest>[^,:;.\n]{0,90}?)\s*(?P<end>[,:])",
+            FLAGS,
+        ),
+        bare=regex.compile(_LINE_START + r"(?:" + PILLAR_VERB + r"\s+)?(?P<p>" + pillar + r")(?P<rest>[^,:;.\n]{0,90}?)\s*(?P<end>:)", FLAGS),
+        target_set=regex.compile(
+            TARGET_SET + r"(?:\s+(?:về|của|trong|đối\s+với))?(?:\s+(?:lĩnh\s+vực\s+)?" + PILLAR_VERB + r")?\s+(?P<p>" + pillar + r")",
+            FLAGS,
+        ),
+        specific=regex.compile(TARGET_SET, FLAGS),
+        another=regex.compile(r"\s*(?:,|và|;)?\s*(?:" + PILLAR_VERB + r"\s+)?" + pillar, FLAGS),
+        pillar=regex.compile(pillar, FLAGS),
+        opener=regex.compile(
+            r"^\s*" + _DATELINE + r"(?:với\s+)?(?:việc\s+)?" + PILLAR_VERB + r"\s+(?P<p>" + pillar + r")(?!\s*(?:,|;|và\b))",  # "Phát triển X, Y, …" coordinates objects: an action, no topic
+            FLAGS,
+        ),
+    )
+
+
+_SUBJECT_WORDS = regex.compile(r"\d|(?<!\w)(?:chiếm|đạt|là)(?!\w)", FLAGS)
+_STOP_BEFORE_VALUE = regex.compile(r"[.:(\n]")
+_GENERAL_MOD = regex.compile(r"cụ\s+thể|chung|tổng\s+quát", FLAGS)
+_COLON = regex.compile(r":")
+_SENTENCE_STOP = regex.compile(r"[.!?]\s")
+
+
 def leadins(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: list[int], headings: set[int]) -> list[Landmark]:
     """Lead-ins, target-set phrases and colon lead-ins of every non-heading paragraph."""
-    pillar = lex.pillar_any
-    topic_re = regex.compile(
-        _CLAUSE_START + r"(?:cụ\s+thể,?\s*)?" + TOPIC_WORD + r"\s+(?:" + PILLAR_VERB + r"\s+)?(?P<p>" + pillar + r")"
-        r"(?P<rest>[^,:;.\n]{0,90}?)\s*(?P<end>[,:])",
-        FLAGS,
-    )
-    bare_re = regex.compile(_LINE_START + r"(?:" + PILLAR_VERB + r"\s+)?(?P<p>" + pillar + r")(?P<rest>[^,:;.\n]{0,90}?)\s*(?P<end>:)", FLAGS)
-    set_re = regex.compile(
-        TARGET_SET + r"(?:\s+(?:về|của|trong|đối\s+với))?(?:\s+(?:lĩnh\s+vực\s+)?" + PILLAR_VERB + r")?\s+(?P<p>" + pillar + r")",
-        FLAGS,
-    )
-    specific_re = regex.compile(TARGET_SET, FLAGS)
-    another = regex.compile(r"\s*(?:,|và|;)?\s*(?:" + PILLAR_VERB + r"\s+)?" + pillar, FLAGS)
+    pats = _patterns(lex)
+    set_re, another = pats.target_set, pats.another
     out: list[Landmark] = []
     for s, e in paragraphs:
         if s in headings or s == e:
             continue
         line = text[s:e]
-        for pattern in (topic_re, bare_re):
+        for pattern in (pats.topic, pats.bare):
             for m in pattern.finditer(line):
-                if regex.search(r"\d|(?<!\w)(?:chiếm|đạt|là)(?!\w)", m["rest"], FLAGS):
+                if _SUBJECT_WORDS.search(m["rest"]):
                     continue  # "kinh tế số chiếm 20% GRDP" names a subject, not a section
                 if _lists_pillars(line, m, another, lex):
                     continue  # "phát triển kinh tế số, xã hội số" lists pillars; it heads nothing
@@ -125,11 +160,11 @@ def leadins(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: 
                 continue  # "mục tiêu xây dựng chính quyền điện tử, đô thị thông minh, …": one goal among others
             nxt = _next_value(values, s + m.end())
             stop = min(nxt if nxt is not None else e, e)
-            if nxt is not None and nxt < e and not regex.search(r"[.:(\n]", text[s + m.end() : stop]):
+            if nxt is not None and nxt < e and not _STOP_BEFORE_VALUE.search(text, s + m.end(), stop):
                 continue  # "đặt mục tiêu phát triển kinh tế số chiếm 20%": the value's subject
             out.append(Landmark(s + m.start(), one_pillar(m["p"], lex), "leadin", cuts=False))
-        for m in specific_re.finditer(line):
-            if m["mod"] and regex.search(r"cụ\s+thể|chung|tổng\s+quát", m["mod"], FLAGS) and not set_re.match(line, m.start()):
+        for m in pats.specific.finditer(line):
+            if m["mod"] and _GENERAL_MOD.search(m["mod"]) and not set_re.match(line, m.start()):
                 out.append(Landmark(s + m.start(), None, "reset", cuts=False))
         out.extend(_colon_leadins(text, lex, s, e, values))
     return out
@@ -147,18 +182,18 @@ def _lists_pillars(line: str, m: regex.Match[str], another: regex.Pattern[str], 
 def _colon_leadins(text: str, lex: Lexicon, s: int, e: int, values: list[int]) -> list[Landmark]:
     """`…, trọng tâm là phát triển chính quyền số, với các chỉ tiêu như: 100% …; 60% …`."""
     out = []
-    for colon in regex.finditer(r":", text[s:e]):
-        c = s + colon.start()
+    for colon in _COLON.finditer(text, s, e):
+        c = colon.start()
         start = max(text.rfind(". ", s, c), text.rfind(";", s, c), s - 1) + 1
         stretch = text[start:c]
         if _value_between(values, start, c):
             continue
         nxt = _next_value(values, c)
-        if nxt is None or nxt >= e or regex.search(r"[.!?]\s", text[c:nxt]):
+        if nxt is None or nxt >= e or _SENTENCE_STOP.search(text, c, nxt):
             continue
         p = one_pillar(stretch, lex)
         last = None
-        for last in regex.finditer(lex.pillar_any, stretch, FLAGS):
+        for last in _patterns(lex).pillar.finditer(stretch):
             pass
         if p is None or last is None or len(stretch) - last.end() > 45:
             continue  # the pillar is far from the colon: the object of some verb, not the list's topic
@@ -193,10 +228,7 @@ def goal_lists(marks: list[Landmark], text: str, values: list[int], paragraphs: 
 
 def topics(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: list[int], governed: set[int]) -> list[Landmark]:
     """Paragraph topics (P2), for paragraphs with values and no lead-in of their own."""
-    opener = regex.compile(
-        r"^\s*" + _DATELINE + r"(?:với\s+)?(?:việc\s+)?" + PILLAR_VERB + r"\s+(?P<p>" + lex.pillar_any + r")(?!\s*(?:,|;|và\b))",  # "Phát triển X, Y, …" coordinates objects: an action, no topic
-        FLAGS,
-    )
+    opener = _patterns(lex).opener
     out: list[Landmark] = []
     k = 0
     while k < len(paragraphs):
@@ -250,14 +282,14 @@ def _subject_pillar(text: str, lex: Lexicon, start: int, first: int) -> str | No
     named = one_pillar(before, lex)
     if named is None:
         return None
-    for m in regex.finditer(lex.pillar_any, before, FLAGS):
+    for m in _patterns(lex).pillar.finditer(before):
         if SUBJECT_FOLLOW.match(before[m.end() :]):
             return named
     return None
 
 
 def _first_pillar(sentence: str, lex: Lexicon) -> int:
-    m = regex.search(lex.pillar_any, sentence, FLAGS)
+    m = _patterns(lex).pillar.search(sentence)
     return m.start() if m else len(sentence)
 
 

@@ -20,6 +20,8 @@ from extractors.owners import GENITIVE_RULE, OFFICIALS_RULE, owner_genitive, own
 _RANGE_WORDS = r"đến|tới|xuống"
 _RANGE = regex.compile(r"cấp\s+\S+\s*(?:" + _RANGE_WORDS + r")\s", FLAGS)
 _LEVELS = ("province", "district", "commune")
+_BODIES = regex.compile(r"cơ\s+quan", FLAGS)
+_BEFORE_LEVEL = regex.compile(r"^.*?(?=cấp|\b(?:xã|huyện)\b)", FLAGS)
 
 
 @lru_cache(maxsize=4)
@@ -57,10 +59,10 @@ def find_scopes(segment: str, lex: Lexicon, owners: bool = True) -> ScopeFind:
     for m in listed.finditer(segment):
         spans.append((m.start(), m.end()))
         phrase = m.group(0)
-        if regex.search(r"cơ\s+quan", phrase, FLAGS):
+        if _BODIES.search(phrase):
             hits = [(0, "province")]
         else:
-            body = regex.sub(r"^.*?(?=cấp|\b(?:xã|huyện)\b)", "", phrase, count=1, flags=FLAGS)
+            body = _BEFORE_LEVEL.sub("", phrase, count=1)
             hits = []
             for scope, pattern in each.items():
                 hits.extend((w.start(), scope) for w in pattern.finditer(body))
