@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
 from extractors.context import DocContext
 from extractors.indicator_text import YEAR_PHRASE, strip_ends
-from extractors.lexicon import FLAGS, Lexicon, template
+from extractors.lexicon import AT_END, FLAGS, Lexicon, template
 from extractors.nlp import phrase_tokens
 from extractors.numbers import Mention
 from extractors.structure import open_paren
 
+_SHARE_VERB = regex.compile(r"(?:chiếm|đóng\s+góp)\s*(?:\S+\s*)?$", AT_END)
+_DIGIT = regex.compile(r"\d")
+_TRAILING_JOIN = regex.compile(r"[\s,;:]+(?:và|hoặc)?\s*$", AT_END)
 _SPLIT_DELIMS = regex.compile(r":|,|;|\(|\s+và\s+|\s+hoặc\s+|\s+-\s+", FLAGS)
-_LINK_VERB = regex.compile(template(r"{LINK_VERB}\s*$"), FLAGS)
-_HAVE_VERB = regex.compile(template(r"(?<!\w){HAVE_VERB}\s*$"), FLAGS)
+_LINK_VERB = regex.compile(template(r"{LINK_VERB}\s*$"), AT_END)
+_HAVE_VERB = regex.compile(template(r"(?<!\w){HAVE_VERB}\s*$"), AT_END)
 _CUT_BEFORE = regex.compile(
     template(
         r":|(?<!\w)(?:{YEAR_PREP})?\s*(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}\s*,"
@@ -126,10 +130,26 @@ def _split_between(text: str, a_end: int, b_start: int) -> tuple[int, bool]:
 _PURPOSE_WORD = regex.compile(template(r"^(?:{PURPOSE_LINK})$"), FLAGS)
 
 
+@lru_cache(maxsize=4)
+def _cut_hint(lex: Lexicon) -> regex.Pattern[str]:
+    """Where `_cut_new_clause` may cut: a comma or `và` then a clause opener, or a purpose word,
+    however spaced and wherever the words' edges fall. It matches every right part that the
+    word-level test cuts, so the segmenter runs only on the few right parts where it matches."""
+
+    def loose(words: list[str]) -> str:
+        return "|".join(regex.escape(w).replace(r"\ ", r"\s*") for w in words)
+
+    return regex.compile(
+        r"(?:,|và)\s*(?:" + loose(lex.indicator.clause_openers) + ")|" + loose(lex.fragment_words("PURPOSE_LINK")), FLAGS
+    )
+
+
 def _cut_new_clause(right: str, lex: Lexicon) -> str:
     """Stop a value's right part where a comma or `và` opens a new clause (a clause-opening word:
     `… có tài khoản thanh toán và duy trì chỉ số …` goes on about the plan, not the measure), or
     where a purpose clause begins (`… cung cấp dữ liệu mở để phục vụ …`, unseen-errors T6)."""
+    if not _cut_hint(lex).search(right):  # nothing to cut at: no need to segment
+        return right
     words = [t for t in phrase_tokens(right) if not t.is_space]
     for k, token in enumerate(words[:-1]):
         if k >= 2 and _PURPOSE_WORD.match(token.text):
@@ -200,7 +220,7 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
     left_raw = text[seg_start : m.start]
     rules: dict[str, str] = {}
     comparator, direction, left_core = _comparator_before(left_raw, lex, m, rules)
-    share_verb = bool(regex.search(r"(?:chiếm|đóng\s+góp)\s*(?:\S+\s*)?$", left_raw, FLAGS))
+    share_verb = bool(_SHARE_VERB.search(left_raw))
     return _Segment(
         start=seg_start,
         left_raw=left_raw,
@@ -217,7 +237,7 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
 def nested(text: str, clause_start: int, pos: int) -> bool:
     """A value in a parenthesis opened after an earlier value (`85% … cấp tỉnh (đến năm 2030 là 98%)`)."""
     opened = open_paren(text, clause_start, pos)
-    return opened is not None and bool(regex.search(r"\d\s*%|\d", text[clause_start:opened]))
+    return opened is not None and bool(_DIGIT.search(text, clause_start, opened))
 
 
 
@@ -256,7 +276,7 @@ def segments(ctx: DocContext, lex: Lexicon, mentions: list[Mention]) -> Iterator
         else:
             seg_end, next_start = ce, None
         right_raw = text[m.end : seg_end]
-        right_trim = regex.sub(r"[\s,;:]+(?:và|hoặc)?\s*$", "", right_raw, flags=FLAGS)
+        right_trim = _TRAILING_JOIN.sub("", right_raw)
         right_trim = _cut_new_clause(right_trim, lex)
         right_trim = _before_unmatched_close(right_trim)
         yield ValueClause(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from extractors.cue_index import CueIndex
 from extractors.lexicon import Lexicon
 from extractors.pillars import official_title_pillar, one_pillar
 from extractors.structure import (
@@ -38,6 +39,7 @@ class DocContext:
     horizon: int | None
     title: str
     title_pillar: str | None = None  # an official document's title naming one pillar governs it all
+    cues: CueIndex | None = None  # cue matches found once per document (the `reported` filter's windows)
     _para_starts: list[int] = field(default_factory=list)
     _sentences: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _heading_starts: list[int] = field(default_factory=list)
@@ -45,11 +47,43 @@ class DocContext:
     _year_starts: list[int] = field(default_factory=list)
     _year_key: int = -1
     _boundary_pos: list[int] = field(default_factory=list)
+    _sentence_ends: dict[int, list[int]] = field(default_factory=dict)
+    # Boundaries of one kind with their offsets, for bisecting (built once: boundaries never change).
+    _section_heads: list[Boundary] = field(default_factory=list)
+    _section_head_pos: list[int] = field(default_factory=list)
+    _year_heads: list[Boundary] = field(default_factory=list)
+    _year_head_pos: list[int] = field(default_factory=list)
+    _leadins: list[Boundary] = field(default_factory=list)
+    _leadin_pos: list[int] = field(default_factory=list)
+    _governing_pos: list[int] = field(default_factory=list)  # boundaries without `until`
+    _governing_pillar: list[str | None] = field(default_factory=list)  # the pillar in force after each
+    _topics: list[Boundary] = field(default_factory=list)  # boundaries with `until` (paragraph topics)
+    _topic_pos: list[int] = field(default_factory=list)
+    _title_start: int = -1
 
     def __post_init__(self) -> None:
         self._para_starts = [s for s, _ in self.paragraphs]
         self._heading_starts = [s for s, _ in self.headings]
         self._heading_ends = [e for _, e in self.headings]
+        self._section_heads = [b for b in self.boundaries if b.heading]
+        self._year_heads = [b for b in self.boundaries if b.year is not None]
+        self._leadins = [b for b in self.boundaries if b.cuts and not b.heading]
+        self._topics = [b for b in self.boundaries if b.until is not None]
+        self._section_head_pos = [b.pos for b in self._section_heads]
+        self._year_head_pos = [b.pos for b in self._year_heads]
+        self._leadin_pos = [b.pos for b in self._leadins]
+        self._topic_pos = [b.pos for b in self._topics]
+        pillar: str | None = None
+        for b in self.boundaries:
+            if b.until is not None:
+                continue
+            if b.pillar is not None:
+                pillar = b.pillar
+            elif b.resets_pillar:
+                pillar = None
+            self._governing_pos.append(b.pos)
+            self._governing_pillar.append(pillar)
+        self._title_start = self.text.find(self.title) if self.title else -1
 
     def paragraph_of(self, pos: int) -> tuple[int, int]:
         i = max(0, bisect_right(self._para_starts, pos) - 1)
@@ -66,10 +100,9 @@ class DocContext:
                 start = m.end()
             spans.extend(bounded_spans(self.text, start, pe))
             self._sentences[ps] = spans
-        for s, e in spans:
-            if pos <= e:
-                return s, e
-        return spans[-1]
+            self._sentence_ends[ps] = [e for _, e in spans]
+        i = bisect_left(self._sentence_ends[ps], pos)  # the first sentence ending at or after pos
+        return spans[i] if i < len(spans) else spans[-1]
 
     def clause_of(self, pos: int) -> tuple[int, int]:
         ss, se = self.sentence_of(pos)
@@ -104,37 +137,33 @@ class DocContext:
 
     def last_heading(self, pos: int) -> Boundary | None:
         """The last section heading at or before `pos`: where the reach of earlier years ends."""
-        before = [b for b in self.boundaries if b.pos <= pos and b.heading]
-        return before[-1] if before else None
+        i = bisect_right(self._section_head_pos, pos)
+        return self._section_heads[i - 1] if i else None
+
+    def leadins_between(self, start: int, end: int) -> list[Boundary]:
+        """The pillar lead-ins that cut a segment (`cuts`, not headings) with start <= pos <= end, in order."""
+        return self._leadins[bisect_left(self._leadin_pos, start) : bisect_right(self._leadin_pos, end)]
+
+    def title_span(self) -> tuple[int, int]:
+        """Where the title stands in the text ((0, 0) when it is not found)."""
+        return (self._title_start, self._title_start + len(self.title)) if self._title_start >= 0 else (0, 0)
 
     def pillar_at(self, pos: int) -> str | None:
         """The pillar of the governing heading or lead-in, else of the paragraph's topic."""
-        pillar: str | None = None
-        last = -1
-        for b in self.boundaries:
-            if b.pos > pos:
-                break
-            if b.until is not None:
-                continue
-            last = b.pos
-            if b.pillar is not None:
-                pillar = b.pillar
-            elif b.resets_pillar:
-                pillar = None
+        i = bisect_right(self._governing_pos, pos)  # the boundaries at or before pos, without `until`
+        pillar = self._governing_pillar[i - 1] if i else None
         if pillar is not None:
             return pillar
-        topic = [b for b in self.boundaries if b.until is not None and last < b.pos <= pos < b.until]
-        return topic[-1].pillar if topic else self.title_pillar
+        last = self._governing_pos[i - 1] if i else -1
+        # the last topic starting after that boundary, at or before pos, that still governs pos
+        lo, hi = bisect_right(self._topic_pos, last), bisect_right(self._topic_pos, pos)
+        topic = next((b for b in reversed(self._topics[lo:hi]) if b.until is not None and pos < b.until), None)
+        return topic.pillar if topic is not None else self.title_pillar
 
     def year_boundary_at(self, pos: int) -> Boundary | None:
         """The last boundary at or before `pos` that states a year (a heading's own year)."""
-        last: Boundary | None = None
-        for b in self.boundaries:
-            if b.pos > pos:
-                break
-            if b.year is not None:
-                last = b
-        return last
+        i = bisect_right(self._year_head_pos, pos)
+        return self._year_heads[i - 1] if i else None
 
     def heading_year_at(self, pos: int) -> int | None:
         b = self.year_boundary_at(pos)
@@ -178,5 +207,6 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
         title_pillar=official_title_pillar(text, lex),
     )
     ctx.years = bound_years(ctx, sorted(value_starts))
+    ctx.cues = CueIndex(text, lex, [(y.start, y.end) for y in ctx.years if y.until is not None])
     return ctx
 

@@ -21,6 +21,7 @@ from functools import cached_property
 import regex
 
 from extractors.context import DocContext
+from extractors.cue_index import CueIndex
 from extractors.lexicon import FLAGS, Lexicon, fold, template
 from extractors.numbers import Mention
 from extractors.owners import counts_population
@@ -96,6 +97,15 @@ class Site:
         """The value's clause up to the value."""
         return self.ctx.text[self.clause[0] : self.mention.start]
 
+    @cached_property
+    def cues(self) -> CueIndex:
+        """The document's cue matches, found once (built with the context; made here for a context made by hand)."""
+        ctx = self.ctx
+        cues = ctx.cues
+        if cues is None:
+            cues = ctx.cues = CueIndex(ctx.text, self.lex, [(y.start, y.end) for y in ctx.years if y.until is not None])
+        return cues
+
     # -- readings that filters and the extractor share
     @cached_property
     def coverage(self) -> bool:
@@ -149,21 +159,13 @@ def reported(site: Site) -> Verdict | None:
     hit = _cue(site, "reported", text, ss, pos)
     if hit:
         return Verdict(hit[0], f"guide §1: a result reached, not a target ({hit[1]!r} before it in its sentence)")
-    ps, _ = site.paragraph
-    found = site.lex.cue("reported", text, ps, pos)
-    if found and not _states_aim(site, site.ctx.sentence_of(found[1].start())[1], pos):
+    ps, pe = site.paragraph
+    cues = site.cues
+    found = cues.first_in_paragraph("reported", ps, pe, pos)
+    # an aim between the cue's sentence and the value, other than a value's own year (`năm 2022 chiếm …`)
+    if found and not cues.any_between("forward", site.ctx.sentence_of(found[1].start())[1], pos):
         return Verdict(found[0], f"guide §1: a result reached ({found[1].group(0).strip()!r} earlier in a paragraph that states no aim)")
     return None
-
-
-def _states_aim(site: Site, start: int, end: int) -> bool:
-    """A forward cue in text[start:end] that is not the own year of a value (`năm 2022 chiếm …`)."""
-    own = [(y.start, y.end) for y in site.ctx.years if y.until is not None]
-    for _, pattern in site.lex.cue_entries.get("forward", ()):
-        for m in pattern.finditer(site.ctx.text, start, end):
-            if not any(s <= m.start() < e for s, e in own):
-                return True
-    return False
 
 
 def under_report_heading(site: Site) -> Verdict | None:

@@ -29,6 +29,9 @@ _RANK_PLACES_HEAD = regex.compile(_RANK_PLACES + r"(?=\w)", FLAGS)
 _LOCATIVE = regex.compile(r"\s(?:tại|ở|trên\s+địa\s+bàn)\s", FLAGS)
 _AFTER_AT_START = regex.compile(template(r"^\s*{COMPARATOR_AFTER}"), FLAGS)
 _DIGITAL_ECONOMY = "kinh tế số"
+_PLACE_WORD = regex.compile(r"\s*(?:(?:tỉnh|thành\s+phố|tp\.?)\s+)?", FLAGS)
+_SHARE_WORD = regex.compile(r"^(?:tỷ\s+trọng|tỷ\s+lệ)\s*", FLAGS)
+_OF_PLACE = regex.compile(r"\s+của\s+(?:tỉnh|thành\s+phố|cả\s+nước)\b.*$", FLAGS)
 
 
 def strip_scopes(text: str, spans: list[tuple[int, int]], offset: int) -> str:
@@ -87,7 +90,7 @@ def has_verb(phrase: str) -> bool:
 
 def _strip_provinces(text: str, lex: Lexicon) -> str:
     folded = fold(text)
-    m = regex.match(r"\s*(?:(?:tỉnh|thành\s+phố|tp\.?)\s+)?", folded, FLAGS)
+    m = _PLACE_WORD.match(folded)
     rest = folded[m.end() :] if m else folded
     pm = lex.province_re.match(rest)
     if pm:
@@ -129,12 +132,12 @@ def build_indicator(
     if unit == "rank":
         left = _RANK_LEAD.sub("", left).strip()
     left = strip_ends(left, lex)
-    bare_left = regex.sub(r"^(?:tỷ\s+trọng|tỷ\s+lệ)\s*", "", left, flags=FLAGS).strip()
+    bare_left = _SHARE_WORD.sub("", left).strip()
     if _OBJECT_OF_SHARE.match(right):
         # `chiếm 20% GRDP` names the share itself; after `đạt` the subject is kept as written
         # (`tỷ trọng kinh tế số đạt 20% GRDP`, `kinh tế số cần đạt 22% GRDP`: unseen-errors T6)
         subject = (left if bare_left and not share_verb else bare_left) or _DIGITAL_ECONOMY
-        obj = regex.sub(r"\s+của\s+(?:tỉnh|thành\s+phố|cả\s+nước)\b.*$", "", right, flags=FLAGS)
+        obj = _OF_PLACE.sub("", right)
         return f"{subject} trong {obj}"
     return " ".join(p for p in (left, right) if p)
 

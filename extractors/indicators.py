@@ -171,10 +171,13 @@ class Matcher:
                       frozenset(phrases(r.whole)), frozenset(r.units or [ind.unit]), frozenset(r.pillars) if r.pillars else None)
             for ind in catalogue.indicators for r in ind.rules
         ]
+        # every phrase a rule looks for: each is looked for once per indicator text, not once per rule
+        self.phrases = tuple(sorted({p for r in self.rules for p in (*(a for alts in r.all for a in alts), *r.any, *r.none)}))
 
     def match(self, indicator: str, unit: str, pillar: str | None = None) -> Match | None:
         """The first rule that the indicator text, unit and pillar satisfy; None when none fits."""
         text = _padded(syllables(indicator, self.abbreviations))
+        present = frozenset(p for p in self.phrases if p in text)
         for r in self.rules:
             if unit not in r.units:
                 continue
@@ -182,9 +185,9 @@ class Matcher:
                 continue
             if r.whole and text in r.whole:
                 return Match(r.indicator, r.rule)
-            if not (r.all or r.any) or any(p in text for p in r.none):
+            if not (r.all or r.any) or not present.isdisjoint(r.none):
                 continue
-            if all(any(p in text for p in alts) for alts in r.all) and (not r.any or any(p in text for p in r.any)):
+            if all(not present.isdisjoint(alts) for alts in r.all) and (not r.any or not present.isdisjoint(r.any)):
                 return Match(r.indicator, r.rule)
         return None
 

@@ -19,6 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 FLAGS = regex.IGNORECASE | regex.UNICODE | regex.V0
+# For patterns anchored at the end (`…\s*$`) of the words before a value: searched from the end, they
+# are tried there only instead of at every character (the same match: their alternations are
+# longest first; tests/test_lexicon.py checks forward and reverse agree).
+AT_END = FLAGS | regex.REVERSE
 
 
 class _Entry(BaseModel):
@@ -166,8 +170,13 @@ class Lexicon:
         self, kind: str, text: str, pos: int = 0, endpos: int | None = None
     ) -> tuple[str, regex.Match[str]] | None:
         """The first entry of `kind` (file order) whose pattern occurs in text[pos:endpos]: its id and match."""
-        for entry_id, pattern in self.cue_entries.get(kind, ()):
-            m = pattern.search(text, pos, len(text) if endpos is None else endpos)
+        end = len(text) if endpos is None else endpos
+        entries = self.cue_entries.get(kind, ())
+        # most windows hold no cue of the kind: one search of the kind's union answers that
+        if len(entries) > 1 and not self.cue_re[kind].search(text, pos, end):
+            return None
+        for entry_id, pattern in entries:
+            m = pattern.search(text, pos, end)
             if m:
                 return entry_id, m
         return None
@@ -188,6 +197,13 @@ class Lexicon:
     def comparator_of(self, word: str) -> tuple[str, str]:
         """(comparator, entry id) of one comparator word as written in the text."""
         return self.comparator_words[word_key(word)]
+
+    def fragment_words(self, name: str) -> list[str]:
+        """The words of one fragment (`fragments.yaml`) with their spelling variants."""
+        for f in self.fragments:
+            if f.id == name:
+                return self.with_variants(f.words)
+        raise LexiconError(f"{LEXICON_DIR / 'fragments.yaml'}: no fragment named {name}")
 
     def template(self, pattern: str) -> str:
         """`pattern` with each `{NAME}` replaced by that fragment's alternation (refusing an unknown name)."""
@@ -215,7 +231,7 @@ class Lexicon:
                 by_position[c.position].append(w)
         self.fragment_re["COMPARATOR_BEFORE"] = words_pattern(by_position["before"])
         self.fragment_re["COMPARATOR_AFTER"] = words_pattern(by_position["after"])
-        self.cmp_before_re = regex.compile("(" + self.fragment_re["COMPARATOR_BEFORE"] + r")\s*$", FLAGS)
+        self.cmp_before_re = regex.compile("(" + self.fragment_re["COMPARATOR_BEFORE"] + r")\s*$", AT_END)
         self.cmp_after_re = regex.compile(r"^\s*(" + self.fragment_re["COMPARATOR_AFTER"] + ")", FLAGS)
 
     def _compile(self) -> None:
@@ -231,7 +247,7 @@ class Lexicon:
             for kind in by_kind
         }
         self.direction_before = [
-            (regex.compile(words_pattern(d.words) + r"\s*$", FLAGS), d.direction)
+            (regex.compile(words_pattern(d.words) + r"\s*$", AT_END), d.direction)
             for d in sorted(self.directions, key=lambda d: d.direction != "level")
         ]
         self.direction_ids = {d.direction: d.id for d in self.directions}

@@ -8,6 +8,7 @@ predicate and a year stated after the last item.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 
 import regex
@@ -20,6 +21,7 @@ from extractors.types import Candidate
 from extractors.years import WEAK_YEARS
 
 _OWN_VERB = regex.compile(r"(?<!\w)(?:đạt|là|chiếm|bằng)(?!\w)", FLAGS)
+_WORD = regex.compile(r"\w+")
 _TWO_SHARES = regex.compile(r"^(?P<a>.+?\btrong\b.+?),\s+(?P<b>[^,]+?\btrong\b[^,]+)$", FLAGS)
 
 
@@ -77,7 +79,7 @@ def _measures(phrase: str, after_verb: bool) -> tuple[list[str], str] | None:
 
 def _head(indicator: str) -> str:
     """The first two syllables of an indicator: the noun its value counts."""
-    words = regex.findall(r"\w+", indicator.lower())[:2]
+    words = _WORD.findall(indicator.lower())[:2]
     return " ".join(words) if len(words) == 2 else ""
 
 
@@ -108,31 +110,49 @@ def _list_groups(cands: list[Candidate]) -> list[list[Candidate]]:
 
 
 def resolve_lists(cands: list[Candidate]) -> list[Candidate]:
-    """Guide §2: inherit elided indicators, distribute a leading comparator, share a predicate."""
-    group_of = {id(c): g for g in _list_groups(cands) for c in g}
+    """Guide §2: inherit elided indicators, distribute a leading comparator, share a predicate.
+
+    Each record looks up its neighbours in tables built in one pass (the last record of its
+    sentence and of its paragraph with an indicator, the next one of its sentence), not by
+    scanning every record before it: linear in the number of records.
+    """
+    first_of_group: dict[int, Candidate] = {}  # id(record) -> first item of its list, for the items after it
+    for group in _list_groups(cands):
+        for c in group[1:]:
+            first_of_group[id(c)] = group[0]
+    following: dict[tuple[str, str], list[int]] = {}  # (sentence, unit) -> records with an indicator, in order
     for i, c in enumerate(cands):
-        same = [p for p in group_of[id(c)] if p is not c and cands.index(p) < i]
+        if c.indicator.strip():
+            following.setdefault((c.sentence, c.unit), []).append(i)
+    last_in_sentence: dict[str, Candidate] = {}  # with an indicator, among the records already resolved
+    last_in_paragraph: dict[int, Candidate] = {}
+    for i, c in enumerate(cands):
         if not c.indicator.strip():
-            before = [p for p in cands[:i] if p.sentence == c.sentence and p.indicator.strip()]
-            after = [n for n in cands[i + 1 :] if n.sentence == c.sentence and n.indicator.strip() and n.unit == c.unit]
-            earlier = [p for p in cands[:i] if p.paragraph_start == c.paragraph_start and p.indicator.strip()]
-            if before:
-                c.indicator = before[-1].indicator
+            before = last_in_sentence.get(c.sentence)
+            after = following.get((c.sentence, c.unit), [])
+            k = bisect_right(after, i)
+            earlier = last_in_paragraph.get(c.paragraph_start)
+            if before is not None:
+                c.indicator = before.indicator
                 if c.pillar is None:  # an elided item takes its neighbour's measure, pillar included
-                    c.pillar, c.pillar_source = before[-1].pillar, before[-1].pillar_source
-            elif after:
-                c.indicator = after[0].indicator
-            elif earlier:
-                c.indicator = earlier[-1].indicator
+                    c.pillar, c.pillar_source = before.pillar, before.pillar_source
+            elif k < len(after):
+                c.indicator = cands[after[k]].indicator
+            elif earlier is not None:
+                c.indicator = earlier.indicator
             c.rules["indicator"] = "list_inherit_indicator"
+        if c.indicator.strip():
+            last_in_sentence[c.sentence] = last_in_paragraph[c.paragraph_start] = c
         # a leading comparator is not carried to an item it would make impossible (`trên 80% …, 100% xã`)
         impossible = c.unit == "percent" and c.value >= 100
-        if same and c.list_item and not c.cmp_from_word and c.comparator == "=" and not impossible:
-            first = same[0]
-            if first.cmp_from_word and first.comparator in (">=", ">", "~", "<=", "<") and not _OWN_VERB.search(c.quote):
-                c.comparator = first.comparator
-                c.cmp_from_word = True
-                c.rules["comparator"] = "list_distribute_comparator"
+        first = first_of_group.get(id(c))
+        if (
+            first is not None and c.list_item and not c.cmp_from_word and c.comparator == "=" and not impossible
+            and first.cmp_from_word and first.comparator in (">=", ">", "~", "<=", "<") and not _OWN_VERB.search(c.quote)
+        ):
+            c.comparator = first.comparator
+            c.cmp_from_word = True
+            c.rules["comparator"] = "list_distribute_comparator"
     for group in _list_groups(cands):
         # a later-year value nested after an item keeps the item's measure and scope (unseen-errors T5);
         # words after its parenthesis are the list's shared predicate

@@ -20,32 +20,45 @@ def restatement_drops(before: list[Candidate], kept: list[Candidate]) -> list[Dr
     ]
 
 
-def _same_measure(a: Candidate, b: Candidate) -> bool:
-    sa, sb = syllables(a.indicator), syllables(b.indicator)
-    return bool(sa and sb) and (sa <= sb or sb <= sa) and a.unit == b.unit and a.scope == b.scope
-
-
 def drop_conflicting_carry(cands: list[Candidate]) -> list[Candidate]:
     """A year carried from an earlier paragraph cannot give one measure two values.
 
     When a paragraph whose year was carried restates measures already set for that year
     with other values, it belongs to another horizon: its carried year is withdrawn and
-    the section's or document's year (or none) applies.
+    the section's or document's year (or none) applies. One measure is the same unit and
+    scope with one indicator's syllables inside the other's. The records of earlier
+    paragraphs are kept in a table by year, unit and scope, each distinct indicator once,
+    so a paragraph is checked against the measures before it, not against every record.
     """
-    for para in sorted({c.paragraph_start for c in cands if c.year_source == "carried"}):
+    order = sorted(range(len(cands)), key=lambda i: cands[i].paragraph_start)
+    carried_paras = sorted({c.paragraph_start for c in cands if c.year_source == "carried"})
+    seen: dict[tuple[int | None, str, str | None], dict[frozenset[str], set[tuple[float, float | None]]]] = {}
+    k = 0
+    for para in carried_paras:
+        while k < len(order) and cands[order[k]].paragraph_start < para:
+            p = cands[order[k]]
+            measures = seen.setdefault((p.deadline_year, p.unit, p.scope), {})
+            measures.setdefault(frozenset(syllables(p.indicator)), set()).add((p.value, p.value_max))
+            k += 1
         carried = [c for c in cands if c.paragraph_start == para and c.year_source == "carried"]
-        earlier = [p for p in cands if p.paragraph_start < para]
-        if any(
-            p.deadline_year == c.deadline_year and (p.value, p.value_max) != (c.value, c.value_max) and _same_measure(p, c)
-            for c in carried
-            for p in earlier
-        ):
+        if any(_conflicts(c, seen) for c in carried):
             for c in carried:
                 c.deadline_year, c.year_source = c.uncarried_year, "uncarried"
                 c.rules["deadline_year"] = "year_carry_withdrawn"
     return cands
 
 
+def _conflicts(
+    c: Candidate, seen: dict[tuple[int | None, str, str | None], dict[frozenset[str], set[tuple[float, float | None]]]]
+) -> bool:
+    """An earlier record of the same year, unit, scope and measure with another value."""
+    mine = syllables(c.indicator)
+    if not mine:
+        return False
+    for words, values in seen.get((c.deadline_year, c.unit, c.scope), {}).items():
+        if words and (words <= mine or mine <= words) and any(v != (c.value, c.value_max) for v in values):
+            return True
+    return False
 
 
 def _restates(a: Candidate, b: Candidate) -> bool:
@@ -82,12 +95,19 @@ def _headline_restates(head: Candidate, body: Candidate) -> bool:
 
 
 def merge_duplicates(cands: list[Candidate]) -> list[Candidate]:
-    """Guide §2: a restated commitment is one record, the first full statement."""
+    """Guide §2: a restated commitment is one record, the first full statement.
+
+    A record is compared only with the kept records of the same value (unit, value, range,
+    direction, scope, achieved), in the order they were kept, and with the headline's: every
+    restatement shares them, so the result is that of comparing with every kept record.
+    """
     kept: list[Candidate] = []
+    by_value: dict[tuple[object, ...], list[Candidate]] = {}
+    headline: list[Candidate] = []  # kept records of the first line (`_headline_restates`)
     for c in cands:
-        dup = next((k for k in kept if _restates(k, c)), None)
+        dup = next((k for k in by_value.get(_value_key(c), ()) if _restates(k, c)), None)
         if dup is None:
-            head = next((k for k in kept if _headline_restates(k, c)), None)
+            head = next((k for k in headline if _headline_restates(k, c)), None)
             if head is not None:
                 # the body completes a headline that lacks the year or the comparator word
                 if head.deadline_year is None or (c.cmp_from_word and not head.cmp_from_word):
@@ -100,6 +120,9 @@ def merge_duplicates(cands: list[Candidate]) -> list[Candidate]:
                     head.pillar, head.pillar_source = c.pillar, c.pillar_source
                 continue
             kept.append(c)
+            by_value.setdefault(_value_key(c), []).append(c)
+            if c.paragraph_start == 0:
+                headline.append(c)
             continue
         if c.pillar_source == "section" and dup.pillar_source != "section":
             dup.pillar, dup.pillar_source = c.pillar, c.pillar_source  # P4: the statement under a lead-in
@@ -109,3 +132,8 @@ def merge_duplicates(cands: list[Candidate]) -> list[Candidate]:
             dup.year_source = c.year_source
             dup.rules["deadline_year"] = "restatement_year"  # the restatement states the year
     return kept
+
+
+def _value_key(c: Candidate) -> tuple[object, ...]:
+    """What `_restates` requires equal, less the comparator (a headline's may change when merged)."""
+    return (c.unit, c.value, c.value_max, c.direction, c.scope, c.achieved)

@@ -8,6 +8,7 @@ the extractor only needs them inside the clauses that hold a number.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections.abc import Callable
@@ -163,7 +164,70 @@ def pos_words(text: str) -> tuple[tuple[str, str], ...]:
     if not text.strip():
         return ()
     warm_up()
-    return tuple((w, t) for w, t in pos_tag(text))
+    tagger = _crf_tagger()
+    if tagger is None:  # another underthesea layout: its own function, slower
+        return tuple((w, t) for w, t in pos_tag(text))
+    words = word_tokenize(text)  # as underthesea's pos_tag segments
+    return tuple(zip(words, tagger.model.tag(_pos_features(words, tagger.transformer.template)), strict=True))
+
+
+# underthesea's POS tagger is a CRF over features named by templates (`T[-1].lower`,
+# `T[0,1]`, `T[-2][1]`); its own featurizer rebuilds every column of the phrase for every
+# template of every word, so its cost grows with the square of the phrase. The same features
+# are computed here once per word, then tagged by underthesea's model: the tags are the same
+# (tests/test_nlp.py compares them with `underthesea.pos_tag`), for a fraction of the time.
+_TEMPLATE = re.compile(r"T\[(?P<index1>\-?\d+)(\,(?P<index2>\-?\d+))?\](\[(?P<column>.*)\])?(\.(?P<function>.*))?")
+
+
+@lru_cache(maxsize=1)
+def _crf_tagger() -> Any:
+    """underthesea's CRF POS model (its `pos_tag` default), or None when its layout has changed."""
+    try:
+        from underthesea.pipeline.pos_tag.model_crf import CRFPOSTagPredictor
+
+        tagger = CRFPOSTagPredictor.Instance()
+        tagger.model.tag  # noqa: B018  (the model's tag method, checked up front)
+        tagger.transformer.template  # noqa: B018
+    except (ImportError, AttributeError):
+        return None
+    return tagger
+
+
+@lru_cache(maxsize=8)
+def _template_specs(template: tuple[str, ...]) -> tuple[tuple[str, int, int | None, int, str | None], ...]:
+    """Each template as (name, first offset, last offset or None, column, function)."""
+    specs = []
+    for syntax in template:
+        m = _TEMPLATE.match(syntax)
+        if m is None:
+            raise ValueError(f"unreadable POS feature template {syntax!r}")
+        index2 = m.group("index2")
+        specs.append((syntax, int(m.group("index1")), int(index2) if index2 else None,
+                      int(m.group("column") or 0), m.group("function")))
+    return tuple(specs)
+
+
+def _pos_features(words: list[str], template: list[str]) -> list[list[str]]:
+    """underthesea's POS features of each word (`tagged_feature.word2features`), in one pass."""
+    from underthesea.pipeline.pos_tag.tagged_feature import apply_function
+
+    n = len(words)
+    columns = (words, ["X"] * n)  # the tagger's input rows are (word, "X")
+    out: list[list[str]] = []
+    for i in range(n):
+        feats: list[str] = []
+        for syntax, index1, index2, column, function in _template_specs(tuple(template)):
+            a = i + index1
+            if a < 0:
+                feats.append(f"{syntax}=BOS")
+                continue
+            if a >= n or (index2 is not None and i + index2 >= n):
+                feats.append(f"{syntax}=EOS")
+                continue
+            word = " ".join(columns[column][a : i + index2 + 1]) if index2 is not None else columns[column][a]
+            feats.append(f"{syntax}={apply_function(function, word) if function is not None else word}")
+        out.append(feats)
+    return out
 
 
 def clear_caches() -> None:

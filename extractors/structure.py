@@ -25,6 +25,7 @@ HEADING_MARK_RE = regex.compile(r"^\s*(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]|
 SENTENCE_END_RE = regex.compile(r"(?<=[.!?…])\s+(?=[\p{Lu}\d\"“(])|\n")
 # Inside a sentence, clauses of a target list end at ";" or an ellipsis ("…", "...").
 CLAUSE_SPLIT_RE = regex.compile(r";|…|\.\.\.")
+_PAREN = regex.compile(r"[()]")
 
 
 # A "sentence" without a full stop is cut at a space after this many characters (the
@@ -88,7 +89,7 @@ def pick_title(text: str) -> str:
 def open_paren(text: str, start: int, pos: int) -> int | None:
     """Offset of the parenthesis still open at `pos` (searching from `start`), if any."""
     depth_open: list[int] = []
-    for m in regex.finditer(r"[()]", text[start:pos]):
+    for m in _PAREN.finditer(text[start:pos]):
         if m.group(0) == "(":
             depth_open.append(start + m.start())
         elif depth_open:
@@ -99,7 +100,7 @@ def open_paren(text: str, start: int, pos: int) -> int | None:
 def open_parens_at(ctx: DocContext, positions: list[int]) -> list[int | None]:
     """`open_paren(text, paragraph start, pos)` for each of the sorted `positions`, in one pass over the text."""
     out: list[int | None] = []
-    parens = [(m.start(), m.group(0)) for m in regex.finditer(r"[()]", ctx.text)]
+    parens = [(m.start(), m.group(0)) for m in _PAREN.finditer(ctx.text)]
     k = 0
     stack: list[int] = []
     para = -1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import regex
@@ -51,6 +52,8 @@ PLAN_PERIOD_RE = regex.compile(
     FLAGS,
 )
 VISION_RE = regex.compile(r"(?:tầm\s+nhìn|định\s+hướng)\s+(?:đến\s+)?(?:năm\s+)?(?P<year>(?:19|20)\d\d)", FLAGS)
+_PUNCT_BETWEEN = regex.compile(r"[,:;()]")  # a year and the value it leads, with nothing between
+_PERCENT = regex.compile(r"\d\s*%")
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ def bound_years(ctx: DocContext, values: list[int]) -> list[YearMention]:
             out.append(replace(y, until=y.start))
             continue
         out.append(y)
-        if after_value is not None and not regex.search(r"[,:;()]", text[y.end : after_value]) and (
+        if after_value is not None and not _PUNCT_BETWEEN.search(text, y.end, after_value) and (
             bisect_left(starts, after_value) == bisect_left(starts, y.end)
         ):
             leads.setdefault(ctx.sentence_of(y.start)[0], []).append((i, after_value))
@@ -214,34 +217,33 @@ def resolve_year(
     section_start = 0
     if boundary is not None:
         section_start = min(boundary.pos, ctx.sentence_of(boundary.pos)[0])
-    leadins = [b for b in ctx.boundaries if b.cuts and not b.heading and section_start <= b.pos <= v_start]
+    leadins = ctx.leadins_between(section_start, v_start)
     part_start = min(leadins[-1].pos, ctx.sentence_of(leadins[-1].pos)[0]) if leadins else section_start
     window = ctx.years[bisect_left(starts, part_start) : bisect_left(starts, v_start)]
-    before = [y for y in window if y.end <= v_start and y.reaches(v_start)]
-    in_clause = [y for y in before if y.start >= cs]
-    if in_clause:
-        return in_clause[-1].year, "clause"
+    # the years before the value that reach it, the latest first (read lazily: most values stop at the first)
+    before = (y for y in reversed(window) if y.end <= v_start and y.reaches(v_start))
+    last = next(before, None)
+    if last is not None and last.start >= cs:
+        return last.year, "clause"
     # a year after the parenthesised list holding the value dates the list's items (unseen-errors L2)
     _, se = ctx.sentence_of(v_start)
     for y in ctx.years[bisect_left(starts, v_end) : bisect_left(starts, se)]:
         if y.list_span is not None and y.list_span[0] < v_start < y.list_span[1]:
             return y.year, "paren_list"
     # (2) the year governing the sentence or paragraph, then earlier paragraphs of the section
-    in_sentence = [y for y in before if y.start >= ss]
-    if in_sentence:
-        return in_sentence[-1].year, "sentence"
-    in_paragraph = [y for y in before if y.start >= ps]
-    if in_paragraph:
-        return in_paragraph[-1].year, "paragraph"
+    if last is not None and last.start >= ss:
+        return last.year, "sentence"
+    if last is not None and last.start >= ps:
+        return last.year, "paragraph"
     opener = _section_opener_year(ctx, section_start, leadins[0]) if leadins else None
     if opener is not None and opener.reaches(v_start):
         return opener.year, "heading"
     heading_year = ctx.heading_year_at(v_start)
     # the title's years give the horizon (rule 3), they are not carried as a governing year
-    title_start = ctx.text.find(ctx.title) if ctx.title else -1
-    title_span = (title_start, title_start + len(ctx.title)) if title_start >= 0 else (0, 0)
+    title_span = ctx.title_span()
     last_carried = next(  # the last year before the value that is neither a heading's nor the title's
-        (y for y in reversed(before) if not ctx.is_heading(y.start) and not title_span[0] <= y.start < title_span[1]),
+        (y for y in chain([last] if last else [], before)
+         if not ctx.is_heading(y.start) and not title_span[0] <= y.start < title_span[1]),
         None,
     ) if carry else None
     if last_carried is not None and (heading_year is None or last_carried.start > _heading_year_pos(ctx, v_start)):
@@ -261,17 +263,16 @@ def _section_opener_year(ctx: DocContext, section_start: int, first: Boundary) -
     """
     ps, _ = ctx.paragraph_of(first.pos)
     start = ps
-    i = ctx._para_starts.index(ps)
+    i = bisect_left(ctx._para_starts, ps)
     if i > 0:
         prev_s, prev_e = ctx.paragraphs[i - 1]
         if ctx.text[prev_s:prev_e].rstrip().endswith(":"):
             start = prev_s
     start = max(start, section_start)
-    years = [y for y in ctx.years if start <= y.start and y.end <= first.pos]
-    if not years:
-        return None
-    last = years[-1]
-    if regex.search(r"\d\s*%", ctx.text[last.end : first.pos]):
+    starts = ctx.year_starts()
+    window = ctx.years[bisect_left(starts, start) : bisect_left(starts, first.pos)]
+    last = next((y for y in reversed(window) if y.end <= first.pos), None)
+    if last is None or _PERCENT.search(ctx.text, last.end, first.pos):
         return None
     return last
 

@@ -176,3 +176,25 @@ def test_a_variant_is_matched_wherever_its_standard_word_is() -> None:
 
 def re_search(pattern: str, text: str) -> bool:
     return regex.search(pattern, text, FLAGS) is not None
+
+
+def _lefts() -> list[str]:
+    """The words before the first number of every comparator and direction example, and with extra spaces."""
+    lefts = []
+    for e in [*LEX.comparators, *LEX.directions]:
+        for s in e.match + e.no_match:
+            m = regex.search(r"\d", s)
+            if m:
+                lefts += [s[: m.start()], s[: m.start()].replace(" ", "  ") + " "]
+    return lefts
+
+
+@pytest.mark.parametrize("left", _lefts())
+def test_end_anchored_patterns_read_from_the_end_as_from_the_start(left: str) -> None:
+    """The comparator and direction words before a value are searched from the end (fast); the match is the forward one."""
+    from extractors import clause
+
+    for reverse in (LEX.cmp_before_re, clause._LINK_VERB, clause._HAVE_VERB, *(p for p, _ in LEX.direction_before)):
+        forward = regex.compile(reverse.pattern, FLAGS)
+        a, b = forward.search(left), reverse.search(left)
+        assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), reverse.pattern[:60]

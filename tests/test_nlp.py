@@ -53,3 +53,26 @@ def test_a_lookalike_eth_is_segmented_and_kept_as_written() -> None:
     words = segment("Trung tâm Ðiều hành ðô thị thông minh")
     assert "Ðiều hành" in words
     assert "ðô thị" in words
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "Kinh tế số chiếm 20% GRDP của tỉnh",
+        "cơ sở y tế hỗ trợ thanh toán không dùng tiền mặt và thực hiện khám chữa bệnh từ xa",
+        "hồ sơ thủ tục hành chính được số hóa",
+        "Tỷ lệ dân số trưởng thành có điện thoại thông minh",
+        "UBND tỉnh Thừa Thiên Huế ban hành Kế hoạch số 215/KH-UBND",
+        "hoà nhập",
+        "số",
+        "100% xã, phường, thị trấn",
+    ],
+)
+def test_pos_tags_are_underthesea_own(phrase: str) -> None:
+    """The linear-time features give exactly the tags of `underthesea.pos_tag` (same model, same words)."""
+    from underthesea import pos_tag
+
+    from extractors.nlp import pos_words
+
+    pos_words.cache_clear()
+    assert pos_words(phrase) == tuple(pos_tag(phrase))
