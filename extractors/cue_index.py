@@ -1,10 +1,11 @@
 """Cue matches of one document, found once and then looked up by offset.
 
-The `reported` filter (filters.py) reads windows that grow with the paragraph: a status
-report runs from a reported cue early in the paragraph to each value, and is undone by an
-aim stated in between. Searching those windows again for every value costs the square of
-a paragraph's length (a text without line breaks is one paragraph: issue 12 item 10), so
-each paragraph is searched once per cue entry, and the aims once per document.
+The `reported` filter (filters.py) reads windows that grow with the sentence and the
+paragraph: a status report runs from a reported cue early in the paragraph to each value,
+and is undone by an aim stated in between. Searching those windows again for every value
+costs the square of a paragraph's length (a text without line breaks is one paragraph:
+issue 12 item 10), so each sentence and paragraph is searched once per cue entry, and the
+aims once per document.
 
 A cue counts in a window when it lies wholly inside it.
 """
@@ -26,19 +27,24 @@ class CueIndex:
         self.text = text
         self.lex = lex
         self.skip = skip
-        self._firsts: dict[tuple[str, int], list[tuple[str, regex.Match[str]]]] = {}
+        self._firsts: dict[tuple[str, int, int], list[tuple[str, regex.Match[str]]]] = {}
         self._aims: dict[str, tuple[list[int], list[int]]] = {}
 
-    def first_in_paragraph(self, kind: str, ps: int, pe: int, pos: int) -> tuple[str, regex.Match[str]] | None:
-        """The first entry of `kind` (file order) whose first match in the paragraph [ps, pe) ends by `pos`."""
-        firsts = self._firsts.get((kind, ps))
+    def first_before(self, kind: str, start: int, end: int, pos: int) -> tuple[str, regex.Match[str]] | None:
+        """The first entry of `kind` (file order) occurring in [start, pos), for a `pos` inside the span [start, end).
+
+        The span (a sentence or a paragraph) is searched once per entry; each value of it then
+        takes the first entry whose first match ends by the value.
+        """
+        firsts = self._firsts.get((kind, start, end))
         if firsts is None:
             firsts = []
-            for entry_id, pattern in self.lex.cue_entries.get(kind, ()):
-                m = pattern.search(self.text, ps, pe)
-                if m is not None:
-                    firsts.append((entry_id, m))
-            self._firsts[(kind, ps)] = firsts
+            if self.lex.cue_re[kind].search(self.text, start, end):  # most spans hold no cue of the kind
+                for entry_id, pattern in self.lex.cue_entries.get(kind, ()):
+                    m = pattern.search(self.text, start, end)
+                    if m is not None:
+                        firsts.append((entry_id, m))
+            self._firsts[(kind, start, end)] = firsts
         return next(((entry_id, m) for entry_id, m in firsts if m.end() <= pos), None)
 
     def any_between(self, kind: str, start: int, end: int) -> bool:

@@ -154,14 +154,13 @@ def reported(site: Site) -> Verdict | None:
     tiêu đặt ra ...`) does not turn the figures into targets, and a value's own year (`năm 2022
     chiếm 4,1% GRDP`) dates a statistic, it states no aim (unseen-errors T3a, T3b; corpus-dev2 d32, d36).
     """
-    text = site.ctx.text
     ss, pos = site.sentence_left
-    hit = _cue(site, "reported", text, ss, pos)
-    if hit:
-        return Verdict(hit[0], f"guide §1: a result reached, not a target ({hit[1]!r} before it in its sentence)")
-    ps, pe = site.paragraph
     cues = site.cues
-    found = cues.first_in_paragraph("reported", ps, pe, pos)
+    hit = cues.first_before("reported", ss, site.ctx.sentence_of(pos)[1], pos)
+    if hit:
+        return Verdict(hit[0], f"guide §1: a result reached, not a target ({hit[1].group(0).strip()!r} before it in its sentence)")
+    ps, pe = site.paragraph
+    found = cues.first_before("reported", ps, pe, pos)
     # an aim between the cue's sentence and the value, other than a value's own year (`năm 2022 chiếm …`)
     if found and not cues.any_between("forward", site.ctx.sentence_of(found[1].start())[1], pos):
         return Verdict(found[0], f"guide §1: a result reached ({found[1].group(0).strip()!r} earlier in a paragraph that states no aim)")

@@ -146,14 +146,15 @@ def leadins(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: 
         if s in headings or s == e:
             continue
         line = text[s:e]
-        for pattern in (pats.topic, pats.bare):
+        named = pats.pillar.search(line) is not None  # every lead-in names a pillar: most lines name none
+        for pattern in (pats.topic, pats.bare) if named else ():
             for m in pattern.finditer(line):
                 if _SUBJECT_WORDS.search(m["rest"]):
                     continue  # "kinh tế số chiếm 20% GRDP" names a subject, not a section
                 if _lists_pillars(line, m, another, lex):
                     continue  # "phát triển kinh tế số, xã hội số" lists pillars; it heads nothing
                 out.append(Landmark(s + m.start("p"), one_pillar(m["p"], lex), "leadin"))
-        for m in set_re.finditer(line):
+        for m in set_re.finditer(line) if named else ():
             if _lists_pillars(line, m, another, lex):
                 continue
             if not SET_ENDS.match(line[m.end("p") :]):
@@ -166,7 +167,8 @@ def leadins(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: 
         for m in pats.specific.finditer(line):
             if m["mod"] and _GENERAL_MOD.search(m["mod"]) and not set_re.match(line, m.start()):
                 out.append(Landmark(s + m.start(), None, "reset", cuts=False))
-        out.extend(_colon_leadins(text, lex, s, e, values))
+        if named:
+            out.extend(_colon_leadins(text, lex, s, e, values))
     return out
 
 

