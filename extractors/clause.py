@@ -16,7 +16,7 @@ import regex
 
 from extractors.context import DocContext
 from extractors.indicator_text import YEAR_PHRASE, strip_ends
-from extractors.lexicon import AT_END, FLAGS, Lexicon, template
+from extractors.lexicon import AT_END, FLAGS, Lexicon, loose_pattern, template
 from extractors.nlp import phrase_tokens
 from extractors.numbers import Mention
 from extractors.structure import open_paren
@@ -135,12 +135,9 @@ def _cut_hint(lex: Lexicon) -> regex.Pattern[str]:
     """Where `_cut_new_clause` may cut: a comma or `và` then a clause opener, or a purpose word,
     however spaced and wherever the words' edges fall. It matches every right part that the
     word-level test cuts, so the segmenter runs only on the few right parts where it matches."""
-
-    def loose(words: list[str]) -> str:
-        return "|".join(regex.escape(w).replace(r"\ ", r"\s*") for w in words)
-
     return regex.compile(
-        r"(?:,|và)\s*(?:" + loose(lex.indicator.clause_openers) + ")|" + loose(lex.fragment_words("PURPOSE_LINK")), FLAGS
+        r"(?:,|và)\s*" + loose_pattern(lex.indicator.clause_openers) + "|" + loose_pattern(lex.fragment_words("PURPOSE_LINK")),
+        FLAGS,
     )
 
 

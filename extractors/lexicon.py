@@ -135,6 +135,15 @@ def words_pattern(words: list[str]) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+def loose_pattern(words: list[str]) -> str:
+    """An alternation that occurs wherever any of `words` does, however spaced and with no word
+    boundaries: a cheap test that is true of every phrase where an underthesea word equals one
+    of them, run before segmenting or tagging the phrase."""
+    if not words or not all(w.strip() for w in words):
+        raise ValueError("empty word in a lexicon alternation")
+    return "(?:" + "|".join(regex.escape(w).replace(r"\ ", r"\s*") for w in words) + ")"
+
+
 _FRAGMENT_REF = regex.compile(r"\{([A-Z][A-Z_]*)\}")
 
 
