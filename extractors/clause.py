@@ -20,12 +20,12 @@ from extractors.nlp import phrase_tokens
 from extractors.numbers import Mention
 from extractors.structure import open_paren
 
-_SPLIT_DELIMS = regex.compile(r":|,|;|\(|\s+và\s+|\s+hoặc\s+|\s+-\s+", FLAGS)
+_SPLIT_DELIMS = regex.compile(template(r":|,|;|\(|\s+{CONJ}\s+|\s+-\s+"), FLAGS)
 _LINK_VERB = regex.compile(template(r"{LINK_VERB}\s*$"), FLAGS)
 _HAVE_VERB = regex.compile(template(r"(?<!\w){HAVE_VERB}\s*$"), FLAGS)
 _CUT_BEFORE = regex.compile(
     template(
-        r":|(?<!\w)(?:{YEAR_PREP})?\s*(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}\s*,"
+        r":|(?<!\w)(?:{YEAR_PREP})?\s*{PERIOD_WORD}\s+(?:\d{4}\s*[-–—]\s*)?\d{4}\s*,"
         r"|{DISCOURSE_MARKER}\s*,"
         r"|{AIM_LEAD}"
     ),
@@ -83,7 +83,7 @@ def _strip_comparators(left: str, lex: Lexicon) -> str:
 
 # `… được triển khai đồng bộ và có ít nhất 85% văn bản`: `và` + a verb of having opens the value's
 # own predicate; what stands before it is another clause, not the indicator (unseen-errors T6).
-_AND_HAVE = regex.compile(template(r"(?<!\w)và\s+(?={HAVE_VERB}\s+(?:{COMPARATOR_BEFORE}\s*)?$)"), FLAGS)
+_AND_HAVE = regex.compile(template(r"{AND}\s+(?={HAVE_VERB}\s+(?:{COMPARATOR_BEFORE}\s*)?$)"), FLAGS)
 
 
 def _cut_leadin(left: str) -> int:
@@ -98,8 +98,10 @@ def _cut_leadin(left: str) -> int:
 _LINK_AT_END = regex.compile(
     template(r"(?:{LINK_VERB}|{CHANGE_VERB})(?:\s*\(?\s*(?:{AVERAGE}|{COMPARATOR_BEFORE}))*\s*$"), FLAGS
 )
-_CONJ_ONLY = regex.compile(r"^(?:[\s,;:.\-–—•*+]|(?<!\w)(?:và|hoặc|với)(?!\w))*$", FLAGS)
+_CONJ_ONLY = regex.compile(template(r"^(?:[\s,;:.\-–—•*+]|{LIST_JOIN})*$"), FLAGS)
+_TRAILING_CONJ = regex.compile(template(r"[\s,;:]+{CONJ}?\s*$"), FLAGS)
 _COMMA_OR_COLON = regex.compile(r"[,:]")
+_SHARE_VERB = regex.compile(template(r"{SHARE_VERB}\s*(?:\S+\s*)?$"), FLAGS)
 # A comparator after the value ("50% trở lên"), within 30 characters, not an age ("15 tuổi trở lên").
 _AFTER_WORD = regex.compile(template(r"^[^,;]{0,30}?(?<!{AGE_NOUN}\s)(?P<w>{COMPARATOR_AFTER})"), FLAGS)
 
@@ -200,7 +202,7 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
     left_raw = text[seg_start : m.start]
     rules: dict[str, str] = {}
     comparator, direction, left_core = _comparator_before(left_raw, lex, m, rules)
-    share_verb = bool(regex.search(r"(?:chiếm|đóng\s+góp)\s*(?:\S+\s*)?$", left_raw, FLAGS))
+    share_verb = bool(_SHARE_VERB.search(left_raw))
     return _Segment(
         start=seg_start,
         left_raw=left_raw,
@@ -256,7 +258,7 @@ def segments(ctx: DocContext, lex: Lexicon, mentions: list[Mention]) -> Iterator
         else:
             seg_end, next_start = ce, None
         right_raw = text[m.end : seg_end]
-        right_trim = regex.sub(r"[\s,;:]+(?:và|hoặc)?\s*$", "", right_raw, flags=FLAGS)
+        right_trim = _TRAILING_CONJ.sub("", right_raw)
         right_trim = _cut_new_clause(right_trim, lex)
         right_trim = _before_unmatched_close(right_trim)
         yield ValueClause(

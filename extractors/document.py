@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import regex
 
-from extractors.lexicon import FLAGS, Lexicon, fold
+from extractors.lexicon import FLAGS, Lexicon, fold, template
 
 # A full number with its issuer code (`215/KH-UBND`, `51-NQ/TU`, `942/ QĐ-TTg` with a stray
 # space): counts with or without `số` (guide §4); a bare ordinal (`Nghị quyết 111`) does not.
@@ -23,7 +23,7 @@ HEADER_NUMBER_RE = regex.compile(r"(?m)^\s*\|?\s*Số\s*:\s*(?P<num>\d{1,5}/[\w�
 HEADER_DATE_RE = regex.compile(
     r"(?m)^[^\n]{0,40}?,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", FLAGS
 )
-ISSUE_VERBS = r"(?:ban\s+hành|đã\s+xây\s+dựng|ký\s+ban\s+hành|ký|vừa\s+có|vừa\s+ban\s+hành|phê\s+duyệt|thông\s+qua|đã\s+ban\s+hành)"
+ISSUE_VERBS = template(r"{ISSUE_VERB}")
 # National documents: their numbers end in a national issuer's code.
 NATIONAL_CODES = regex.compile(r"[-/](?:TTg|CP|TW|QH\d*|B[A-ZĐ]{2,}[A-ZĐ]*)\b")
 PROVINCIAL_CUES = regex.compile(

@@ -62,6 +62,9 @@ class CueEntry(_Entry):
 class FragmentEntry(WordsEntry):
     """A named word set that code patterns refer to as `{NAME}`."""
 
+    # the compiled patterns (`module:NAME`) that use it: its examples are run through them
+    used_by: list[str] = Field(default_factory=list)
+
 
 class VariantEntry(BaseModel):
     """A spelling variant or typo of a standard word, with the document it was seen in."""

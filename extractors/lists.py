@@ -24,13 +24,13 @@ import regex
 
 from extractors.coordination import split_predicates, split_repeated_head
 from extractors.indicator_text import YEAR_PHRASE, build_indicator
-from extractors.lexicon import FLAGS, Lexicon
+from extractors.lexicon import FLAGS, Lexicon, template
 from extractors.reading import Reading
 from extractors.types import Candidate
 from extractors.years import WEAK_YEARS
 
-_OWN_VERB = regex.compile(r"(?<!\w)(?:đạt|là|chiếm|bằng)(?!\w)", FLAGS)
-_TWO_SHARES = regex.compile(r"^(?P<a>.+?\btrong\b.+?),\s+(?P<b>[^,]+?\btrong\b[^,]+)$", FLAGS)
+_OWN_VERB = regex.compile(template(r"{OWN_VERB}"), FLAGS)
+_TWO_SHARES = regex.compile(template(r"^(?P<a>.+?{SHARE_IN}.+?),\s+(?P<b>[^,]+?{SHARE_IN}[^,]+)$"), FLAGS)
 
 Records = tuple[Candidate, ...]
 MeasureRule = Callable[[Reading, Lexicon], "tuple[tuple[str, ...], str] | None"]  # (indicators, rule id)

@@ -27,30 +27,26 @@ if TYPE_CHECKING:
 YEAR_RE = regex.compile(
     template(
         r"(?<!\w)(?:{YEAR_PREP}\s+)?"
-        r"(?:(?:năm|giai\s+đoạn|nhiệm\s+kỳ|thời\s+kỳ|định\s+hướng(?:\s+đến)?|tầm\s+nhìn(?:\s+đến)?|đến)\s+"
-        r"|quý\s+(?:[1-4]|I{1,3}|IV)\s*(?:[-/]\s*|năm\s+))"
+        r"(?:{YEAR_WORD}\s+"
+        r"|{QUARTER}\s+(?:[1-4]|I{1,3}|IV)\s*(?:[-/]\s*|{YEAR_NOUN}\s+))"
         r"(?:(?P<from>(?:19|20)\d\d)\s*[-–—]\s*)?(?P<year>(?:19|20)\d\d)(?![\d/])"
     ),
     FLAGS,
 )
 # Dates ("ngày 5 tháng 6 năm 2023") and baselines ("tăng 10% so với năm 2021") are not deadlines.
-_DATE_BEFORE = regex.compile(r"(?:tháng\s+\d{1,2}|\d{1,2}/\d{1,2}/?|so\s+với(?:\s+cùng\s+kỳ)?)\s*$", FLAGS)
+_DATE_BEFORE = regex.compile(template(r"(?:{MONTH_NOUN}\s+\d{1,2}|\d{1,2}/\d{1,2}/?|{BASELINE})\s*$"), FLAGS)
 # The horizon a title or a plan's name gives: `đến năm 2030`, `Đến 2027, ...` (no `năm`), else the
 # end of its period (`kế hoạch ... giai đoạn 2025-2027`) (guide §3 rule (3); unseen-errors T11).
-_UNTIL_YEAR = r"(?:đến|tới)\s+(?:năm\s+)?(?P<year>(?:19|20)\d\d)(?![\d/])"
-_PERIOD_END = r"giai\s+đoạn\s+(?:19|20)\d\d\s*[-–—]\s*(?P<year>(?:19|20)\d\d)(?![\d/])"
+_UNTIL_YEAR = template(r"{UNTIL}\s+(?:{YEAR_NOUN}\s+)?(?P<year>(?:19|20)\d\d)(?![\d/])")
+_PERIOD_END = template(r"{PERIOD_NOUN}\s+(?:19|20)\d\d\s*[-–—]\s*(?P<year>(?:19|20)\d\d)(?![\d/])")
 HORIZON_TITLE_RE = regex.compile(r"(?<!\w)" + _UNTIL_YEAR, FLAGS)
 PERIOD_TITLE_RE = regex.compile(r"(?<!\w)" + _PERIOD_END, FLAGS)
-ONE_YEAR_RE = regex.compile(r"\b(?:kế\s+hoạch|chương\s+trình)\b[^.\n]{0,120}?\bnăm\s+(?P<year>(?:19|20)\d\d)(?!\s*[-–—]\s*\d)", FLAGS)
-PLAN_HORIZON_RE = regex.compile(
-    r"\b(?:kế\s+hoạch|nghị\s+quyết|đề\s+án|chương\s+trình|chiến\s+lược)\b[^.\n]{0,160}?(?<!\w)" + _UNTIL_YEAR,
-    FLAGS,
+ONE_YEAR_RE = regex.compile(
+    template(r"{ONE_YEAR_PLAN}[^.\n]{0,120}?{YEAR_NOUN}\s+(?P<year>(?:19|20)\d\d)(?!\s*[-–—]\s*\d)"), FLAGS
 )
-PLAN_PERIOD_RE = regex.compile(
-    r"\b(?:kế\s+hoạch|nghị\s+quyết|đề\s+án|chương\s+trình|chiến\s+lược)\b[^.\n]{0,160}?(?<!\w)" + _PERIOD_END,
-    FLAGS,
-)
-VISION_RE = regex.compile(r"(?:tầm\s+nhìn|định\s+hướng)\s+(?:đến\s+)?(?:năm\s+)?(?P<year>(?:19|20)\d\d)", FLAGS)
+PLAN_HORIZON_RE = regex.compile(template(r"{PLAN_NAME}[^.\n]{0,160}?(?<!\w)") + _UNTIL_YEAR, FLAGS)
+PLAN_PERIOD_RE = regex.compile(template(r"{PLAN_NAME}[^.\n]{0,160}?(?<!\w)") + _PERIOD_END, FLAGS)
+VISION_RE = regex.compile(template(r"{VISION}\s+(?:{YEAR_NOUN}\s+)?(?P<year>(?:19|20)\d\d)"), FLAGS)
 
 
 @dataclass(frozen=True)
@@ -74,8 +70,8 @@ class YearMention:
 
 
 
-_DELIM_BEFORE = regex.compile(r"(?:^|[,;:.(\n]|\bvà|\bphấn\s+đấu|\bmục\s+tiêu|\bthì)\s*$", FLAGS)
-_END_AFTER = regex.compile(r"^\s*(?:[,;.)\n]|và\b|$)", FLAGS)
+_DELIM_BEFORE = regex.compile(template(r"(?:^|[,;:.(\n]|{YEAR_LEAD})\s*$"), FLAGS)
+_END_AFTER = regex.compile(template(r"^\s*(?:[,;.)\n]|{AND}|$)"), FLAGS)
 
 
 def find_years(text: str) -> list[YearMention]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 import regex
 
@@ -176,3 +178,42 @@ def test_a_variant_is_matched_wherever_its_standard_word_is() -> None:
 
 def re_search(pattern: str, text: str) -> bool:
     return regex.search(pattern, text, FLAGS) is not None
+
+
+def _pattern(ref: str) -> regex.Pattern[str]:
+    """The compiled pattern `module:NAME` a fragment's `used_by` names."""
+    module, name = ref.split(":")
+    pattern = getattr(importlib.import_module(module), name)
+    assert isinstance(pattern, regex.Pattern), f"{ref}: not a compiled pattern"
+    return pattern
+
+
+USED = [f for f in LEX.fragments if f.used_by]
+
+
+@pytest.mark.parametrize(("entry", "ref"), [(f.id, r) for f in USED for r in f.used_by])
+def test_a_fragment_is_in_the_patterns_that_say_they_use_it(entry: str, ref: str) -> None:
+    assert LEX.fragment_re[entry] in _pattern(ref).pattern, f"{ref} does not use {{{entry}}}"
+
+
+@pytest.mark.parametrize(("entry", "sentence", "present"),
+                         [(f.id, s, True) for f in USED for s in f.match]
+                         + [(f.id, s, False) for f in USED for s in f.no_match])
+def test_fragment_examples_through_the_patterns_that_use_them(entry: str, sentence: str, present: bool) -> None:
+    f = next(x for x in USED if x.id == entry)
+    found = [r for r in f.used_by if any(m.group(0).strip() for m in _pattern(r).finditer(sentence))]
+    assert bool(found) == present, f"{entry}: {sentence!r} matched by {found}"
+
+
+@pytest.mark.parametrize(("entry", "word"), [(f.id, w) for f in USED for w in f.words])
+def test_no_fragment_word_is_shadowed(entry: str, word: str) -> None:
+    """Each word is read whole, in some example, by a pattern that uses its entry: no shorter
+    word or earlier part of the pattern stops the match inside it."""
+    f = next(x for x in USED if x.id == entry)
+    alone = regex.compile(words_pattern([word]), FLAGS)
+    for sentence in f.match:
+        spans = [(m.start(), m.end()) for r in f.used_by for m in _pattern(r).finditer(sentence)]
+        for w in alone.finditer(sentence):
+            if any(s <= w.start() and w.end() <= e for s, e in spans):
+                return
+    raise AssertionError(f"{entry}: {word!r} is in no match of {f.used_by} over its examples")

@@ -22,14 +22,13 @@ SENTENCE = "tối thiểu 90% hồ sơ cấp tỉnh, 80% hồ sơ cấp huyện"
 
 def record(value: float, start: int, **fields: Any) -> Candidate:
     """A record of one sentence's list, with the fields a rule reads; the rest neutral."""
-    base: dict[str, Any] = dict(
+    base = Candidate(
         value=value, value_max=None, unit="percent", comparator="=", direction="level", indicator="hồ sơ",
         scope=None, deadline_year=2025, pillar=None, achieved=False, quote=f"{value:g}% hồ sơ", start=start,
         end=start + 10, sentence=SENTENCE, year_source="sentence", clause_start=0, paragraph_start=0,
         mention=Mention(start, start + 3, value, None, "percent"),
     )
-    base.update(fields)
-    return Candidate(**base)
+    return dataclasses.replace(base, **fields)
 
 
 def test_a_leading_comparator_is_distributed_to_the_bare_items_of_its_list() -> None:
