@@ -14,15 +14,16 @@ function below and put it in `FILTERS` (docs/adding-rules.md).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import regex
 
 from extractors.context import DocContext
 from extractors.lexicon import FLAGS, Lexicon, fold, template
-from extractors.numbers import Mention
+from extractors.numbers import Mention, find_mentions
 from extractors.owners import counts_population
 from extractors.scopes import ScopeFind, find_scopes
 from extractors.years import resolve_year
@@ -33,6 +34,10 @@ _PLACE_COVERAGE = regex.compile(
     template(r"^\s*(?:số\s+|các\s+|tất\s+cả\s+các\s+)?(?:đơn\s+vị\s+(?:hành\s+chính\s+)?(?:cấp\s+)?)?{PLACE_NOUN}"),
     FLAGS,
 )
+
+
+# The end of a list item inside a sentence.
+_LIST_ITEM_END = regex.compile(";")
 
 
 @dataclass(frozen=True)
@@ -143,13 +148,67 @@ def reported(site: Site) -> Verdict | None:
     """
     text = site.ctx.text
     ss, pos = site.sentence_left
-    hit = _cue(site, "reported", text, ss, pos)
+    hit = _sentence_cue(site, ss, pos)
     if hit:
         return Verdict(hit[0], f"guide §1: a result reached, not a target ({hit[1]!r} before it in its sentence)")
     ps, _ = site.paragraph
-    found = site.lex.cue("reported", text, ps, pos)
+    found = site.lex.cue("reported", text, ps, ss)  # the value's own sentence was read above
     if found and not _states_aim(site, site.ctx.sentence_of(found[1].start())[1], pos):
         return Verdict(found[0], f"guide §1: a result reached ({found[1].group(0).strip()!r} earlier in a paragraph that states no aim)")
+    carried = _last_report_before(site, ps)
+    if carried and not _states_aim(site, site.ctx.sentence_of(carried[1])[1], pos):
+        return Verdict(carried[0], f"guide §1: a status report ({carried[2]!r} in an earlier paragraph) with no aim stated since")
+    return None
+
+
+def _last_report_before(site: Site, end: int) -> tuple[str, int, str] | None:
+    """The last reported cue of the value's section before `end`: (entry id, start, words).
+
+    A status report runs across paragraphs until an aim is stated or a heading opens a new
+    section: a present-status paragraph (`Trong xây dựng chính quyền số, tỉnh có 100% …`)
+    after `đến nay tỉnh đã có bước chuyển …` reports too, though it has no marker of its own
+    (T3 family; corpus-dev2 d45). Cue positions are found once per text (linear overall).
+    """
+    marks = _report_marks(site.ctx.text, site.lex)
+    i = bisect_left(marks, (end,)) - 1
+    if i < 0:
+        return None
+    start, entry, words = marks[i]
+    headings = site.ctx.headings  # lines in text order
+    h = bisect_right(headings, (site.mention.start,))
+    if h and headings[h - 1][1] > start:
+        return None  # a heading since the report opened a new section
+    return entry, start, words
+
+
+@lru_cache(maxsize=8)
+def _report_marks(text: str, lex: Lexicon) -> list[tuple[int, str, str]]:
+    """Every reported cue of `text`, as (start, entry id, words), sorted by start."""
+    marks: dict[int, tuple[int, str, str]] = {}
+    for entry, pattern in lex.cue_entries.get("reported", ()):
+        for m in pattern.finditer(text):
+            marks.setdefault(m.start(), (m.start(), entry, m.group(0).strip()))
+    return sorted(marks.values())
+
+
+def _sentence_cue(site: Site, start: int, pos: int) -> tuple[str, str] | None:
+    """The first reported cue in text[start:pos] that governs the value at `pos`.
+
+    A cue inside an earlier `;` item that holds a value of its own belongs to that item: in
+    `… đạt tối thiểu 50% so với số trạm 4G đã phát sóng; đưa vào khai thác tối thiểu 01 tuyến …`
+    the `đã` is a relative clause of the first item's noun (`trạm 4G đã phát sóng`), not a report
+    over the items after the `;` (corpus-dev2 d35). A cue before the sentence's first value
+    (`Năm 2022 tỉnh đã đạt 90% …; 80% …`) still governs every item.
+    """
+    text = site.ctx.text
+    while start < pos:
+        found = site.lex.cue("reported", text, start, pos)
+        if found is None:
+            return None
+        entry, m = found
+        if not (_LIST_ITEM_END.search(text, m.end(), pos) and find_mentions(text[site.sentence_left[0] : m.start()], site.lex)):
+            return entry, m.group(0).strip()
+        start = m.end()
     return None
 
 

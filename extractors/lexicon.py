@@ -89,7 +89,8 @@ class IndicatorRules(BaseModel):
 class CountRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     not_count_nouns: list[str] = Field(min_length=1)
-    max_count: int = Field(gt=0)
+    population_size: int = Field(gt=0)
+    digital_kinds: list[str] = Field(min_length=1)
     percent_nouns: list[str] = Field(min_length=1)
 
 
@@ -246,6 +247,7 @@ class Lexicon:
         self.clause_openers = frozenset(w.lower() for w in self.indicator.clause_openers)
         self.drop_anywhere = [regex.compile(p, FLAGS) for p in self.indicator.drop_anywhere]
         self.not_count_re = regex.compile(r"\s*" + words_pattern(self.counts.not_count_nouns), FLAGS)
+        self.digital_kind_re = regex.compile(words_pattern(self.counts.digital_kinds), FLAGS)
         self.percent_noun_re = regex.compile(r"\s*" + words_pattern(self.counts.percent_nouns), FLAGS)
         self.doctype_re = regex.compile(words_pattern([d.name for d in self.doctypes]), FLAGS)
         names = self.provinces.provinces + self.provinces.merged_2025
