@@ -35,7 +35,8 @@ CITED_BEFORE = regex.compile(r"(?:thực\s+hiện|căn\s+cứ|triển\s+khai|c�
 DATE_SLASH_RE = regex.compile(r"(?<!\d)(?P<d>\d{1,2})[/.](?P<m>\d{1,2})(?:[/.](?P<y>\d{4}))?(?![\d/])")
 DATE_HYPHEN_RE = regex.compile(r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})(?![\d-])")
 # The number of a document just before a date: the date is that document's.
-CITED_NUMBER_BEFORE = regex.compile(r"(?P<num>\d{1,5}/\s?[\wĐđ.\-/]+)\s*,?\s*(?:ngày\s*)?$", FLAGS)
+# (`Chỉ thị số 05/CT-TTg ngày …`, `Nghị quyết số 12-NQ/TU ngày …`)
+CITED_NUMBER_BEFORE = regex.compile(r"(?P<num>\d{1,5}/\s?[\wĐđ.\-/]+|" + FULL_NUMBER + r")\s*,?\s*(?:ngày\s*)?$", FLAGS)
 DATE_WORDS_RE = regex.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", FLAGS)
 PAGE_YEAR_RE = regex.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?P<y>(?:19|20)\d\d)(?!\d)|date\s+(?P<y2>(?:19|20)\d\d)-\d\d")
 
@@ -99,6 +100,7 @@ class _Named:
     number: str | None
     issued: dt.date | None
     pos: int
+    how: str  # the kind of mention (`_mention_patterns`): issue, named, carried, implemented, subject
 
 
 def _titled(text: str, end: int) -> bool:
@@ -139,11 +141,14 @@ def _mention_patterns(lex: Lexicon) -> list[tuple[str, regex.Pattern[str]]]:
         r"|\s+(?P<num3>" + FULL_NUMBER + r")"
         r"|\s+(?P<bare>\d{1,4})(?=\s))?"
     )
-    carried = "|".join(f"(?:{c.pattern.rstrip('$').rstrip()})" for c in lex.cues if c.kind == "doc_carried_out")
+    def cues(cue_kind: str) -> str:
+        return "|".join(f"(?:{c.pattern.rstrip('$').rstrip()})" for c in lex.cues if c.kind == cue_kind)
+
     return [
         ("issue", regex.compile(ISSUE_VERBS + r"\s+" + kind + number, FLAGS)),
         ("named", regex.compile(r"(?:theo|tại|của|mục\s+tiêu\s+của|đề\s+ra\s+tại)\s+" + kind + number, FLAGS)),
-        ("carried", regex.compile(r"(?:" + carried + r")\s*" + kind + number, FLAGS)),
+        ("carried", regex.compile(r"(?:" + cues("doc_carried_out") + r")\s*" + kind + number, FLAGS)),
+        ("implemented", regex.compile(r"(?:" + cues("doc_implemented") + r")\s*" + kind + number, FLAGS)),
         ("subject", regex.compile(r"(?:^|(?<=[.!?:]\s{1,3})|(?<=\n)|(?<=(?:Theo\s+đó|Trong\s+đó|Cụ\s+thể),\s{1,3}))" + kind + number, FLAGS)),
     ]
 
@@ -161,7 +166,7 @@ def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None, national: 
             num = m["num"] or m["num2"] or m["num3"] or None
             if num and not national and NATIONAL_CODES.search(num):
                 continue
-            if how != "carried" and CITED_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            if how not in ("carried", "implemented") and CITED_BEFORE.search(text, max(0, m.start() - 40), m.start()):
                 continue
             if lex.cue("doc_generic", text, max(0, m.start("type") - 60), m.start("type")):
                 continue  # "các sở, ngành đều có kế hoạch …": any body's plan (D7)
@@ -170,7 +175,7 @@ def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None, national: 
             lower = m["type"][0].islower()
             if how == "named" and lower and not num and not _titled(text, m.end()):
                 continue  # "tại chương trình." is an event; a document is capitalised, numbered or titled
-            if how in ("issue", "carried") and not num and not regex.match(r"\s+\w", text[m.end() : m.end() + 3]):
+            if how in ("issue", "carried", "implemented") and not num and not regex.match(r"\s+\w", text[m.end() : m.end() + 3]):
                 continue  # "thời điểm ban hành kế hoạch.": the act of planning, no document named
             doc_type = _doc_type_at(lex, m["type"])
             follow = text[m.end() : m.end() + 160]
@@ -186,7 +191,11 @@ def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None, national: 
             sent_start = max(text.rfind("\n", 0, m.start()), text.rfind(". ", 0, m.start())) + 1
             dates = _dates_in(text, sent_start, min(len(text), m.end() + 40), num, page_year)
             issued = dates[0][1] if dates else None
-            found.append(_Named(doc_type, num.strip().rstrip(".") if num else None, issued, m.start()))
+            found.append(_Named(doc_type, num.strip().rstrip(".") if num else None, issued, m.start(), how))
+    if any(n.how in ("issue", "named", "carried") for n in found):
+        # a document the text's subject works to carry out is its own only when no other is
+        # issued or named (`Nhằm thực hiện Nghị quyết …, UBND tỉnh ban hành Kế hoạch …` is the Kế hoạch)
+        found = [n for n in found if n.how != "implemented"]
     return sorted(found, key=lambda n: n.pos)
 
 
