@@ -51,11 +51,17 @@ def drop_conflicting_carry(cands: Records) -> Records:
     return tuple(out)
 
 
+def _comparators_agree(a: Candidate, b: Candidate) -> bool:
+    """Equal comparators, or one statement states none (`có 300 doanh nghiệp …` restating
+    `có ít nhất 300 doanh nghiệp …`): a plain number does not contradict a stated floor."""
+    return a.comparator == b.comparator or not (a.cmp_from_word and b.cmp_from_word)
+
+
 def _restates(a: Candidate, b: Candidate) -> bool:
-    """Same commitment: equal value fields, compatible years, one indicator inside the other."""
-    if (a.unit, a.value, a.value_max, a.comparator, a.direction, a.scope, a.achieved) != (
-        b.unit, b.value, b.value_max, b.comparator, b.direction, b.scope, b.achieved
-    ):
+    """Same commitment: equal value fields, compatible years and comparators, one indicator inside the other."""
+    if (a.unit, a.value, a.value_max, a.direction, a.scope, a.achieved) != (
+        b.unit, b.value, b.value_max, b.direction, b.scope, b.achieved
+    ) or not _comparators_agree(a, b):
         return False
     if a.clause_start == b.clause_start:
         return False
@@ -79,14 +85,15 @@ def _headline_restates(head: Candidate, body: Candidate) -> bool:
         return False
     if None not in (head.deadline_year, body.deadline_year) and head.deadline_year != body.deadline_year:
         return False
-    if head.comparator != body.comparator and head.cmp_from_word and body.cmp_from_word:
+    if not _comparators_agree(head, body):
         return False
     return indicator_overlap(head.indicator, body.indicator) >= 0.4 or head.unit == "rank"
 
 
 def _absorb_restatement(kept: Candidate, later: Candidate) -> Candidate:
     """The first statement keeps its words; it takes the pillar of a later one read under a
-    lead-in (P4) and the year a later one states when its own is weak."""
+    lead-in (P4), the year a later one states when its own is weak, and a comparator a later one
+    states when it states none."""
     changes: dict[str, Any] = {}
     rules = dict(kept.rules)
     if later.pillar_source == "section" and kept.pillar_source != "section":
@@ -95,6 +102,9 @@ def _absorb_restatement(kept: Candidate, later: Candidate) -> Candidate:
     if kept.year_source in WEAK_YEARS and later.year_source not in WEAK_YEARS:
         changes.update(deadline_year=later.deadline_year, year_source=later.year_source)
         rules["deadline_year"] = "restatement_year"
+    if later.cmp_from_word and not kept.cmp_from_word:  # the record keeps the comparator stated
+        changes.update(comparator=later.comparator, cmp_from_word=True)
+        rules["comparator"] = "restatement_comparator"
     return replace(kept, **changes, rules=rules) if changes else kept
 
 

@@ -142,6 +142,24 @@ def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     return i > 0 and spans[i - 1][1] > s
 
 
+# A share and the noun phrase of its members, running up to a count (`100% hộ gia đình có ít
+# nhất 1 thiết bị thông minh`): the count qualifies those members, it is part of the share's
+# indicator and no target of its own (guide §3 indicator; corpus-dev2 d30). Punctuation,
+# coordination or another number between ends the phrase (`…, có ít nhất 10 doanh nghiệp`).
+_SHARE_BEFORE = regex.compile(
+    template(
+        r"(?<![\w.,])\d{1,3}(?:,\d{1,2})?\s?%\s+(?!{LINK_VERB}(?!\w))"
+        r"(?:(?!(?<!\w)(?:và|hoặc)(?!\w))[^,;:.()%\d\n]){1,80}?(?:{COMPARATOR_BEFORE}\s*)?$"
+    ),
+    FLAGS,
+)
+
+
+def _inside_share(text: str, start: int) -> bool:
+    """Whether the count at `start` qualifies the members of a share just before it (`_SHARE_BEFORE`)."""
+    return bool(_SHARE_BEFORE.search(text, max(0, start - 100), start))
+
+
 def _plausible_count(text: str, end: int, value: float, lex: Lexicon) -> bool:
     """Whether a count of `value` of the noun phrase at `end` can be a digital-transformation target.
 
@@ -211,7 +229,7 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
             if lex.not_count_re.match(text, m.end()):
                 continue
             value = parse_number(m["a"])
-            if value > 0 and _plausible_count(text, m.end(), value, lex):
+            if value > 0 and _plausible_count(text, m.end(), value, lex) and not _inside_share(text, m.start("a")):
                 add(Mention(m.start("a"), m.end("a"), value, None, "count", rule=rule))
     for m in COUNT_RANGE_RE.finditer(text):
         low, high = float(m["a"]), float(m["b"])
