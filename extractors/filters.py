@@ -23,6 +23,7 @@ import regex
 
 from extractors.context import DocContext
 from extractors.lexicon import FLAGS, Lexicon, fold, template
+from extractors.nlp import phrase_doc
 from extractors.numbers import Mention, find_mentions
 from extractors.owners import counts_population
 from extractors.scopes import ScopeFind, find_scopes
@@ -151,6 +152,9 @@ def reported(site: Site) -> Verdict | None:
     hit = _sentence_cue(site, ss, pos)
     if hit:
         return Verdict(hit[0], f"guide §1: a result reached, not a target ({hit[1]!r} before it in its sentence)")
+    adverb = _present_adverb(site, ss, pos)
+    if adverb is not None:
+        return Verdict("reported_present_adverb", f"guide §1: the present state ({adverb!r} before the verb of its sentence)")
     ps, _ = site.paragraph
     found = site.lex.cue("reported", text, ps, ss)  # the value's own sentence was read above
     if found and not _states_aim(site, site.ctx.sentence_of(found[1].start())[1], pos):
@@ -173,7 +177,7 @@ def _last_report_before(site: Site, end: int) -> tuple[str, int, str] | None:
     i = bisect_left(marks, (end,)) - 1
     if i < 0:
         return None
-    start, entry, words = marks[i]
+    start, _, entry, words = marks[i]
     headings = site.ctx.headings  # lines in text order
     h = bisect_right(headings, (site.mention.start,))
     if h and headings[h - 1][1] > start:
@@ -182,33 +186,58 @@ def _last_report_before(site: Site, end: int) -> tuple[str, int, str] | None:
 
 
 @lru_cache(maxsize=8)
-def _report_marks(text: str, lex: Lexicon) -> list[tuple[int, str, str]]:
-    """Every reported cue of `text`, as (start, entry id, words), sorted by start."""
-    marks: dict[int, tuple[int, str, str]] = {}
+def _report_marks(text: str, lex: Lexicon) -> list[tuple[int, int, str, str]]:
+    """Every reported cue of `text`, as (start, end, entry id, words), sorted by start."""
+    marks: dict[int, tuple[int, int, str, str]] = {}
     for entry, pattern in lex.cue_entries.get("reported", ()):
         for m in pattern.finditer(text):
-            marks.setdefault(m.start(), (m.start(), entry, m.group(0).strip()))
+            marks.setdefault(m.start(), (m.start(), m.end(), entry, m.group(0).strip()))
     return sorted(marks.values())
 
 
 def _sentence_cue(site: Site, start: int, pos: int) -> tuple[str, str] | None:
-    """The first reported cue in text[start:pos] that governs the value at `pos`.
+    """The reported cue in text[start:pos] that governs the value at `pos`, if any.
 
-    A cue inside an earlier `;` item that holds a value of its own belongs to that item: in
-    `… đạt tối thiểu 50% so với số trạm 4G đã phát sóng; đưa vào khai thác tối thiểu 01 tuyến …`
-    the `đã` is a relative clause of the first item's noun (`trạm 4G đã phát sóng`), not a report
-    over the items after the `;` (corpus-dev2 d35). A cue before the sentence's first value
-    (`Năm 2022 tỉnh đã đạt 90% …; 80% …`) still governs every item.
+    A status report runs until an aim is stated, inside a sentence too: in `Đến nay tỉnh đã có
+    80% hồ sơ được số hóa, phấn đấu đến năm 2026 đạt 100%` the 80% is reported and the 100% is
+    a target (`lexicon/cues.yaml` kind `aim`). A cue inside an earlier `;` item that holds a value
+    of its own belongs to that item: in `… đạt tối thiểu 50% so với số trạm 4G đã phát sóng; đưa
+    vào khai thác tối thiểu 01 tuyến …` the `đã` is a relative clause of the first item's noun, not
+    a report over the items after the `;` (corpus-dev2 d35). A cue before the sentence's first
+    value (`Năm 2022 tỉnh đã đạt 90% …; 80% …`) still governs every item.
     """
     text = site.ctx.text
-    while start < pos:
-        found = site.lex.cue("reported", text, start, pos)
-        if found is None:
-            return None
-        entry, m = found
-        if not (_LIST_ITEM_END.search(text, m.end(), pos) and find_mentions(text[site.sentence_left[0] : m.start()], site.lex)):
-            return entry, m.group(0).strip()
-        start = m.end()
+    marks = _report_marks(text, site.lex)
+    lo, hi = bisect_left(marks, (start,)), bisect_left(marks, (pos,))
+    for cue_start, cue_end, entry, words in reversed(marks[lo:hi]):  # the nearest cue first
+        if site.lex.cue("aim", text, cue_end, pos):
+            return None  # an aim stated since the report: it governs the value
+        if _LIST_ITEM_END.search(text, cue_end, pos) and find_mentions(text[start:cue_start], site.lex):
+            continue
+        return entry, words
+    return None
+
+
+_NOW = regex.compile(r"(?<!\w)hiện(?!\w)", FLAGS)
+
+
+def _present_adverb(site: Site, start: int, pos: int) -> str | None:
+    """`hiện` (now) as a word of its own before a verb (`Tỉnh hiện duy trì 100% …`), with no aim since.
+
+    The segmenter tells the adverb from the syllable of a compound verb (`thực hiện`, `thể
+    hiện`, `xuất hiện` are one word each), so no list of compounds is needed; the cue words
+    `hiện nay`, `hiện có`, `hiện đang` … stay in `lexicon/cues.yaml` (T3 family).
+    """
+    text = site.ctx.text
+    start = max(start, pos - 300)
+    if not _NOW.search(text, start, pos):
+        return None
+    words = [t for t in phrase_doc(text[start:pos]) if not t.is_space]
+    for k, token in enumerate(words[:-1]):
+        if token.text.lower() == "hiện" and words[k + 1].tag_ == "V":
+            if site.lex.cue("aim", text, start + words[k + 1].idx, pos):
+                return None
+            return f"hiện {words[k + 1].text}"
     return None
 
 

@@ -52,7 +52,7 @@ class PillarEntry(WordsEntry):
 
 class CueEntry(_Entry):
     kind: Literal[
-        "achieved", "reported", "report_heading", "forward", "national", "not_digital", "progress",
+        "achieved", "reported", "report_heading", "forward", "aim", "national", "not_digital", "progress",
         # documents.yaml: finding the text's own document (guide §4)
         "doc_metadata_number", "doc_metadata_date", "doc_carried_out", "doc_implemented", "doc_subject_verb",
         "doc_generic",
