@@ -8,17 +8,38 @@ empty word list fails at import with the file named, not later as a silent miss.
 
 from __future__ import annotations
 
-import hashlib
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import regex
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
+
+from schemas.plan import Comparator, Direction, Pillar, Scope
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 FLAGS = regex.IGNORECASE | regex.UNICODE | regex.V0
+
+
+def values_of(enum: type[Enum]) -> AfterValidator:
+    """A field that takes exactly the values of a record enum, kept as plain text.
+
+    Why: `schemas/plan.py` is the one definition of what a comparator, direction, scope or
+    pillar can be; the lexicon validates against it instead of restating the values as a
+    `Literal`, so a value added there is accepted here and a typo in a YAML file fails at
+    load with the allowed values named.  The entry keeps the plain string (not the enum
+    member), which is what the matching code compares and keys its tables by.
+    """
+    allowed = [str(member.value) for member in enum]
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not a {enum.__name__} (one of {', '.join(allowed)})")
+        return value
+
+    return AfterValidator(check)
 
 
 class _Entry(BaseModel):
@@ -34,20 +55,20 @@ class WordsEntry(_Entry):
 
 
 class ComparatorEntry(WordsEntry):
-    comparator: Literal["=", ">=", ">", "<=", "<", "~"]
+    comparator: Annotated[str, values_of(Comparator)]
     position: Literal["before", "after"]
 
 
 class DirectionEntry(WordsEntry):
-    direction: Literal["level", "increase", "decrease"]
+    direction: Annotated[str, values_of(Direction)]
 
 
 class ScopeEntry(WordsEntry):
-    scope: Literal["province", "district", "commune"]
+    scope: Annotated[str, values_of(Scope)]
 
 
 class PillarEntry(WordsEntry):
-    pillar: Literal["government", "economy", "society"]
+    pillar: Annotated[str, values_of(Pillar)]
 
 
 class CueEntry(_Entry):
@@ -289,13 +310,3 @@ def get_lexicon() -> Lexicon:
 def template(pattern: str) -> str:
     """`pattern` with `{NAME}` fragments of the process lexicon filled in: for module-level patterns."""
     return get_lexicon().template(pattern)
-
-
-@lru_cache(maxsize=1)
-def lexicon_version() -> str:
-    """A short hash of every lexicon file: part of cache keys and of each record."""
-    h = hashlib.sha256()
-    for path in sorted(LEXICON_DIR.glob("*.yaml")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:12]

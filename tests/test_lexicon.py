@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import importlib
+from enum import Enum
 
 import pytest
 import regex
+from pydantic import BaseModel, ValidationError
 
 import extractors.lexicon as lexicon_module
 from extractors.lexicon import FLAGS, get_lexicon, words_pattern
 from extractors.targets import extract, extract_candidates
+from schemas.plan import Comparator, Direction, Pillar, Scope
 
 LEX = get_lexicon()
 
@@ -217,3 +220,23 @@ def test_no_fragment_word_is_shadowed(entry: str, word: str) -> None:
             if any(s <= w.start() and w.end() <= e for s, e in spans):
                 return
     raise AssertionError(f"{entry}: {word!r} is in no match of {f.used_by} over its examples")
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "enum"),
+    [
+        (lexicon_module.ComparatorEntry, "comparator", Comparator),
+        (lexicon_module.DirectionEntry, "direction", Direction),
+        (lexicon_module.ScopeEntry, "scope", Scope),
+        (lexicon_module.PillarEntry, "pillar", Pillar),
+    ],
+)
+def test_entry_values_are_the_record_enums(model: type[BaseModel], field: str, enum: type[Enum]) -> None:
+    """A lexicon entry takes exactly the values `schemas/plan.py` defines, kept as plain text."""
+    base = {"id": "x", "words": ["w"], "note": "test", "position": "before"}
+    base = {k: v for k, v in base.items() if k in model.model_fields}
+    for member in enum:
+        value = getattr(model.model_validate({**base, field: member.value}), field)
+        assert value == member.value and type(value) is str
+    with pytest.raises(ValidationError, match=rf"'nonsense' is not a {enum.__name__} \(one of "):
+        model.model_validate({**base, field: "nonsense"})
