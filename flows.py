@@ -11,6 +11,11 @@ when a plan from the current extractor version (code and lexicon) is already sto
 resumed run and a scheduled run over a watched folder only do the new work.  It runs in
 worker processes on this machine by default, or on a Dask cluster with `dask_address`.
 
+What to extract and where it runs is decided in `pipeline/batch/` as plain functions tested
+without Prefect: `scan.scan_input` (what is new), `policy` (chunk sizes, how many workers),
+`refs` (a listed document to an outcome) and `options.BatchOptions` (one typed value from the
+CLI to the flow); this module wires them into Prefect tasks, runners and flows.
+
 `chitieu run` is the entry point; this module never imports the CLI (tests/test_layers.py).
 """
 
@@ -18,7 +23,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 # Quiet, offline Prefect (see ../shared/notes/env-recipe.md §2).  Set before importing it.
 _PREFECT_DEFAULTS = {
@@ -41,9 +46,7 @@ os.environ.setdefault("DASK_TEMPORARY_DIRECTORY", str(Path(os.environ["PREFECT_H
 import contextlib
 import ctypes
 import logging
-import math
 import signal
-import socket
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -65,24 +68,25 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from extractors.nlp import warm_up
 from pipeline.batch.files import OutputNames
-from pipeline.batch.progress import Progress
-from pipeline.batch.sandbox import Bounds, SandboxPool, Stopped, current_pool, installed
+from pipeline.batch.options import BatchOptions
+from pipeline.batch.policy import (
+    IN_FLIGHT_PER_WORKER,
+    check_scheduler,
+    chunk_size_for,
+    chunked,
+    local_plan,
+)
+from pipeline.batch.progress import Progress, summary_markdown
+from pipeline.batch.refs import extract_ref, failed_outcome
+from pipeline.batch.sandbox import SandboxPool, Stopped, current_pool, installed
+from pipeline.batch.scan import scan_input
 from pipeline.batch.stopping import Interrupted, RunStopped, StopRequest
-from pipeline.errors import ChitieuError, IngestError
+from pipeline.errors import ChitieuError
 from pipeline.evaluation.evaluate import evaluate, render_text
 from pipeline.extract import version_tag
-from pipeline.ingest.archive import (
-    DocRef,
-    Limits,
-    Reader,
-    Refused,
-    check_input,
-    iter_bytes,
-    list_input,
-)
+from pipeline.ingest.archive import DocRef, Limits, Reader, check_input
 from pipeline.ingest.inputs import list_folder
 from pipeline.ingest.sidecar import lookup, manifests_for
-from pipeline.ingest.source import sha256_bytes
 from pipeline.limits import MAX_BYTES
 from pipeline.run import Outcome, failure_reason, run_one
 from pipeline.store.db import Store, StoreError, disk_full, pack, unpack
@@ -90,7 +94,6 @@ from pipeline.store.quality import summarize
 from schemas.gold import load_dir
 
 DEFAULT_CHUNK = 50
-T = TypeVar("T")
 # At exit Prefect drains its event queue and says so at WARNING ("Still processing items:
 # 1 items remaining...") although nothing is wrong; errors from it still show.
 logging.getLogger("EventsWorker").setLevel(logging.ERROR)
@@ -114,11 +117,6 @@ def extract_chunk(jobs: list[tuple[str, str]] | list[tuple[str, str, str, dict[s
 def evaluate_records(gold_dir: str, out_dir: str) -> dict[str, Any]:
     """Score the written records against gold (labelling guide §5)."""
     return evaluate(load_dir(Path(gold_dir)), load_dir(Path(out_dir)))
-
-
-def chunked(items: list[T], size: int) -> list[list[T]]:
-    """Consecutive chunks of at most `size` items."""
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 @flow(name="chitieu-corpus", log_prints=False)
@@ -158,37 +156,9 @@ def corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size: 
 
 # --- batch runs into a store (issue #7) -------------------------------------------------
 
-# Chunk sizing, measured by bench/task_overhead.py on 2 cores (README, "Batch runs"): one
-# Prefect task costs ~3 ms of wall time in a thread but 45-80 ms on a process pool and
-# 60-75 ms on Dask (twice that of a worker's time, as two run at once), against ~8 ms to
-# extract a typical 4-6 kB document.  So a task carries at least MIN_CHUNK documents (overhead near 5 %),
-# each worker gets the same number of chunks (up to CHUNKS_PER_WORKER, so none idles at the
-# end), and MAX_CHUNK bounds the work an interruption loses and the size of one result.
-# Starting a process pool costs ~2.5 s (spawn, imports, model load), which pays off only
-# from about PARALLEL_MIN_DOCS documents; below that the run stays in this process, in
-# chunks of IN_PROCESS_CHUNK (a thread task costs almost nothing, and progress stays fine).
-MIN_CHUNK = 150
-MAX_CHUNK = 250
-CHUNKS_PER_WORKER = 4
-PARALLEL_MIN_DOCS = 600
-IN_PROCESS_CHUNK = 50
-IN_FLIGHT_PER_WORKER = 2  # submitted ahead, so results stream in and memory stays flat
-NAME_BATCH = 1000
-
 # The rules' version is a task input, so the cache key changes with the lexicon or the
 # extractor version, not only with this task's source code.
 EXTRACT_CACHE_POLICY = TASK_SOURCE + INPUTS
-
-
-def failed_outcome(ref: dict[str, Any], reason: str) -> Outcome:
-    """A listed document that could not be extracted, as data."""
-    return Outcome.failure(ref["name"], reason, sha256=ref.get("sha256"), size=ref.get("size"))
-
-
-def extract_ref(reader: Reader, ref: dict[str, Any]) -> Outcome:
-    """One listed document through `run_one`; its bytes must still hash as they did when listed."""
-    return run_one(DocRef(ref["name"], ref["path"], ref.get("member"), ref.get("doc_id")), reader,
-                   expect_sha256=ref["sha256"], size=ref["size"], metadata=ref.get("metadata"))
 
 
 # What a chunk task returns when the run was stopped under it.  Prefect caches it like any
@@ -222,18 +192,6 @@ def extract_refs(refs: list[dict[str, Any]], version: str, bounds: dict[str, Any
         return pack([extract_ref(reader, ref) for ref in refs])
 
 
-def chunk_size_for(todo: int, workers: int) -> int:
-    """Documents per task for `workers` parallel workers: equal shares, never tiny ones."""
-    for per_worker in range(CHUNKS_PER_WORKER, 0, -1):
-        size = math.ceil(todo / (workers * per_worker))
-        if size > MAX_CHUNK:  # a big input: more chunks, still a multiple of the workers
-            chunks = math.ceil(todo / MAX_CHUNK / workers) * workers
-            return math.ceil(todo / chunks)
-        if size >= MIN_CHUNK:
-            return size
-    return max(1, math.ceil(todo / workers))  # a small input: one chunk per worker
-
-
 def local_runner(todo: int, workers: int | None, chunk_size: int | None) -> tuple[TaskRunner[Any], str, int, int]:
     """Several sandboxed worker processes when the work pays for them; otherwise one.
 
@@ -244,14 +202,8 @@ def local_runner(todo: int, workers: int | None, chunk_size: int | None) -> tupl
     exit joined a worker blocked on a full pipe and never returned.)
     Returns the runner, its label, the number of workers and the chunk size.
     """
-    n = workers or os.cpu_count() or 1
-    parallel = n > 1 and (workers is not None or todo >= PARALLEL_MIN_DOCS)
-    size = chunk_size or (chunk_size_for(todo, n) if parallel else IN_PROCESS_CHUNK)
-    chunks = math.ceil(todo / max(1, size))
-    if parallel and chunks > 1:
-        n = min(n, chunks)
-        return ThreadPoolTaskRunner(max_workers=n), f"processes:{n}", n, size
-    return ThreadPoolTaskRunner(max_workers=1), "processes:1", 1, size
+    n, size = local_plan(todo, workers, chunk_size)
+    return ThreadPoolTaskRunner(max_workers=n), f"processes:{n}", n, size
 
 
 def dask_runner(address: str) -> tuple[TaskRunner[Any], str]:
@@ -259,72 +211,6 @@ def dask_runner(address: str) -> tuple[TaskRunner[Any], str]:
     from prefect_dask import DaskTaskRunner
 
     return DaskTaskRunner(address=address, client_kwargs={"timeout": "20s"}), f"dask:{address}"
-
-
-class _Scan:
-    """What listing and hashing the input found: work to do, skips, failures."""
-
-    def __init__(self) -> None:
-        self.documents = 0
-        self.todo: list[dict[str, Any]] = []
-        self.skipped = 0
-        self.duplicates = 0
-        self.stored_targets = 0
-        self.failures: list[tuple[str, str | None, str]] = []
-        self.seconds = 0.0
-        self.stored_versions: list[tuple[str, str]] = []  # (doc_id, sha256) already with a plan
-        self.duplicate_versions: list[tuple[str, str]] = []  # another id of bytes seen in this run
-        self.unread_ids: list[str] = []  # ids found but not readable: not removed, whatever they held
-
-
-def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: Limits,
-               manifest: dict[str, dict[str, str]] | None = None) -> _Scan:
-    """Hash every document once, one at a time, and keep only what is not stored yet."""
-    started = time.perf_counter()
-    scan = _Scan()
-    entries = list_input(input_path, limits)
-    scan.documents = len(entries)
-    scan.failures = [(e.name, None, e.reason) for e in entries if isinstance(e, Refused)]
-    seen: set[str] = set()
-    pending: list[dict[str, Any]] = []
-    names: list[tuple[str, str]] = []
-
-    def settle() -> None:
-        stored = db.stored([p["sha256"] for p in pending], version)
-        for p in pending:
-            if p["sha256"] in stored:
-                scan.skipped += 1
-                scan.stored_targets += stored[p["sha256"]]
-                names.append((p["sha256"], p["name"]))
-                scan.stored_versions.append((p["doc_id"], p["sha256"]))
-            else:
-                scan.todo.append(p)
-        pending.clear()
-        db.add_names(run_id, names)
-        names.clear()
-
-    for ref, data in iter_bytes(entries, limits):
-        if isinstance(data, IngestError):
-            scan.failures.append((ref.name, None, str(data)))
-            scan.unread_ids.append(ref.doc_id or Path(ref.name).stem)
-            continue
-        sha = sha256_bytes(data)
-        if sha in seen:  # the same bytes under another name: one document
-            scan.skipped += 1
-            scan.duplicates += 1
-            names.append((sha, ref.name))
-            scan.duplicate_versions.append((ref.doc_id or Path(ref.name).stem, sha))
-            continue
-        seen.add(sha)
-        pending.append({"name": ref.name, "path": ref.path, "member": ref.member, "sha256": sha, "size": len(data),
-                        "doc_id": ref.doc_id or Path(ref.name).stem,
-                        "metadata": lookup(manifest, Path(ref.path)) if manifest and ref.member is None else None})
-        if len(pending) >= NAME_BATCH:
-            settle()
-    settle()
-    db.add_failures(run_id, scan.failures)
-    scan.seconds = time.perf_counter() - started
-    return scan
 
 
 def _submit_all(
@@ -371,15 +257,6 @@ def _submit_all(
             outcomes = [failed_outcome(refs[0], f"task failed: {failure_reason(exc)}")]
         del future
         yield refs, outcomes
-
-
-def summary_markdown(summary: dict[str, Any]) -> str:
-    """The closing summary as a Markdown table (a Prefect artifact in the UI)."""
-    keys = ("documents", "processed", "skipped", "duplicates", "failed", "targets", "seconds",
-            "docs_per_second", "runner", "chunk_size", "extractor_version")
-    rows = "\n".join(f"| {k} | {summary[k]} |" for k in keys)
-    fails = "\n".join(f"- `{f['name']}`: {f['reason']}" for f in summary["failures"][:50])
-    return f"| field | value |\n|---|---|\n{rows}\n" + (f"\n**Failures**\n\n{fails}\n" if fails else "")
 
 
 def _server_preexec() -> None:
@@ -443,56 +320,47 @@ def share_api(stack: ExitStack) -> None:
         stack.enter_context(temporary_settings(updates={PREFECT_API_URL: server.api_url}))
 
 
-def open_runner(stack: ExitStack, todo: int, workers: int | None, chunk_size: int | None,
-                dask_address: str | None) -> tuple[TaskRunner[Any], str, int, int]:
+def open_runner(stack: ExitStack, todo: int, options: BatchOptions) -> tuple[TaskRunner[Any], str, int, int]:
     """Start the task runner; return it with its label, worker count and chunk size."""
     share_api(stack)
-    if dask_address:
-        runner, label = dask_runner(dask_address)
+    if options.dask_address:
+        runner, label = dask_runner(options.dask_address)
         stack.enter_context(runner)
         n = max(1, sum(runner.client.nthreads().values()))  # type: ignore[attr-defined]
-        return runner, label, n, chunk_size or chunk_size_for(todo, n)
-    runner, label, n, size = local_runner(todo, workers, chunk_size)
+        return runner, label, n, options.chunk_size or chunk_size_for(todo, n)
+    runner, label, n, size = local_runner(todo, options.workers, options.chunk_size)
     stack.enter_context(runner)
     return runner, label, n, size
 
 
 @flow(name="chitieu-batch", log_prints=False)
-def batch_flow(
-    input: str,
-    store: str,
-    workers: int | None = None,
-    chunk_size: int | None = None,
-    dask_address: str | None = None,
-    cache: bool = True,
-    progress: bool = False,
-    manifests: list[str] | None = None,
-    bounds: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+def batch_flow(input: str, store: str, options: BatchOptions | None = None) -> dict[str, Any]:
     """Extract every document of a folder or zip into the store, skipping what is stored.
 
-    `workers` defaults to the number of cores; `dask_address` (tcp://host:port) runs the
-    tasks on that Dask cluster instead; `cache=False` neither reads nor writes Prefect's
-    task cache (benchmarks); `bounds` are the per-document bounds (`pipeline.batch.sandbox.Bounds`).
+    `options` say where and how (`pipeline.batch.options.BatchOptions`; its defaults are
+    those of `chitieu run --store`, so a deployment needs only `input` and `store`).
     Returns the summary that the CLI prints; a store that cannot be used (locked, full)
     and a stopped run come back in it (`error`, `status`), not as exceptions, so the user
     sees one line rather than Prefect's traceback of the failed flow.
     """
     logger = get_run_logger()
     started = time.perf_counter()
+    options = options or BatchOptions()
     version = version_tag()
-    extract = extract_refs if cache else extract_refs.with_options(cache_policy=NO_CACHE, persist_result=False)
-    limits = Limits(max_bytes=(bounds or {}).get("max_bytes") or MAX_BYTES)
+    extract = extract_refs if options.cache else extract_refs.with_options(cache_policy=NO_CACHE,
+                                                                            persist_result=False)
+    limits = Limits(max_bytes=options.max_bytes)
+    bounds = options.task_bounds()
     try:
         db = Store.open(Path(store))
     except StoreError as exc:
         return {"error": str(exc)}
     with db:
-        run_id = db.begin_run(input, version, "dask" if dask_address else "local", workers or 0)
+        run_id = db.begin_run(input, version, "dask" if options.dask_address else "local", options.workers or 0)
         summary: dict[str, Any] = {"run_id": run_id, "store": store, "input": input, "extractor_version": version}
         processed, failures = 0, []
         try:
-            manifest = manifests_for([Path(input)], [Path(m) for m in manifests or []])
+            manifest = manifests_for([Path(input)], [Path(m) for m in options.manifests])
             root = str(Path(input).resolve())  # document ids and versions are relative to it
             scan = scan_input(db, run_id, Path(input), version, limits, manifest)
             logger.info("%s: %d documents, %d to extract, %d already stored, %d duplicates, %d refused (%.1f s)",
@@ -501,15 +369,14 @@ def batch_flow(
             processed, targets = 0, scan.stored_targets
             failures = [{"name": n, "reason": r} for n, _, r in scan.failures]
             with ExitStack() as stack:
-                runner, label, n_workers, size = open_runner(stack, len(scan.todo), workers, chunk_size, dask_address)
-                doc_bounds = Bounds(**(bounds or {}))
-                pool = None if dask_address or not doc_bounds.isolate else stack.enter_context(
-                    installed(SandboxPool(n_workers, doc_bounds)))
+                runner, label, n_workers, size = open_runner(stack, len(scan.todo), options)
+                pool = None if options.dask_address or not options.bounds.isolate else stack.enter_context(
+                    installed(SandboxPool(n_workers, options.bounds)))
                 stop = stack.enter_context(StopRequest(pool.stop if pool else (lambda: None), _stop_server))
-                chunks = deque(scan.todo[i : i + size] for i in range(0, len(scan.todo), size))
+                chunks = deque(chunked(scan.todo, size))
                 summary.update(runner=label, workers=n_workers, chunk_size=size, chunks=len(chunks))
                 logger.info("%d chunks of up to %d documents on %s", len(chunks), size, label)
-                bar = Progress(len(scan.todo), enabled=progress)
+                bar = Progress(len(scan.todo), enabled=options.progress)
                 stack.callback(bar.close)
                 superseded = db.record_versions(run_id, root, scan.stored_versions)
                 for refs, outcomes in _submit_all(runner, extract, chunks, IN_FLIGHT_PER_WORKER * n_workers, version,
@@ -565,35 +432,16 @@ def batch_flow(
     return summary
 
 
-def check_scheduler(address: str, timeout: float = 5.0) -> None:
-    """Fail in one line, before Prefect starts, when nothing listens at the Dask address."""
-    host, _, port = address.removeprefix("tcp://").rpartition(":")
-    try:
-        socket.create_connection((host, int(port)), timeout=timeout).close()
-    except (OSError, ValueError) as exc:
-        raise ChitieuError(f"cannot reach a Dask scheduler at {address}: {exc}") from exc
-
-
-def run_batch(
-    input: str,
-    store: str,
-    workers: int | None = None,
-    chunk_size: int | None = None,
-    dask_address: str | None = None,
-    cache: bool = True,
-    progress: bool = False,
-    manifests: list[str] | None = None,
-    bounds: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+def run_batch(input: str, store: str, options: BatchOptions | None = None) -> dict[str, Any]:
     """Run `batch_flow` from the command line: inputs checked first, no heartbeat join."""
+    options = options or BatchOptions()
     check_input(Path(input), Limits())
     Store.open(Path(store)).close()  # a locked or foreign store fails here, in one line
-    if dask_address:
-        check_scheduler(dask_address)
+    if options.dask_address:
+        check_scheduler(options.dask_address)
     isolate_ephemeral_server()
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        summary = batch_flow(input, store, workers=workers, chunk_size=chunk_size, dask_address=dask_address,
-                             cache=cache, progress=progress, manifests=manifests, bounds=bounds)
+        summary = batch_flow(input, store, options)
     if summary.get("error"):
         raise ChitieuError(summary["error"])
     if summary.get("status") == "interrupted":

@@ -3,7 +3,7 @@
 Prints (1) the orchestration cost of one `extract-refs` task carrying no documents, on
 each task runner the batch flow uses; (2) the cost of extracting one synthetic document;
 (3) the flow's time over N documents for a range of chunk sizes.  The chunk constants in
-flows.py (MIN_CHUNK, CHUNKS_PER_WORKER) come from these figures.
+pipeline/batch/policy.py (MIN_CHUNK, CHUNKS_PER_WORKER) come from these figures.
 
     .venv/bin/python bench/task_overhead.py [--tasks 100] [--docs 1000] [--sizes 5,25,100,250]
 
@@ -35,6 +35,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 from synth import write_zip
 
 from extractors.nlp import warm_up
+from pipeline.batch.options import BatchOptions
 from pipeline.extract import extract_source, version_tag
 from pipeline.ingest.archive import Reader, list_input
 
@@ -134,8 +135,8 @@ def main() -> None:
         print(f"\n| chunk size | tasks | flow seconds for {args.docs} documents (2 processes) |\n|---|---|---|")
         for size in (int(s) for s in args.sizes.split(",")):
             with tempfile.TemporaryDirectory() as tmp:
-                summary = flows.batch_flow(str(archive), str(Path(tmp) / "s.duckdb"), workers=2, chunk_size=size,
-                                           cache=False)
+                summary = flows.batch_flow(str(archive), str(Path(tmp) / "s.duckdb"),
+                                           BatchOptions(workers=2, chunk_size=size, cache=False))
             print(f"| {size} | {summary['chunks']} | {summary['seconds']:.1f} s |", flush=True)
 
 

@@ -10,26 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 import regex
 
 from extractors.context import DocContext
 from extractors.indicator_text import YEAR_PHRASE, strip_ends
-from extractors.lexicon import AT_END, FLAGS, Lexicon, loose_pattern, template
+from extractors.lexicon import FLAGS, Lexicon, template
 from extractors.nlp import phrase_tokens
 from extractors.numbers import Mention
 from extractors.structure import open_paren
 
-_SHARE_VERB = regex.compile(r"(?:chiếm|đóng\s+góp)\s*(?:\S+\s*)?$", AT_END)
-_DIGIT = regex.compile(r"\d")
-_TRAILING_JOIN = regex.compile(r"[\s,;:]+(?:và|hoặc)?\s*$", AT_END)
-_SPLIT_DELIMS = regex.compile(r":|,|;|\(|\s+và\s+|\s+hoặc\s+|\s+-\s+", FLAGS)
-_LINK_VERB = regex.compile(template(r"{LINK_VERB}\s*$"), AT_END)
-_HAVE_VERB = regex.compile(template(r"(?<!\w){HAVE_VERB}\s*$"), AT_END)
+_SPLIT_DELIMS = regex.compile(template(r":|,|;|\(|\s+{CONJ}\s+|\s+-\s+"), FLAGS)
+_LINK_VERB = regex.compile(template(r"{LINK_VERB}\s*$"), FLAGS)
+_HAVE_VERB = regex.compile(template(r"(?<!\w){HAVE_VERB}\s*$"), FLAGS)
 _CUT_BEFORE = regex.compile(
     template(
-        r":|(?<!\w)(?:{YEAR_PREP})?\s*(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}\s*,"
+        r":|(?<!\w)(?:{YEAR_PREP})?\s*{PERIOD_WORD}\s+(?:\d{4}\s*[-–—]\s*)?\d{4}\s*,"
         r"|{DISCOURSE_MARKER}\s*,"
         r"|{AIM_LEAD}"
     ),
@@ -87,7 +83,7 @@ def _strip_comparators(left: str, lex: Lexicon) -> str:
 
 # `… được triển khai đồng bộ và có ít nhất 85% văn bản`: `và` + a verb of having opens the value's
 # own predicate; what stands before it is another clause, not the indicator (unseen-errors T6).
-_AND_HAVE = regex.compile(template(r"(?<!\w)và\s+(?={HAVE_VERB}\s+(?:{COMPARATOR_BEFORE}\s*)?$)"), FLAGS)
+_AND_HAVE = regex.compile(template(r"{AND}\s+(?={HAVE_VERB}\s+(?:{COMPARATOR_BEFORE}\s*)?$)"), FLAGS)
 
 
 def _cut_leadin(left: str) -> int:
@@ -102,8 +98,10 @@ def _cut_leadin(left: str) -> int:
 _LINK_AT_END = regex.compile(
     template(r"(?:{LINK_VERB}|{CHANGE_VERB})(?:\s*\(?\s*(?:{AVERAGE}|{COMPARATOR_BEFORE}))*\s*$"), FLAGS
 )
-_CONJ_ONLY = regex.compile(r"^(?:[\s,;:.\-–—•*+]|(?<!\w)(?:và|hoặc|với)(?!\w))*$", FLAGS)
+_CONJ_ONLY = regex.compile(template(r"^(?:[\s,;:.\-–—•*+]|{LIST_JOIN})*$"), FLAGS)
+_TRAILING_CONJ = regex.compile(template(r"[\s,;:]+{CONJ}?\s*$"), FLAGS)
 _COMMA_OR_COLON = regex.compile(r"[,:]")
+_SHARE_VERB = regex.compile(template(r"{SHARE_VERB}\s*(?:\S+\s*)?$"), FLAGS)
 # A comparator after the value ("50% trở lên"), within 30 characters, not an age ("15 tuổi trở lên").
 _AFTER_WORD = regex.compile(template(r"^[^,;]{0,30}?(?<!{AGE_NOUN}\s)(?P<w>{COMPARATOR_AFTER})"), FLAGS)
 
@@ -130,23 +128,10 @@ def _split_between(text: str, a_end: int, b_start: int) -> tuple[int, bool]:
 _PURPOSE_WORD = regex.compile(template(r"^(?:{PURPOSE_LINK})$"), FLAGS)
 
 
-@lru_cache(maxsize=4)
-def _cut_hint(lex: Lexicon) -> regex.Pattern[str]:
-    """Where `_cut_new_clause` may cut: a comma or `và` then a clause opener, or a purpose word,
-    however spaced and wherever the words' edges fall. It matches every right part that the
-    word-level test cuts, so the segmenter runs only on the few right parts where it matches."""
-    return regex.compile(
-        r"(?:,|và)\s*" + loose_pattern(lex.indicator.clause_openers) + "|" + loose_pattern(lex.fragment_words("PURPOSE_LINK")),
-        FLAGS,
-    )
-
-
 def _cut_new_clause(right: str, lex: Lexicon) -> str:
     """Stop a value's right part where a comma or `và` opens a new clause (a clause-opening word:
     `… có tài khoản thanh toán và duy trì chỉ số …` goes on about the plan, not the measure), or
     where a purpose clause begins (`… cung cấp dữ liệu mở để phục vụ …`, unseen-errors T6)."""
-    if not _cut_hint(lex).search(right):  # nothing to cut at: no need to segment
-        return right
     words = [t for t in phrase_tokens(right) if not t.is_space]
     for k, token in enumerate(words[:-1]):
         if k >= 2 and _PURPOSE_WORD.match(token.text):
@@ -234,7 +219,7 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
 def nested(text: str, clause_start: int, pos: int) -> bool:
     """A value in a parenthesis opened after an earlier value (`85% … cấp tỉnh (đến năm 2030 là 98%)`)."""
     opened = open_paren(text, clause_start, pos)
-    return opened is not None and bool(_DIGIT.search(text, clause_start, opened))
+    return opened is not None and bool(regex.search(r"\d\s*%|\d", text[clause_start:opened]))
 
 
 
@@ -273,7 +258,7 @@ def segments(ctx: DocContext, lex: Lexicon, mentions: list[Mention]) -> Iterator
         else:
             seg_end, next_start = ce, None
         right_raw = text[m.end : seg_end]
-        right_trim = _TRAILING_JOIN.sub("", right_raw)
+        right_trim = _TRAILING_CONJ.sub("", right_raw)
         right_trim = _cut_new_clause(right_trim, lex)
         right_trim = _before_unmatched_close(right_trim)
         yield ValueClause(

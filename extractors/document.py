@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 import regex
 
-from extractors.lexicon import FLAGS, Lexicon, fold
+from extractors.lexicon import FLAGS, Lexicon, fold, template
 
 # A full number with its issuer code (`215/KH-UBND`, `51-NQ/TU`, `942/ QĐ-TTg` with a stray
 # space): counts with or without `số` (guide §4); a bare ordinal (`Nghị quyết 111`) does not.
@@ -24,7 +23,7 @@ HEADER_NUMBER_RE = regex.compile(r"(?m)^\s*\|?\s*Số\s*:\s*(?P<num>\d{1,5}/[\w�
 HEADER_DATE_RE = regex.compile(
     r"(?m)^[^\n]{0,40}?,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", FLAGS
 )
-ISSUE_VERBS = r"(?:ban\s+hành|đã\s+xây\s+dựng|ký\s+ban\s+hành|ký|vừa\s+có|vừa\s+ban\s+hành|phê\s+duyệt|thông\s+qua|đã\s+ban\s+hành)"
+ISSUE_VERBS = template(r"{ISSUE_VERB}")
 # National documents: their numbers end in a national issuer's code.
 NATIONAL_CODES = regex.compile(r"[-/](?:TTg|CP|TW|QH\d*|B[A-ZĐ]{2,}[A-ZĐ]*)\b")
 PROVINCIAL_CUES = regex.compile(
@@ -36,13 +35,9 @@ CITED_BEFORE = regex.compile(r"(?:thực\s+hiện|căn\s+cứ|triển\s+khai|c�
 DATE_SLASH_RE = regex.compile(r"(?<!\d)(?P<d>\d{1,2})[/.](?P<m>\d{1,2})(?:[/.](?P<y>\d{4}))?(?![\d/])")
 DATE_HYPHEN_RE = regex.compile(r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})(?![\d-])")
 # The number of a document just before a date: the date is that document's.
-CITED_NUMBER_BEFORE = regex.compile(r"(?P<num>\d{1,5}/\s?[\wĐđ.\-/]+)\s*,?\s*(?:ngày\s*)?$", FLAGS)
+# (`Chỉ thị số 05/CT-TTg ngày …`, `Nghị quyết số 12-NQ/TU ngày …`)
+CITED_NUMBER_BEFORE = regex.compile(r"(?P<num>\d{1,5}/\s?[\wĐđ.\-/]+|" + FULL_NUMBER + r")\s*,?\s*(?:ngày\s*)?$", FLAGS)
 DATE_WORDS_RE = regex.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", FLAGS)
-_SPACES = regex.compile(r"\s+")
-_TITLED = regex.compile(r"\s+(?:này|(?:thực\s+hiện\s+)?chuyển\s+đổi\s+số)\b|\s*[“\"]|\s+(?P<w>\w)", FLAGS)
-_WORD_FOLLOWS = regex.compile(r"\s+\w", FLAGS)
-_CITING_END = regex.compile(r"(?:tại|theo|của)\s*$", FLAGS)
-_NATIONAL_RESOLUTION = regex.compile(r"-NQ/TW|Nghị\s+quyết\s+\d+\b", FLAGS)
 PAGE_YEAR_RE = regex.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?P<y>(?:19|20)\d\d)(?!\d)|date\s+(?P<y2>(?:19|20)\d\d)-\d\d")
 
 
@@ -72,7 +67,7 @@ def find_province(text: str, lex: Lexicon) -> str | None:
     counts: Counter[str] = Counter()
     spelled: dict[str, str] = {}
     for m in lex.province_re.finditer(folded):
-        canon = lex.province_canon.get(_SPACES.sub(" ", m.group(1)))
+        canon = lex.province_canon.get(regex.sub(r"\s+", " ", m.group(1)))
         if canon is None:
             continue
         counts[canon] += 2 if m.start() < 600 else 1
@@ -94,7 +89,7 @@ def _doc_type_at(lex: Lexicon, text: str) -> str | None:
         return None
     found = fold(m.group(0)).lower()
     for d in lex.doctypes:
-        if fold(d.name).lower() == _SPACES.sub(" ", found):
+        if fold(d.name).lower() == regex.sub(r"\s+", " ", found):
             return d.name
     return None
 
@@ -105,6 +100,7 @@ class _Named:
     number: str | None
     issued: dt.date | None
     pos: int
+    how: str  # the kind of mention (`_mention_patterns`): issue, named, carried, implemented, subject
 
 
 def _titled(text: str, end: int) -> bool:
@@ -113,7 +109,7 @@ def _titled(text: str, end: int) -> bool:
     Checked case-sensitively in Python: the lexicon's IGNORECASE flag makes `\\p{Lu}` match
     any letter, which once let `tại nghị quyết của …` pass as a titled document.
     """
-    m = _TITLED.match(text[end : end + 40])
+    m = regex.match(r"\s+(?:này|(?:thực\s+hiện\s+)?chuyển\s+đổi\s+số)\b|\s*[“\"]|\s+(?P<w>\w)", text[end : end + 40], FLAGS)
     return bool(m and (m["w"] is None or m["w"].isupper()))
 
 
@@ -136,9 +132,8 @@ def _dates_in(text: str, start: int, end: int, own_number: str | None, page_year
     return sorted(out)
 
 
-@lru_cache(maxsize=4)
 def _mention_patterns(lex: Lexicon) -> list[tuple[str, regex.Pattern[str]]]:
-    """The ways a news text names its own document, each a (kind, pattern) pair (compiled once per lexicon)."""
+    """The ways a news text names its own document, each a (kind, pattern) pair."""
     kind = r"(?P<type>" + lex.doctype_re.pattern + r")"
     number = lex.template(
         r"(?:(?:\s+\p{Ll}+){0,2}?\s+{NUMBER_WORD}\s*(?P<num>" + FULL_NUMBER + r")"
@@ -146,11 +141,14 @@ def _mention_patterns(lex: Lexicon) -> list[tuple[str, regex.Pattern[str]]]:
         r"|\s+(?P<num3>" + FULL_NUMBER + r")"
         r"|\s+(?P<bare>\d{1,4})(?=\s))?"
     )
-    carried = "|".join(f"(?:{c.pattern.rstrip('$').rstrip()})" for c in lex.cues if c.kind == "doc_carried_out")
+    def cues(cue_kind: str) -> str:
+        return "|".join(f"(?:{c.pattern.rstrip('$').rstrip()})" for c in lex.cues if c.kind == cue_kind)
+
     return [
         ("issue", regex.compile(ISSUE_VERBS + r"\s+" + kind + number, FLAGS)),
         ("named", regex.compile(r"(?:theo|tại|của|mục\s+tiêu\s+của|đề\s+ra\s+tại)\s+" + kind + number, FLAGS)),
-        ("carried", regex.compile(r"(?:" + carried + r")\s*" + kind + number, FLAGS)),
+        ("carried", regex.compile(r"(?:" + cues("doc_carried_out") + r")\s*" + kind + number, FLAGS)),
+        ("implemented", regex.compile(r"(?:" + cues("doc_implemented") + r")\s*" + kind + number, FLAGS)),
         ("subject", regex.compile(r"(?:^|(?<=[.!?:]\s{1,3})|(?<=\n)|(?<=(?:Theo\s+đó|Trong\s+đó|Cụ\s+thể),\s{1,3}))" + kind + number, FLAGS)),
     ]
 
@@ -168,7 +166,7 @@ def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None, national: 
             num = m["num"] or m["num2"] or m["num3"] or None
             if num and not national and NATIONAL_CODES.search(num):
                 continue
-            if how != "carried" and CITED_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            if how not in ("carried", "implemented") and CITED_BEFORE.search(text, max(0, m.start() - 40), m.start()):
                 continue
             if lex.cue("doc_generic", text, max(0, m.start("type") - 60), m.start("type")):
                 continue  # "các sở, ngành đều có kế hoạch …": any body's plan (D7)
@@ -177,29 +175,28 @@ def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None, national: 
             lower = m["type"][0].islower()
             if how == "named" and lower and not num and not _titled(text, m.end()):
                 continue  # "tại chương trình." is an event; a document is capitalised, numbered or titled
-            if how in ("issue", "carried") and not num and not _WORD_FOLLOWS.match(text[m.end() : m.end() + 3]):
+            if how in ("issue", "carried", "implemented") and not num and not regex.match(r"\s+\w", text[m.end() : m.end() + 3]):
                 continue  # "thời điểm ban hành kế hoạch.": the act of planning, no document named
             doc_type = _doc_type_at(lex, m["type"])
             follow = text[m.end() : m.end() + 160]
-            approved = _approves(lex, doc_type == "Quyết định").match(follow)
+            approved = regex.match(
+                r"[^.;\n]{0,60}?\b(?:ban\s+hành|phê\s+duyệt"
+                + (r"|về(?:\s+việc)?" if doc_type == "Quyết định" else "")
+                + r")\s+[“\"]?(?P<t2>" + lex.doctype_re.pattern + r")",
+                follow,
+                FLAGS,
+            )
             if approved:
                 doc_type = _doc_type_at(lex, approved["t2"])  # a decision approving a plan gives the plan (D1-a)
             sent_start = max(text.rfind("\n", 0, m.start()), text.rfind(". ", 0, m.start())) + 1
             dates = _dates_in(text, sent_start, min(len(text), m.end() + 40), num, page_year)
             issued = dates[0][1] if dates else None
-            found.append(_Named(doc_type, num.strip().rstrip(".") if num else None, issued, m.start()))
+            found.append(_Named(doc_type, num.strip().rstrip(".") if num else None, issued, m.start(), how))
+    if any(n.how in ("issue", "named", "carried") for n in found):
+        # a document the text's subject works to carry out is its own only when no other is
+        # issued or named (`Nhằm thực hiện Nghị quyết …, UBND tỉnh ban hành Kế hoạch …` is the Kế hoạch)
+        found = [n for n in found if n.how != "implemented"]
     return sorted(found, key=lambda n: n.pos)
-
-
-@lru_cache(maxsize=8)
-def _approves(lex: Lexicon, decision: bool) -> regex.Pattern[str]:
-    """`… ban hành Kế hoạch …` after a document: the document it approves (a decision also `về việc …`)."""
-    return regex.compile(
-        r"[^.;\n]{0,60}?\b(?:ban\s+hành|phê\s+duyệt"
-        + (r"|về(?:\s+việc)?" if decision else "")
-        + r")\s+[“\"]?(?P<t2>" + lex.doctype_re.pattern + r")",
-        FLAGS,
-    )
 
 
 def _metadata(text: str, lex: Lexicon) -> tuple[str | None, dt.date | None]:
@@ -258,13 +255,13 @@ def _find_document(
     # 3. the opening line names it (and is not citing it)
     title = text.split("\n", 1)[0]
     for m in lex.doctype_re.finditer(title):
-        if CITED_BEFORE.search(title, 0, m.start()) or _CITING_END.search(title[: m.start()]):
+        if CITED_BEFORE.search(title, 0, m.start()) or regex.search(r"(?:tại|theo|của)\s*$", title[: m.start()], FLAGS):
             continue
         if not national and NATIONAL_CODES.search(title[m.end() : m.end() + 30]):
             continue
         if lex.cue("doc_generic", title, max(0, m.start() - 60), m.start()):
             continue
-        if not _WORD_FOLLOWS.match(title[m.end() : m.end() + 3]):
+        if not regex.match(r"\s+\w", title[m.end() : m.end() + 3]):
             continue  # "… thời điểm ban hành kế hoạch.": no document named
         return _doc_type_at(lex, m.group(0)), None, None
     return None, None, None
@@ -284,7 +281,7 @@ def is_national(text: str, lex: Lexicon, province: str | None) -> bool:
         return False
     if PROVINCIAL_CUES.search(text):
         return False
-    return bool(lex.national_re.search(head) or _NATIONAL_RESOLUTION.search(head))
+    return bool(lex.national_re.search(head) or regex.search(r"-NQ/TW|Nghị\s+quyết\s+\d+\b", head, FLAGS))
 
 
 def find_fields(text: str, lex: Lexicon) -> DocumentFields:

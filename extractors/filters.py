@@ -14,16 +14,17 @@ function below and put it in `FILTERS` (docs/adding-rules.md).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import regex
 
 from extractors.context import DocContext
-from extractors.cue_index import CueIndex
 from extractors.lexicon import FLAGS, Lexicon, fold, template
-from extractors.numbers import Mention
+from extractors.nlp import phrase_doc
+from extractors.numbers import Mention, find_mentions
 from extractors.owners import counts_population
 from extractors.scopes import ScopeFind, find_scopes
 from extractors.years import resolve_year
@@ -36,7 +37,8 @@ _PLACE_COVERAGE = regex.compile(
 )
 
 
-_SPACES = regex.compile(r"\s+")
+# The end of a list item inside a sentence.
+_LIST_ITEM_END = regex.compile(";")
 
 
 @dataclass(frozen=True)
@@ -97,15 +99,6 @@ class Site:
         """The value's clause up to the value."""
         return self.ctx.text[self.clause[0] : self.mention.start]
 
-    @cached_property
-    def cues(self) -> CueIndex:
-        """The document's cue matches, found once (built with the context; made here for a context made by hand)."""
-        ctx = self.ctx
-        cues = ctx.cues
-        if cues is None:
-            cues = ctx.cues = CueIndex(ctx.text, self.lex, [(y.start, y.end) for y in ctx.years if y.until is not None])
-        return cues
-
     # -- readings that filters and the extractor share
     @cached_property
     def coverage(self) -> bool:
@@ -154,17 +147,108 @@ def reported(site: Site) -> Verdict | None:
     tiêu đặt ra ...`) does not turn the figures into targets, and a value's own year (`năm 2022
     chiếm 4,1% GRDP`) dates a statistic, it states no aim (unseen-errors T3a, T3b; corpus-dev2 d32, d36).
     """
+    text = site.ctx.text
     ss, pos = site.sentence_left
-    cues = site.cues
-    hit = cues.first_before("reported", ss, site.ctx.sentence_of(pos)[1], pos)
+    hit = _sentence_cue(site, ss, pos)
     if hit:
-        return Verdict(hit[0], f"guide §1: a result reached, not a target ({hit[1].group(0).strip()!r} before it in its sentence)")
-    ps, pe = site.paragraph
-    found = cues.first_before("reported", ps, pe, pos)
-    # an aim between the cue's sentence and the value, other than a value's own year (`năm 2022 chiếm …`)
-    if found and not cues.any_between("forward", site.ctx.sentence_of(found[1].start())[1], pos):
+        return Verdict(hit[0], f"guide §1: a result reached, not a target ({hit[1]!r} before it in its sentence)")
+    adverb = _present_adverb(site, ss, pos)
+    if adverb is not None:
+        return Verdict("reported_present_adverb", f"guide §1: the present state ({adverb!r} before the verb of its sentence)")
+    ps, _ = site.paragraph
+    found = site.lex.cue("reported", text, ps, ss)  # the value's own sentence was read above
+    if found and not _states_aim(site, site.ctx.sentence_of(found[1].start())[1], pos):
         return Verdict(found[0], f"guide §1: a result reached ({found[1].group(0).strip()!r} earlier in a paragraph that states no aim)")
+    carried = _last_report_before(site, ps)
+    if carried and not _states_aim(site, site.ctx.sentence_of(carried[1])[1], pos):
+        return Verdict(carried[0], f"guide §1: a status report ({carried[2]!r} in an earlier paragraph) with no aim stated since")
     return None
+
+
+def _last_report_before(site: Site, end: int) -> tuple[str, int, str] | None:
+    """The last reported cue of the value's section before `end`: (entry id, start, words).
+
+    A status report runs across paragraphs until an aim is stated or a heading opens a new
+    section: a present-status paragraph (`Trong xây dựng chính quyền số, tỉnh có 100% …`)
+    after `đến nay tỉnh đã có bước chuyển …` reports too, though it has no marker of its own
+    (T3 family; corpus-dev2 d45). Cue positions are found once per text (linear overall).
+    """
+    marks = _report_marks(site.ctx.text, site.lex)
+    i = bisect_left(marks, (end,)) - 1
+    if i < 0:
+        return None
+    start, _, entry, words = marks[i]
+    headings = site.ctx.headings  # lines in text order
+    h = bisect_right(headings, (site.mention.start,))
+    if h and headings[h - 1][1] > start:
+        return None  # a heading since the report opened a new section
+    return entry, start, words
+
+
+@lru_cache(maxsize=8)
+def _report_marks(text: str, lex: Lexicon) -> list[tuple[int, int, str, str]]:
+    """Every reported cue of `text`, as (start, end, entry id, words), sorted by start."""
+    marks: dict[int, tuple[int, int, str, str]] = {}
+    for entry, pattern in lex.cue_entries.get("reported", ()):
+        for m in pattern.finditer(text):
+            marks.setdefault(m.start(), (m.start(), m.end(), entry, m.group(0).strip()))
+    return sorted(marks.values())
+
+
+def _sentence_cue(site: Site, start: int, pos: int) -> tuple[str, str] | None:
+    """The reported cue in text[start:pos] that governs the value at `pos`, if any.
+
+    A status report runs until an aim is stated, inside a sentence too: in `Đến nay tỉnh đã có
+    80% hồ sơ được số hóa, phấn đấu đến năm 2026 đạt 100%` the 80% is reported and the 100% is
+    a target (`lexicon/cues.yaml` kind `aim`). A cue inside an earlier `;` item that holds a value
+    of its own belongs to that item: in `… đạt tối thiểu 50% so với số trạm 4G đã phát sóng; đưa
+    vào khai thác tối thiểu 01 tuyến …` the `đã` is a relative clause of the first item's noun, not
+    a report over the items after the `;` (corpus-dev2 d35). A cue before the sentence's first
+    value (`Năm 2022 tỉnh đã đạt 90% …; 80% …`) still governs every item.
+    """
+    text = site.ctx.text
+    marks = _report_marks(text, site.lex)
+    lo, hi = bisect_left(marks, (start,)), bisect_left(marks, (pos,))
+    for cue_start, cue_end, entry, words in reversed(marks[lo:hi]):  # the nearest cue first
+        if site.lex.cue("aim", text, cue_end, pos):
+            return None  # an aim stated since the report: it governs the value
+        if _LIST_ITEM_END.search(text, cue_end, pos) and find_mentions(text[start:cue_start], site.lex):
+            continue
+        return entry, words
+    return None
+
+
+_NOW = regex.compile(r"(?<!\w)hiện(?!\w)", FLAGS)
+
+
+def _present_adverb(site: Site, start: int, pos: int) -> str | None:
+    """`hiện` (now) as a word of its own before a verb (`Tỉnh hiện duy trì 100% …`), with no aim since.
+
+    The segmenter tells the adverb from the syllable of a compound verb (`thực hiện`, `thể
+    hiện`, `xuất hiện` are one word each), so no list of compounds is needed; the cue words
+    `hiện nay`, `hiện có`, `hiện đang` … stay in `lexicon/cues.yaml` (T3 family).
+    """
+    text = site.ctx.text
+    start = max(start, pos - 300)
+    if not _NOW.search(text, start, pos):
+        return None
+    words = [t for t in phrase_doc(text[start:pos]) if not t.is_space]
+    for k, token in enumerate(words[:-1]):
+        if token.text.lower() == "hiện" and words[k + 1].tag_ == "V":
+            if site.lex.cue("aim", text, start + words[k + 1].idx, pos):
+                return None
+            return f"hiện {words[k + 1].text}"
+    return None
+
+
+def _states_aim(site: Site, start: int, end: int) -> bool:
+    """A forward cue in text[start:end] that is not the own year of a value (`năm 2022 chiếm …`)."""
+    own = [(y.start, y.end) for y in site.ctx.years if y.until is not None]
+    for _, pattern in site.lex.cue_entries.get("forward", ()):
+        for m in pattern.finditer(site.ctx.text, start, end):
+            if not any(s <= m.start() < e for s, e in own):
+                return True
+    return False
 
 
 def under_report_heading(site: Site) -> Verdict | None:
@@ -217,7 +301,7 @@ def other_province(site: Site) -> Verdict | None:
     lex = site.lex
     own = lex.province_canon.get(fold(site.province).replace("TP ", ""), fold(site.province))
     for m in lex.province_re.finditer(fold(site.clause_left)):
-        canon = lex.province_canon.get(_SPACES.sub(" ", m.group(1)))
+        canon = lex.province_canon.get(regex.sub(r"\s+", " ", m.group(1)))
         if canon and canon != own and not (own and canon in own or own in canon):
             return Verdict("other_province", f"guide §1: about another province ({canon})")
     return None

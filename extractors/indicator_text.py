@@ -9,29 +9,33 @@ from __future__ import annotations
 
 import regex
 
-from extractors.lexicon import FLAGS, Lexicon, fold, template
+from extractors.lexicon import FLAGS, Lexicon, fold, get_lexicon, template
 from extractors.nlp import phrase_doc
 
 YEAR_PHRASE = regex.compile(
-    template(r"(?<!\w)(?:(?:{YEAR_PREP}|{DEADLINE_BEFORE})\s+)?(?:năm|giai\s+đoạn)\s+(?:\d{4}\s*[-–—]\s*)?\d{4}(?!\d)"),
+    template(r"(?<!\w)(?:(?:{YEAR_PREP}|{DEADLINE_BEFORE})\s+)?{PERIOD_WORD}\s+(?:\d{4}\s*[-–—]\s*)?\d{4}(?!\d)"),
     FLAGS,
 )
-_PER_YEAR = regex.compile(r"^\s*/\s*năm\b", FLAGS)
+_PER_YEAR = regex.compile(template(r"^\s*/\s*{YEAR_NOUN}"), FLAGS)
 PARENS = regex.compile(r"\([^()]*\)")
-_OBJECT_OF_SHARE = regex.compile(r"^\s*(?:GRDP|GDP|tổng\s+mức\s+bán\s+lẻ|tổng\s+sản\s+phẩm)", FLAGS)
+_OBJECT_OF_SHARE = regex.compile(template(r"^\s*{SHARE_OBJECT}"), FLAGS)
+_SHARE_HEAD = regex.compile(template(r"^{SHARE_HEAD}\s*"), FLAGS)
+_SHARE_OWNER = regex.compile(template(r"\s+{SHARE_OWNER}.*$"), FLAGS)
+_PROVINCE_TITLE = regex.compile(template(r"\s*(?:{PROVINCE_TITLE}\s+)?"), FLAGS)
 _RANK_LEAD = regex.compile(
-    r"(?:(?<!\w)(?:nằm|đứng|vào|lọt|duy\s+trì|đưa(?:\s+tỉnh)?\s+vào)\s*)?(?:(?<!\w)(?:một|1)\s+)?(?:(?<!\w)(?:trong|thuộc)\s*)?(?:(?<!\w)nhóm\s*)?(?:(?<!\w)(?:top|tốp)\s*)?$",
+    template(
+        r"(?:{RANK_VERB}\s*)?(?:(?:{RANK_ONE}|(?<!\w)1)\s+)?(?:{RANK_IN}\s*)?(?:{RANK_GROUP}\s*)?(?:{RANK_TOP}\s*)?$"
+    ),
     FLAGS,
 )
-_RANK_PLACES = r"^\s*(?:(?:tỉnh|thành\s+phố|thành|địa\s+phương|nước|quốc\s+gia)\s*[/,]?\s*)+"
+_RANK_PLACES = template(r"^\s*(?:{RANKED_PLACE}\s*[/,]?\s*)+")
 _RANK_GROUP = regex.compile(_RANK_PLACES + r"\)?\s*$", FLAGS)
 _RANK_PLACES_HEAD = regex.compile(_RANK_PLACES + r"(?=\w)", FLAGS)
-_LOCATIVE = regex.compile(r"\s(?:tại|ở|trên\s+địa\s+bàn)\s", FLAGS)
+_LOCATIVE = regex.compile(template(r"\s{LOCATIVE}\s"), FLAGS)
 _AFTER_AT_START = regex.compile(template(r"^\s*{COMPARATOR_AFTER}"), FLAGS)
-_DIGITAL_ECONOMY = "kinh tế số"
-_PLACE_WORD = regex.compile(r"\s*(?:(?:tỉnh|thành\s+phố|tp\.?)\s+)?", FLAGS)
-_SHARE_WORD = regex.compile(r"^(?:tỷ\s+trọng|tỷ\s+lệ)\s*", FLAGS)
-_OF_PLACE = regex.compile(r"\s+của\s+(?:tỉnh|thành\s+phố|cả\s+nước)\b.*$", FLAGS)
+_LIGHT_VERBS = frozenset(next(f.words for f in get_lexicon().fragments if f.id == "LIGHT_VERB"))
+# The subject of a share of GRDP that names none (`nâng lên 40% GRDP`): the first SHARE_SUBJECT word.
+_DIGITAL_ECONOMY = next(f.words[0] for f in get_lexicon().fragments if f.id == "SHARE_SUBJECT")
 
 
 def strip_scopes(text: str, spans: list[tuple[int, int]], offset: int) -> str:
@@ -85,12 +89,12 @@ def has_verb(phrase: str) -> bool:
     """A verb other than `có`/`là`: the phrase states something of its own."""
     if not phrase.strip():
         return False
-    return any(tag == "V" and phrase[s:e].lower() not in ("có", "là") for s, e, tag in word_spans(phrase))
+    return any(tag == "V" and phrase[s:e].lower() not in _LIGHT_VERBS for s, e, tag in word_spans(phrase))
 
 
 def _strip_provinces(text: str, lex: Lexicon) -> str:
     folded = fold(text)
-    m = _PLACE_WORD.match(folded)
+    m = _PROVINCE_TITLE.match(folded)
     rest = folded[m.end() :] if m else folded
     pm = lex.province_re.match(rest)
     if pm:
@@ -132,12 +136,12 @@ def build_indicator(
     if unit == "rank":
         left = _RANK_LEAD.sub("", left).strip()
     left = strip_ends(left, lex)
-    bare_left = _SHARE_WORD.sub("", left).strip()
+    bare_left = _SHARE_HEAD.sub("", left).strip()
     if _OBJECT_OF_SHARE.match(right):
         # `chiếm 20% GRDP` names the share itself; after `đạt` the subject is kept as written
         # (`tỷ trọng kinh tế số đạt 20% GRDP`, `kinh tế số cần đạt 22% GRDP`: unseen-errors T6)
         subject = (left if bare_left and not share_verb else bare_left) or _DIGITAL_ECONOMY
-        obj = _OF_PLACE.sub("", right)
+        obj = _SHARE_OWNER.sub("", right)
         return f"{subject} trong {obj}"
     return " ".join(p for p in (left, right) if p)
 

@@ -8,14 +8,16 @@ empty word list fails at import with the file named, not later as a silent miss.
 
 from __future__ import annotations
 
-import hashlib
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import regex
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
+
+from schemas.plan import Comparator, Direction, Pillar, Scope
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 FLAGS = regex.IGNORECASE | regex.UNICODE | regex.V0
@@ -23,6 +25,25 @@ FLAGS = regex.IGNORECASE | regex.UNICODE | regex.V0
 # are tried there only instead of at every character (the same match: their alternations are
 # longest first; tests/test_lexicon.py checks forward and reverse agree).
 AT_END = FLAGS | regex.REVERSE
+
+
+def values_of(enum: type[Enum]) -> AfterValidator:
+    """A field that takes exactly the values of a record enum, kept as plain text.
+
+    Why: `schemas/plan.py` is the one definition of what a comparator, direction, scope or
+    pillar can be; the lexicon validates against it instead of restating the values as a
+    `Literal`, so a value added there is accepted here and a typo in a YAML file fails at
+    load with the allowed values named.  The entry keeps the plain string (not the enum
+    member), which is what the matching code compares and keys its tables by.
+    """
+    allowed = [str(member.value) for member in enum]
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not a {enum.__name__} (one of {', '.join(allowed)})")
+        return value
+
+    return AfterValidator(check)
 
 
 class _Entry(BaseModel):
@@ -38,33 +59,37 @@ class WordsEntry(_Entry):
 
 
 class ComparatorEntry(WordsEntry):
-    comparator: Literal["=", ">=", ">", "<=", "<", "~"]
+    comparator: Annotated[str, values_of(Comparator)]
     position: Literal["before", "after"]
 
 
 class DirectionEntry(WordsEntry):
-    direction: Literal["level", "increase", "decrease"]
+    direction: Annotated[str, values_of(Direction)]
 
 
 class ScopeEntry(WordsEntry):
-    scope: Literal["province", "district", "commune"]
+    scope: Annotated[str, values_of(Scope)]
 
 
 class PillarEntry(WordsEntry):
-    pillar: Literal["government", "economy", "society"]
+    pillar: Annotated[str, values_of(Pillar)]
 
 
 class CueEntry(_Entry):
     kind: Literal[
-        "achieved", "reported", "report_heading", "forward", "national", "not_digital", "progress",
+        "achieved", "reported", "report_heading", "forward", "aim", "national", "not_digital", "progress",
         # documents.yaml: finding the text's own document (guide §4)
-        "doc_metadata_number", "doc_metadata_date", "doc_carried_out", "doc_subject_verb", "doc_generic",
+        "doc_metadata_number", "doc_metadata_date", "doc_carried_out", "doc_implemented", "doc_subject_verb",
+        "doc_generic",
     ]
     pattern: str = Field(min_length=1)
 
 
 class FragmentEntry(WordsEntry):
     """A named word set that code patterns refer to as `{NAME}`."""
+
+    # the compiled patterns (`module:NAME`) that use it: its examples are run through them
+    used_by: list[str] = Field(default_factory=list)
 
 
 class VariantEntry(BaseModel):
@@ -90,7 +115,8 @@ class IndicatorRules(BaseModel):
 class CountRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     not_count_nouns: list[str] = Field(min_length=1)
-    max_count: int = Field(gt=0)
+    population_size: int = Field(gt=0)
+    digital_kinds: list[str] = Field(min_length=1)
     percent_nouns: list[str] = Field(min_length=1)
 
 
@@ -268,6 +294,7 @@ class Lexicon:
         self.clause_openers = frozenset(w.lower() for w in self.indicator.clause_openers)
         self.drop_anywhere = [regex.compile(p, FLAGS) for p in self.indicator.drop_anywhere]
         self.not_count_re = regex.compile(r"\s*" + words_pattern(self.counts.not_count_nouns), FLAGS)
+        self.digital_kind_re = regex.compile(words_pattern(self.counts.digital_kinds), FLAGS)
         self.percent_noun_re = regex.compile(r"\s*" + words_pattern(self.counts.percent_nouns), FLAGS)
         self.doctype_re = regex.compile(words_pattern([d.name for d in self.doctypes]), FLAGS)
         names = self.provinces.provinces + self.provinces.merged_2025
@@ -308,13 +335,3 @@ def get_lexicon() -> Lexicon:
 def template(pattern: str) -> str:
     """`pattern` with `{NAME}` fragments of the process lexicon filled in: for module-level patterns."""
     return get_lexicon().template(pattern)
-
-
-@lru_cache(maxsize=1)
-def lexicon_version() -> str:
-    """A short hash of every lexicon file: part of cache keys and of each record."""
-    h = hashlib.sha256()
-    for path in sorted(LEXICON_DIR.glob("*.yaml")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:12]

@@ -1,67 +1,74 @@
-"""Guide §2 list rules: one record per measure and scope, and the passes over a list's items.
+"""Guide §2 list rules, as ordered registries of small named functions.
 
-A value read alone becomes one record per scope it names, or two records when it states
-two shares (`X trong Y, Z trong W`) or several measures sharing the value (`coordination.py`). Over the records, the
-items of one list then inherit an elided indicator, share a leading comparator, a trailing
-predicate and a year stated after the last item.
+A value read alone becomes one record per measure and per scope it names (`MEASURE_RULES`:
+two shares `X trong Y, Z trong W`, several measures sharing the value (`coordination.py`);
+then one record per scope).
+Over all records, `LIST_RULES` then run in order: an item takes the comparator that leads
+its list, an elided indicator is inherited from a neighbour, and within each list
+(`GROUP_RULES`) a nested later-year value keeps its item's measure, a trailing predicate
+is shared, and a year stated after the last item dates the others.
+
+Each rule writes its rule id into `Candidate.rules` for the fields it sets (a list rule's id
+is its name; a measure rule returns its id), so `chitieu explain` names it. Records are frozen: a rule returns new ones (`dataclasses.replace`).
+To add a list form, add a function here, put it in its registry where its inputs are known,
+and add spec rows (docs/adding-rules.md).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import regex
 
 from extractors.coordination import split_predicates, split_repeated_head
 from extractors.indicator_text import YEAR_PHRASE, build_indicator
-from extractors.lexicon import FLAGS, Lexicon
+from extractors.lexicon import FLAGS, Lexicon, template
 from extractors.reading import Reading
 from extractors.types import Candidate
 from extractors.years import WEAK_YEARS
 
-_OWN_VERB = regex.compile(r"(?<!\w)(?:đạt|là|chiếm|bằng)(?!\w)", FLAGS)
-_WORD = regex.compile(r"\w+")
-_TWO_SHARES = regex.compile(r"^(?P<a>.+?\btrong\b.+?),\s+(?P<b>[^,]+?\btrong\b[^,]+)$", FLAGS)
+_OWN_VERB = regex.compile(template(r"{OWN_VERB}"), FLAGS)
+_TWO_SHARES = regex.compile(template(r"^(?P<a>.+?{SHARE_IN}.+?),\s+(?P<b>[^,]+?{SHARE_IN}[^,]+)$"), FLAGS)
+
+Records = tuple[Candidate, ...]
+MeasureRule = Callable[[Reading, Lexicon], "tuple[tuple[str, ...], str] | None"]  # (indicators, rule id)
+ListRule = Callable[[Records], Records]
 
 
-def list_records(reading: Reading, lex: Lexicon) -> list[Candidate]:
-    """One record per measure and per scope of a value (guide §2): two shares, measures sharing the value, scopes."""
-    base, rules, indicator = reading.base, reading.base.rules, reading.base.indicator
-    out: list[Candidate] = []
-    indicators = [indicator]
-    two = _TWO_SHARES.match(indicator) if not reading.right_clean else None
-    if two:
-        indicators = [two["a"].strip(), two["b"].strip()]
-        rules["indicator"] = "two_shares"
-    elif len(reading.scopes) <= 1:  # several levels make a list of scopes, not of measures
-        shared = _shared_value(reading, lex)
-        if shared is not None:
-            indicators, rules["indicator"] = shared
-    for ind in indicators:
-        scope_list: list[str | None] = list(reading.scopes) or [None]
-        for scope in scope_list:
-            # the scopes.yaml entry id is the scope, unless an owner phrase named it (owners.py)
-            scope_rule = {"scope": reading.scope_rules.get(scope, scope)} if scope else {}
-            out.append(replace(base, scope=scope, indicator=ind, rules={**rules, **scope_rule}))
-    return out
+def _credit(c: Candidate, rule: str, fields: tuple[str, ...], **changes: Any) -> Candidate:
+    """`c` with `changes`, and `rule` as the rule behind each of `fields`."""
+    return replace(c, **changes, rules={**c.rules, **dict.fromkeys(fields, rule)})
 
 
-def _shared_value(reading: Reading, lex: Lexicon) -> tuple[list[str], str] | None:
+# -- one value -> its records
+
+
+def two_shares(reading: Reading, lex: Lexicon) -> tuple[tuple[str, ...], str] | None:
+    """`tỷ trọng X trong Y, Z trong W` with nothing after the value: two shares of one value (guide §2)."""
+    two = _TWO_SHARES.match(reading.base.indicator) if not reading.right_clean else None
+    return ((two["a"].strip(), two["b"].strip()), "two_shares") if two else None
+
+
+def shared_value(reading: Reading, lex: Lexicon) -> tuple[tuple[str, ...], str] | None:
     """One value shared by several measures: one indicator per measure, and the rule that read
     them (`coordination.py`, unseen-errors T7). After the value (`100% <subject> V1 và V2`), or,
-    with the value last, in its subject (`chỉ số A và chỉ số B nằm trong nhóm 16`)."""
+    with the value last, in its subject (`chỉ số A và chỉ số B nằm trong nhóm 16`). Several
+    levels make a list of scopes, not of measures."""
+    if len(reading.scopes) > 1:
+        return None
     left, right, unit = reading.left_for_ind, reading.right_for_ind, reading.base.unit
     if reading.right_clean and unit == "percent":
         parts = _measures(right, after_verb=True)
         if parts is None:
             return None
-        return [build_indicator(left, part, lex, reading.share_verb, unit) for part in parts[0]], parts[1]
+        return tuple(build_indicator(left, part, lex, reading.share_verb, unit) for part in parts[0]), parts[1]
     subject = " ".join(YEAR_PHRASE.sub(" ", left).split())  # raw: `tỷ lệ A và tỷ lệ B` repeats its head
     parts = _measures(subject, after_verb=False) if subject else None
     if parts is None:
         return None
-    return [build_indicator(part, right, lex, reading.share_verb, unit) for part in parts[0]], parts[1]
+    return tuple(build_indicator(part, right, lex, reading.share_verb, unit) for part in parts[0]), parts[1]
 
 
 def _measures(phrase: str, after_verb: bool) -> tuple[list[str], str] | None:
@@ -77,20 +84,44 @@ def _measures(phrase: str, after_verb: bool) -> tuple[list[str], str] | None:
     return [m for p in predicates for m in split_repeated_head(p, after_verb=True) or [p]], "shared_value_predicates"
 
 
+# The first rule that splits a value's indicator wins; the rule id it returns is the indicator's.
+MEASURE_RULES: tuple[MeasureRule, ...] = (two_shares, shared_value)
+
+
+def list_records(reading: Reading, lex: Lexicon) -> list[Candidate]:
+    """One record per measure (`MEASURE_RULES`) and per scope of a value (guide §2)."""
+    base = reading.base
+    indicators: tuple[str, ...] = (base.indicator,)
+    rules = base.rules
+    for rule in MEASURE_RULES:
+        split = rule(reading, lex)
+        if split is not None:
+            indicators, rules = split[0], {**rules, "indicator": split[1]}
+            break
+    scopes: tuple[str | None, ...] = reading.scopes or (None,)
+    # the scopes.yaml entry id is the scope's rule, unless an owner phrase named it (owners.py)
+    return [
+        replace(base, scope=scope, indicator=ind,
+                rules={**rules, **({"scope": reading.scope_rules.get(scope, scope)} if scope else {})})
+        for ind in indicators
+        for scope in scopes
+    ]
+
+
 def _head(indicator: str) -> str:
     """The first two syllables of an indicator: the noun its value counts."""
-    words = _WORD.findall(indicator.lower())[:2]
+    words = regex.findall(r"\w+", indicator.lower())[:2]
     return " ".join(words) if len(words) == 2 else ""
 
 
-def _list_groups(cands: list[Candidate]) -> list[list[Candidate]]:
+def _list_groups(cands: Records) -> list[list[int]]:
     """Runs of candidates that form one list: the values of one clause, and parallel items after
     a `;` in the same sentence — bare, naming a level, and counting the same noun as the item
     before (`tối thiểu 92% hồ sơ một cửa cấp tỉnh; 85% hồ sơ một cửa cấp huyện và 72% ...`):
-    the `;` divides one list of levels (unseen-errors T8, T6)."""
-    groups: list[list[Candidate]] = []
-    for c in cands:
-        prev = groups[-1][-1] if groups else None
+    the `;` divides one list of levels (unseen-errors T8, T6). Each group is a list of indices."""
+    groups: list[list[int]] = []
+    for i, c in enumerate(cands):
+        prev = cands[groups[-1][-1]] if groups else None
         joined = prev is not None and (
             c.clause_start == prev.clause_start
             or (
@@ -103,84 +134,125 @@ def _list_groups(cands: list[Candidate]) -> list[list[Candidate]]:
             )
         )
         if joined:
-            groups[-1].append(c)
+            groups[-1].append(i)
         else:
-            groups.append([c])
+            groups.append([i])
     return groups
 
 
-def resolve_lists(cands: list[Candidate]) -> list[Candidate]:
-    """Guide §2: inherit elided indicators, distribute a leading comparator, share a predicate.
+# -- passes over all records
 
-    Each record looks up its neighbours in tables built in one pass (the last record of its
-    sentence and of its paragraph with an indicator, the next one of its sentence), not by
-    scanning every record before it: linear in the number of records.
+
+def list_distribute_comparator(cands: Records) -> Records:
+    """A comparator word leading a list (`tối thiểu 90% …, 80% …`) holds for its bare items (guide §2).
+
+    Not for an item it would make impossible (`trên 80% …, 100% xã`) or one with its own verb.
     """
-    first_of_group: dict[int, Candidate] = {}  # id(record) -> first item of its list, for the items after it
+    out = list(cands)
     for group in _list_groups(cands):
-        for c in group[1:]:
-            first_of_group[id(c)] = group[0]
-    following: dict[tuple[str, str], list[int]] = {}  # (sentence, unit) -> records with an indicator, in order
+        first = cands[group[0]]
+        if not (first.cmp_from_word and first.comparator in (">=", ">", "~", "<=", "<")):
+            continue
+        for i in group[1:]:
+            c = cands[i]
+            impossible = c.unit == "percent" and c.value >= 100
+            if c.list_item and not c.cmp_from_word and c.comparator == "=" and not impossible \
+                    and not _OWN_VERB.search(c.quote):
+                out[i] = _credit(c, "list_distribute_comparator", ("comparator",),
+                                 comparator=first.comparator, cmp_from_word=True)
+    return tuple(out)
+
+
+def list_inherit_indicator(cands: Records) -> Records:
+    """An item with no words of its own takes its neighbour's measure (guide §2): the one before it
+    in its sentence (pillar included), else the next of its unit, else the last of its paragraph."""
+    out = list(cands)
     for i, c in enumerate(cands):
         if c.indicator.strip():
-            following.setdefault((c.sentence, c.unit), []).append(i)
-    last_in_sentence: dict[str, Candidate] = {}  # with an indicator, among the records already resolved
-    last_in_paragraph: dict[int, Candidate] = {}
-    for i, c in enumerate(cands):
-        if not c.indicator.strip():
-            before = last_in_sentence.get(c.sentence)
-            after = following.get((c.sentence, c.unit), [])
-            k = bisect_right(after, i)
-            earlier = last_in_paragraph.get(c.paragraph_start)
-            if before is not None:
-                c.indicator = before.indicator
-                if c.pillar is None:  # an elided item takes its neighbour's measure, pillar included
-                    c.pillar, c.pillar_source = before.pillar, before.pillar_source
-            elif k < len(after):
-                c.indicator = cands[after[k]].indicator
-            elif earlier is not None:
-                c.indicator = earlier.indicator
-            c.rules["indicator"] = "list_inherit_indicator"
-        if c.indicator.strip():
-            last_in_sentence[c.sentence] = last_in_paragraph[c.paragraph_start] = c
-        # a leading comparator is not carried to an item it would make impossible (`trên 80% …, 100% xã`)
-        impossible = c.unit == "percent" and c.value >= 100
-        first = first_of_group.get(id(c))
-        if (
-            first is not None and c.list_item and not c.cmp_from_word and c.comparator == "=" and not impossible
-            and first.cmp_from_word and first.comparator in (">=", ">", "~", "<=", "<") and not _OWN_VERB.search(c.quote)
-        ):
-            c.comparator = first.comparator
-            c.cmp_from_word = True
-            c.rules["comparator"] = "list_distribute_comparator"
-    for group in _list_groups(cands):
-        # a later-year value nested after an item keeps the item's measure and scope (unseen-errors T5);
-        # words after its parenthesis are the list's shared predicate
-        for k, c in enumerate(group):
-            item = next((p for p in reversed(group[:k]) if not p.nested), None)
-            if c.nested and item is not None and c.scope is None:
-                own = c.indicator
-                c.scope, c.indicator = item.scope, item.indicator
-                c.rules["scope"] = c.rules["indicator"] = "list_nested_item"
-                if own and own != item.indicator and not c.tail:
-                    c.tail = own
-                    c.indicator = f"{item.indicator} {own}".strip()
-        # a predicate after the last scoped item of a list belongs to every item
-        tails = [c.tail for c in group if c.tail]
-        if len(group) > 1 and tails:
-            tail = tails[-1]
-            for c in group:
-                if c.scope and not c.tail and tail not in c.indicator:
-                    c.indicator = f"{c.indicator} {tail}".strip()
-                    c.rules["indicator"] = "list_shared_predicate"
-        # a year stated after the last item (`… 55% văn bản đi cấp xã được ký số vào năm 2026`)
-        # dates the items that have only a weak year of their own
-        last = group[-1]
-        if len(group) > 1 and last.year_source == "clause" and last.deadline_year is not None:
-            for c in group[:-1]:
-                if c.year_source in WEAK_YEARS and c.list_item is not None and c.end <= last.start:
-                    c.deadline_year, c.year_source = last.deadline_year, "list"
-                    c.rules["deadline_year"] = "list_year_after_last_item"
+            continue
+        before = [p for p in out[:i] if p.sentence == c.sentence and p.indicator.strip()]
+        after = [n for n in cands[i + 1 :] if n.sentence == c.sentence and n.indicator.strip() and n.unit == c.unit]
+        earlier = [p for p in out[:i] if p.paragraph_start == c.paragraph_start and p.indicator.strip()]
+        changes: dict[str, Any] = {}
+        if before:
+            changes["indicator"] = before[-1].indicator
+            if c.pillar is None:
+                changes.update(pillar=before[-1].pillar, pillar_source=before[-1].pillar_source)
+        elif after:
+            changes["indicator"] = after[0].indicator
+        elif earlier:
+            changes["indicator"] = earlier[-1].indicator
+        out[i] = _credit(c, "list_inherit_indicator", ("indicator",), **changes)
+    return tuple(out)
+
+
+# -- passes within one list (the groups are read once, before the first of them)
+
+
+def list_nested_item(group: Records) -> Records:
+    """A later-year value nested after an item keeps the item's measure and scope (unseen-errors T5);
+    words after its parenthesis are the list's shared predicate."""
+    out = list(group)
+    for k, c in enumerate(group):
+        item = next((p for p in reversed(group[:k]) if not p.nested), None)
+        if not (c.nested and item is not None and c.scope is None):
+            continue
+        own = c.indicator
+        changes: dict[str, Any] = {"scope": item.scope, "indicator": item.indicator}
+        if own and own != item.indicator and not c.tail:
+            changes.update(tail=own, indicator=f"{item.indicator} {own}".strip())
+        out[k] = _credit(c, "list_nested_item", ("scope", "indicator"), **changes)
+    return tuple(out)
+
+
+def list_shared_predicate(group: Records) -> Records:
+    """A predicate after the last scoped item of a list belongs to every scoped item (guide §2)."""
+    tails = [c.tail for c in group if c.tail]
+    if len(group) < 2 or not tails:
+        return group
+    tail = tails[-1]
+    return tuple(
+        _credit(c, "list_shared_predicate", ("indicator",), indicator=f"{c.indicator} {tail}".strip())
+        if c.scope and not c.tail and tail not in c.indicator else c
+        for c in group
+    )
+
+
+def list_year_after_last_item(group: Records) -> Records:
+    """A year stated after the last item (`… 55% văn bản đi cấp xã được ký số vào năm 2026`) dates
+    the items before it that have only a weak year of their own (guide §3)."""
+    last = group[-1]
+    if len(group) < 2 or last.year_source != "clause" or last.deadline_year is None:
+        return group
+    return tuple(
+        _credit(c, "list_year_after_last_item", ("deadline_year",), deadline_year=last.deadline_year, year_source="list")
+        if k < len(group) - 1 and c.year_source in WEAK_YEARS and c.end <= last.start else c
+        for k, c in enumerate(group)
+    )
+
+
+GROUP_RULES: tuple[ListRule, ...] = (list_nested_item, list_shared_predicate, list_year_after_last_item)
+
+
+def list_groups_rules(cands: Records) -> Records:
+    """`GROUP_RULES`, in order, within each list (`_list_groups`, read once)."""
+    out = list(cands)
+    for indices in _list_groups(cands):
+        group = tuple(out[i] for i in indices)
+        for rule in GROUP_RULES:
+            group = rule(group)
+        for i, c in zip(indices, group, strict=True):
+            out[i] = c
+    return tuple(out)
+
+
+# The order matters: the comparator is distributed over the lists as read, before an
+# inherited indicator can change them; the groups of GROUP_RULES are read after both.
+LIST_RULES: tuple[ListRule, ...] = (list_distribute_comparator, list_inherit_indicator, list_groups_rules)
+
+
+def resolve_lists(cands: Records) -> Records:
+    """Guide §2 over all records: `LIST_RULES`, in order."""
+    for rule in LIST_RULES:
+        cands = rule(cands)
     return cands
-
-

@@ -1,71 +1,67 @@
-"""Guide §2 restatements: a commitment stated twice is one record, and a carried year that contradicts is withdrawn."""
+"""Guide §2 restatements: a commitment stated twice is one record, and a carried year that contradicts is withdrawn.
+
+`MERGE_RULES` is an ordered registry: for each record, the first rule that finds an earlier
+kept record it restates merges the two (the kept one may take the later one's year, pillar
+or wording), and a number none of whose records is kept becomes a `Drop` with that rule's id.
+Records are frozen; a merge returns new ones.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
 from extractors.filters import RESTATEMENT
+from extractors.numbers import Mention
 from extractors.overlap import indicator_overlap, syllables
 from extractors.types import Candidate, Drop
 from extractors.years import WEAK_YEARS
 
-
-def restatement_drops(before: list[Candidate], kept: list[Candidate]) -> list[Drop]:
-    """A value none of whose records survived the merge restates an earlier one (guide §2)."""
-    kept_ids = {id(c) for c in kept}
-    survivors = {c.mention for c in before if id(c) in kept_ids}
-    gone = {c.mention: c for c in before if id(c) not in kept_ids and c.mention not in survivors}
-    return [
-        Drop(m, RESTATEMENT, "guide §2: restates a commitment already recorded earlier in the document")
-        for m in gone
-        if m is not None
-    ]
+Records = tuple[Candidate, ...]
+HEADLINE_RESTATEMENT = "headline_restatement"
 
 
-def drop_conflicting_carry(cands: list[Candidate]) -> list[Candidate]:
+def _same_measure(a: Candidate, b: Candidate) -> bool:
+    sa, sb = syllables(a.indicator), syllables(b.indicator)
+    return bool(sa and sb) and (sa <= sb or sb <= sa) and a.unit == b.unit and a.scope == b.scope
+
+
+def drop_conflicting_carry(cands: Records) -> Records:
     """A year carried from an earlier paragraph cannot give one measure two values.
 
     When a paragraph whose year was carried restates measures already set for that year
     with other values, it belongs to another horizon: its carried year is withdrawn and
-    the section's or document's year (or none) applies. One measure is the same unit and
-    scope with one indicator's syllables inside the other's. The records of earlier
-    paragraphs are kept in a table by year, unit and scope, each distinct indicator once,
-    so a paragraph is checked against the measures before it, not against every record.
+    the section's or document's year (or none) applies.
     """
-    order = sorted(range(len(cands)), key=lambda i: cands[i].paragraph_start)
-    carried_paras = sorted({c.paragraph_start for c in cands if c.year_source == "carried"})
-    seen: dict[tuple[int | None, str, str | None], dict[frozenset[str], set[tuple[float, float | None]]]] = {}
-    k = 0
-    for para in carried_paras:
-        while k < len(order) and cands[order[k]].paragraph_start < para:
-            p = cands[order[k]]
-            measures = seen.setdefault((p.deadline_year, p.unit, p.scope), {})
-            measures.setdefault(frozenset(syllables(p.indicator)), set()).add((p.value, p.value_max))
-            k += 1
-        carried = [c for c in cands if c.paragraph_start == para and c.year_source == "carried"]
-        if any(_conflicts(c, seen) for c in carried):
-            for c in carried:
-                c.deadline_year, c.year_source = c.uncarried_year, "uncarried"
-                c.rules["deadline_year"] = "year_carry_withdrawn"
-    return cands
+    out = list(cands)
+    for para in sorted({c.paragraph_start for c in cands if c.year_source == "carried"}):
+        carried = [i for i, c in enumerate(out) if c.paragraph_start == para and c.year_source == "carried"]
+        earlier = [p for p in out if p.paragraph_start < para]
+        if any(
+            p.deadline_year == out[i].deadline_year and (p.value, p.value_max) != (out[i].value, out[i].value_max)
+            and _same_measure(p, out[i])
+            for i in carried
+            for p in earlier
+        ):
+            for i in carried:
+                c = out[i]
+                out[i] = replace(c, deadline_year=c.uncarried_year, year_source="uncarried",
+                                 rules={**c.rules, "deadline_year": "year_carry_withdrawn"})
+    return tuple(out)
 
 
-def _conflicts(
-    c: Candidate, seen: dict[tuple[int | None, str, str | None], dict[frozenset[str], set[tuple[float, float | None]]]]
-) -> bool:
-    """An earlier record of the same year, unit, scope and measure with another value."""
-    mine = syllables(c.indicator)
-    if not mine:
-        return False
-    for words, values in seen.get((c.deadline_year, c.unit, c.scope), {}).items():
-        if words and (words <= mine or mine <= words) and any(v != (c.value, c.value_max) for v in values):
-            return True
-    return False
+def _comparators_agree(a: Candidate, b: Candidate) -> bool:
+    """Equal comparators, or one statement states none (`có 300 doanh nghiệp …` restating
+    `có ít nhất 300 doanh nghiệp …`): a plain number does not contradict a stated floor."""
+    return a.comparator == b.comparator or not (a.cmp_from_word and b.cmp_from_word)
 
 
 def _restates(a: Candidate, b: Candidate) -> bool:
-    """Same commitment: equal value fields, compatible years, one indicator inside the other."""
-    if (a.unit, a.value, a.value_max, a.comparator, a.direction, a.scope, a.achieved) != (
-        b.unit, b.value, b.value_max, b.comparator, b.direction, b.scope, b.achieved
-    ):
+    """Same commitment: equal value fields, compatible years and comparators, one indicator inside the other."""
+    if (a.unit, a.value, a.value_max, a.direction, a.scope, a.achieved) != (
+        b.unit, b.value, b.value_max, b.direction, b.scope, b.achieved
+    ) or not _comparators_agree(a, b):
         return False
     if a.clause_start == b.clause_start:
         return False
@@ -89,51 +85,79 @@ def _headline_restates(head: Candidate, body: Candidate) -> bool:
         return False
     if None not in (head.deadline_year, body.deadline_year) and head.deadline_year != body.deadline_year:
         return False
-    if head.comparator != body.comparator and head.cmp_from_word and body.cmp_from_word:
+    if not _comparators_agree(head, body):
         return False
     return indicator_overlap(head.indicator, body.indicator) >= 0.4 or head.unit == "rank"
 
 
-def merge_duplicates(cands: list[Candidate]) -> list[Candidate]:
-    """Guide §2: a restated commitment is one record, the first full statement.
+def _absorb_restatement(kept: Candidate, later: Candidate) -> Candidate:
+    """The first statement keeps its words; it takes the pillar of a later one read under a
+    lead-in (P4), the year a later one states when its own is weak, and a comparator a later one
+    states when it states none."""
+    changes: dict[str, Any] = {}
+    rules = dict(kept.rules)
+    if later.pillar_source == "section" and kept.pillar_source != "section":
+        changes.update(pillar=later.pillar, pillar_source=later.pillar_source)
+        rules["pillar"] = "restatement_pillar"
+    if kept.year_source in WEAK_YEARS and later.year_source not in WEAK_YEARS:
+        changes.update(deadline_year=later.deadline_year, year_source=later.year_source)
+        rules["deadline_year"] = "restatement_year"
+    if later.cmp_from_word and not kept.cmp_from_word:  # the record keeps the comparator stated
+        changes.update(comparator=later.comparator, cmp_from_word=True)
+        rules["comparator"] = "restatement_comparator"
+    return replace(kept, **changes, rules=rules) if changes else kept
 
-    A record is compared only with the kept records of the same value (unit, value, range,
-    direction, scope, achieved), in the order they were kept, and with the headline's: every
-    restatement shares them, so the result is that of comparing with every kept record.
+
+def _absorb_into_headline(head: Candidate, body: Candidate) -> Candidate:
+    """The body completes a headline that lacks the year or the comparator word."""
+    changes: dict[str, Any] = {}
+    stronger = body.cmp_from_word and not head.cmp_from_word
+    if head.deadline_year is None or stronger:
+        changes.update(quote=body.quote, start=body.start, end=body.end, indicator=body.indicator)
+    if head.deadline_year is None:
+        changes.update(deadline_year=body.deadline_year, year_source=body.year_source)
+    if stronger:
+        changes.update(comparator=body.comparator, cmp_from_word=True)
+    if body.pillar_source == "section" and head.pillar_source != "section":
+        changes.update(pillar=body.pillar, pillar_source=body.pillar_source)
+    return replace(head, **changes) if changes else head
+
+
+@dataclass(frozen=True)
+class MergeRule:
+    """When a later record restates a kept one, and what the kept one takes from it."""
+
+    id: str  # the rule id of the Drop when none of a number's records is kept
+    restates: Callable[[Candidate, Candidate], bool]  # (kept, later)
+    absorb: Callable[[Candidate, Candidate], Candidate]  # (kept, later) -> the kept record
+    reason: str
+
+
+MERGE_RULES: tuple[MergeRule, ...] = (
+    MergeRule(RESTATEMENT, _restates, _absorb_restatement,
+              "guide §2: restates a commitment already recorded earlier in the document"),
+    MergeRule(HEADLINE_RESTATEMENT, _headline_restates, _absorb_into_headline,
+              "unseen-errors T4: restates the target of the headline, which keeps it"),
+)
+
+
+def merge_duplicates(cands: Records) -> tuple[Records, tuple[Drop, ...]]:
+    """Guide §2: a restated commitment is one record, the first full statement (`MERGE_RULES`, in order).
+
+    Returns the kept records and a `Drop` for each number none of whose records is kept.
     """
     kept: list[Candidate] = []
-    by_value: dict[tuple[object, ...], list[Candidate]] = {}
-    headline: list[Candidate] = []  # kept records of the first line (`_headline_restates`)
+    merged: dict[Mention, MergeRule] = {}  # a number's first merged record names the rule
     for c in cands:
-        dup = next((k for k in by_value.get(_value_key(c), ()) if _restates(k, c)), None)
-        if dup is None:
-            head = next((k for k in headline if _headline_restates(k, c)), None)
-            if head is not None:
-                # the body completes a headline that lacks the year or the comparator word
-                if head.deadline_year is None or (c.cmp_from_word and not head.cmp_from_word):
-                    head.quote, head.start, head.end, head.indicator = c.quote, c.start, c.end, c.indicator
-                if head.deadline_year is None:
-                    head.deadline_year, head.year_source = c.deadline_year, c.year_source
-                if c.cmp_from_word and not head.cmp_from_word:
-                    head.comparator, head.cmp_from_word = c.comparator, True
-                if c.pillar_source == "section" and head.pillar_source != "section":
-                    head.pillar, head.pillar_source = c.pillar, c.pillar_source
-                continue
+        for rule in MERGE_RULES:
+            j = next((j for j, k in enumerate(kept) if rule.restates(k, c)), None)
+            if j is not None:
+                kept[j] = rule.absorb(kept[j], c)
+                if c.mention is not None:
+                    merged.setdefault(c.mention, rule)
+                break
+        else:
             kept.append(c)
-            by_value.setdefault(_value_key(c), []).append(c)
-            if c.paragraph_start == 0:
-                headline.append(c)
-            continue
-        if c.pillar_source == "section" and dup.pillar_source != "section":
-            dup.pillar, dup.pillar_source = c.pillar, c.pillar_source  # P4: the statement under a lead-in
-            dup.rules["pillar"] = "restatement_pillar"
-        if dup.year_source in WEAK_YEARS and c.year_source not in WEAK_YEARS:
-            dup.deadline_year = c.deadline_year
-            dup.year_source = c.year_source
-            dup.rules["deadline_year"] = "restatement_year"  # the restatement states the year
-    return kept
-
-
-def _value_key(c: Candidate) -> tuple[object, ...]:
-    """What `_restates` requires equal, less the comparator (a headline's may change when merged)."""
-    return (c.unit, c.value, c.value_max, c.direction, c.scope, c.achieved)
+    survivors = {c.mention for c in kept}
+    drops = tuple(Drop(m, rule.id, rule.reason) for m, rule in merged.items() if m not in survivors)
+    return tuple(kept), drops

@@ -47,6 +47,15 @@ COUNT_RE = regex.compile(
     ),
     FLAGS,
 )
+# "Hình thành 1-2 trung tâm dữ liệu", "có từ 2 đến 3 doanh nghiệp": a range of counts (guide §3
+# value_max; corpus-dev2 d35). Places gained (`1-2 bậc`) are read before, as rank steps.
+COUNT_RANGE_RE = regex.compile(
+    template(
+        rf"(?:{{COMPARATOR_BEFORE}}|{{PLAN_VERB}})\s+(?:từ\s+)?(?P<a>\d{{1,3}}){_SP}*(?:[-–]|{{RANGE_JOIN}}){_SP}*"
+        r"(?P<b>\d{1,3})(?![\d%,./])\s+(?=\w)"
+    ),
+    FLAGS,
+)
 # "19/19 Sở, Ban, ngành": every one of N, a count of N.
 FULL_RE = regex.compile(template(r"(?<!{DATE_LEAD}\s*)(?<![\w/])(?P<a>\d{1,3})\s*/\s*(?P=a)(?![\d/])\s+(?=\w)"), FLAGS)
 # "1,5 doanh nghiệp công nghệ số trên 1.000 dân", "85 thuê bao/100 dân": a ratio per N people is a count.
@@ -142,6 +151,38 @@ def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     return i > 0 and spans[i - 1][1] > s
 
 
+# A share and the noun phrase of its members, running up to a count (`100% hộ gia đình có ít
+# nhất 1 thiết bị thông minh`): the count qualifies those members, it is part of the share's
+# indicator and no target of its own (guide §3 indicator; corpus-dev2 d30). Punctuation,
+# coordination or another number between ends the phrase (`…, có ít nhất 10 doanh nghiệp`).
+_SHARE_BEFORE = regex.compile(
+    template(
+        r"(?<![\w.,])\d{1,3}(?:,\d{1,2})?\s?%\s+(?!{LINK_VERB}(?!\w))"
+        r"(?:(?!(?<!\w)(?:và|hoặc)(?!\w))[^,;:.()%\d\n]){1,80}?(?:{COMPARATOR_BEFORE}\s*)?$"
+    ),
+    FLAGS,
+)
+
+
+def _inside_share(text: str, start: int) -> bool:
+    """Whether the count at `start` qualifies the members of a share just before it (`_SHARE_BEFORE`)."""
+    return bool(_SHARE_BEFORE.search(text, max(0, start - 100), start))
+
+
+def _plausible_count(text: str, end: int, value: float, lex: Lexicon) -> bool:
+    """Whether a count of `value` of the noun phrase at `end` can be a digital-transformation target.
+
+    What is counted decides, not the size alone: a count in the thousands counts a population
+    (all businesses, workers, visitors: a general socio-economic figure, guide §1; corpus-dev d14
+    `có trên 18.000 doanh ng…`) unless the phrase it counts names a digital kind
+    (`tối thiểu 1.100 doanh nghiệp công nghệ số`, corpus-dev2 d34). `lexicon/counts.yaml`.
+    """
+    if value < lex.counts.population_size:
+        return True
+    phrase = regex.match(r"[^,;.:()\n]{0,80}", text, pos=end)
+    return bool(phrase and lex.digital_kind_re.search(phrase.group(0)))
+
+
 def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
     """Every candidate value in `text`, in text order, without overlaps."""
     found: list[Mention] = []
@@ -197,8 +238,12 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
             if lex.not_count_re.match(text, m.end()):
                 continue
             value = parse_number(m["a"])
-            if 0 < value <= lex.counts.max_count:
+            if value > 0 and _plausible_count(text, m.end(), value, lex) and not _inside_share(text, m.start("a")):
                 add(Mention(m.start("a"), m.end("a"), value, None, "count", rule=rule))
+    for m in COUNT_RANGE_RE.finditer(text):
+        low, high = float(m["a"]), float(m["b"])
+        if 0 < low < high and not lex.not_count_re.match(text, m.end()):
+            add(Mention(m.start("a"), m.end("b"), low, high, "count", rule="count_range"))
     # a list of counts: "50 doanh nghiệp công nghệ số, 200 hợp tác xã ..." (the lead word is shared)
     counts = sorted((c for c in found if c.unit == "count"), key=lambda c: c.start)
     for c in counts:

@@ -23,7 +23,7 @@ from extractors.indicator_text import (
     strip_ends,
     strip_scopes,
 )
-from extractors.lexicon import FLAGS, Lexicon
+from extractors.lexicon import FLAGS, Lexicon, template
 from extractors.owners import HEAD_RULE, head_owner, list_lead
 from extractors.pillars import pillar_in_clause
 from extractors.predicates import purpose_predicate
@@ -32,7 +32,7 @@ from extractors.years import resolve_year
 
 # An annual rate ("tăng 1-2 bậc theo từng năm", "7%/năm") runs to the end of the period
 # its own clause states ("..., bảo đảm đến năm 2030 ...").
-_ANNUAL = regex.compile(r"(?<!\w)(?:theo\s+từng\s+năm|hằng\s+năm|hàng\s+năm|mỗi\s+năm)(?!\w)|/\s*năm\b", FLAGS)
+_ANNUAL = regex.compile(template(r"{ANNUAL}|/\s*{YEAR_NOUN}"), FLAGS)
 
 
 @dataclass(frozen=True)

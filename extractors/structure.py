@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from extractors.lexicon import FLAGS, Lexicon
+from extractors.lexicon import FLAGS, Lexicon, template
 from extractors.pillars import goal_lists, leadins, topics
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class Boundary:
     heading: bool = False  # a heading line ends the reach of a year; a pillar lead-in does not (guide §3)
 
 
-_SECTION_WORDS = regex.compile(r"^(?:mục\s+tiêu|định\s+hướng|tầm\s+nhìn|giai\s+đoạn|chỉ\s+tiêu)\b", FLAGS)
+_SECTION_WORDS = regex.compile(template(r"^{SECTION_WORD}"), FLAGS)
 
 
 def is_heading_line(line: str, has_value: bool) -> bool:

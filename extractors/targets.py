@@ -9,7 +9,8 @@ This module only names the stage order; each stage is its own module:
    its comparator and direction.
 3. `filters.py` drops the numbers that are not targets (guide §1), each with a rule id.
 4. `reading.py` reads a kept value's indicator (`indicator_text.py`), year, pillar and quote.
-5. `lists.py` applies the list rules of guide §2; `merge.py` merges restatements.
+5. `lists.py` applies the list rules of guide §2 (`MEASURE_RULES`, `LIST_RULES`); `merge.py`
+   withdraws a contradicting carried year and merges restatements (`MERGE_RULES`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from extractors.context import DocContext, build_context
 from extractors.filters import IN_HEADING, Site, first_verdict
 from extractors.lexicon import Lexicon, get_lexicon
 from extractors.lists import list_records, resolve_lists
-from extractors.merge import drop_conflicting_carry, merge_duplicates, restatement_drops
+from extractors.merge import drop_conflicting_carry, merge_duplicates
 from extractors.numbers import find_mentions
 from extractors.reading import read_value
 from extractors.types import Candidate, Drop, Extraction
@@ -69,9 +70,8 @@ def extract(
             continue
         reading, prev_phrase = read_value(vc, site, comparator, cmp_from_word, rules, prev_phrase, lex)
         out.extend(list_records(reading, lex))
-    kept = merge_duplicates(drop_conflicting_carry(resolve_lists(out)))
-    drops += restatement_drops(out, kept)
-    return Extraction(candidates=tuple(kept), drops=tuple(sorted(drops, key=lambda d: d.mention.start)))
+    kept, merged = merge_duplicates(drop_conflicting_carry(resolve_lists(tuple(out))))
+    return Extraction(candidates=kept, drops=tuple(sorted([*drops, *merged], key=lambda d: d.mention.start)))
 
 
 def _site(

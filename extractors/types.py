@@ -46,9 +46,13 @@ class Extraction:
     drops: tuple[Drop, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Candidate:
-    """A target before validation: plain fields plus where it came from."""
+    """A target before validation: plain fields plus where it came from.
+
+    Frozen: a stage that changes a record returns a new one (`dataclasses.replace`), so a
+    record seen by one rule is never changed under another.
+    """
 
     value: float
     value_max: float | None

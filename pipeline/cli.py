@@ -264,14 +264,17 @@ def cmd_run_store(args: argparse.Namespace) -> int:
     if args.verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"  # read when flows imports Prefect
     from flows import run_batch
+    from pipeline.batch.options import BatchOptions
     from pipeline.batch.progress import render_summary
+    from pipeline.batch.sandbox import Bounds
 
     started = time.perf_counter()
-    summary = run_batch(str(args.input), str(args.store), workers=args.workers, chunk_size=args.chunk_size,
-                        dask_address=args.dask_address, cache=not args.no_cache, progress=not args.quiet,
-                        manifests=[str(m) for m in args.manifest or []],
-                        bounds={"max_bytes": args.max_bytes, "max_seconds": args.max_seconds,
-                                "max_memory_mb": args.max_memory})
+    options = BatchOptions(workers=args.workers, chunk_size=args.chunk_size, dask_address=args.dask_address,
+                           cache=not args.no_cache, progress=not args.quiet,
+                           manifests=tuple(str(m) for m in args.manifest or []),
+                           bounds=Bounds(max_bytes=args.max_bytes, max_seconds=args.max_seconds,
+                                         max_memory_mb=args.max_memory))
+    summary = run_batch(str(args.input), str(args.store), options)
     for failure in summary["failures"]:
         print(f"{one_line(failure['name'])}: {failure['reason']}", file=sys.stderr)
     if not args.quiet:

@@ -24,6 +24,8 @@ import pytest
 
 import flows
 from pipeline import extract
+from pipeline.batch.options import BatchOptions
+from pipeline.batch.sandbox import Bounds
 from pipeline.batch.stopping import Interrupted
 from pipeline.cli import main
 from pipeline.ingest.load import load_source
@@ -56,7 +58,7 @@ def expected_records(paths: list[Path]) -> dict[str, dict[str, Any]]:
 def run(input_path: Path, store: Path, **options: Any) -> dict[str, Any]:
     options.setdefault("workers", 1)
     options.setdefault("cache", False)
-    return flows.run_batch(str(input_path), str(store), **options)
+    return flows.run_batch(str(input_path), str(store), BatchOptions(**options))
 
 
 def table(store: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -86,7 +88,7 @@ def test_a_rules_change_re_extracts(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     run(tmp_path / "in", store)
     targets = table(store, "SELECT count(*) FROM targets")
     monkeypatch.setattr(extract, "EXTRACTOR_VERSION", "9.9.9")  # as a lexicon edit changes the hash
-    again = run(tmp_path / "in", store, bounds={"isolate": False})  # the patch lives in this process only
+    again = run(tmp_path / "in", store, bounds=Bounds(isolate=False))  # the patch lives in this process only
     assert (again["processed"], again["skipped"]) == (3, 0)
     assert {v for (v,) in table(store, "SELECT DISTINCT extractor_version FROM plans")} == {extract.version_tag()}
     assert table(store, "SELECT count(*) FROM targets") == targets  # replaced, not appended

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import flows
+from pipeline.batch.options import BatchOptions
 from pipeline.store.db import Store
 from tests.conftest import ROOT
 from tests.test_batch import write_docs
@@ -73,10 +74,10 @@ def dask_address(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> 
 
 def test_dask_run_stores_what_the_local_run_stores(tmp_path: Path, dask_address: str) -> None:
     write_docs(tmp_path / "in", 12)
-    local = flows.run_batch(str(tmp_path / "in"), str(tmp_path / "local.duckdb"), workers=1, cache=False)
+    local = flows.run_batch(str(tmp_path / "in"), str(tmp_path / "local.duckdb"), BatchOptions(workers=1, cache=False))
     started = time.perf_counter()
-    remote = flows.run_batch(str(tmp_path / "in"), str(tmp_path / "dask.duckdb"), chunk_size=3,
-                             dask_address=dask_address, cache=False)
+    remote = flows.run_batch(str(tmp_path / "in"), str(tmp_path / "dask.duckdb"),
+                             BatchOptions(chunk_size=3, dask_address=dask_address, cache=False))
     assert remote["runner"] == f"dask:{dask_address}" and remote["workers"] == 2
     assert remote["chunks"] == 4
     assert time.perf_counter() - started < 120

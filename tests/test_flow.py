@@ -33,10 +33,6 @@ def test_extract_chunk_task_records_failures_as_data(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "out" / "ok.json").read_text(encoding="utf-8"))["targets"][0]["value"] == 20
 
 
-def test_chunked_keeps_order_and_size() -> None:
-    assert flows.chunked(["a", "b", "c"], 2) == [["a", "b"], ["c"]]
-
-
 def test_corpus_flow_writes_records_and_scores_them(prefect_harness: None, tmp_path: Path) -> None:
     out = tmp_path / "records"
     summary = flows.corpus_flow(str(CORPUS), str(GOLD), str(out), chunk_size=2)

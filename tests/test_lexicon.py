@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+from enum import Enum
+
 import pytest
 import regex
+from pydantic import BaseModel, ValidationError
 
 import extractors.lexicon as lexicon_module
 from extractors.lexicon import FLAGS, get_lexicon, words_pattern
 from extractors.targets import extract, extract_candidates
+from schemas.plan import Comparator, Direction, Pillar, Scope
 
 LEX = get_lexicon()
 
@@ -178,23 +183,60 @@ def re_search(pattern: str, text: str) -> bool:
     return regex.search(pattern, text, FLAGS) is not None
 
 
-def _lefts() -> list[str]:
-    """The words before the first number of every comparator and direction example, and with extra spaces."""
-    lefts = []
-    for e in [*LEX.comparators, *LEX.directions]:
-        for s in e.match + e.no_match:
-            m = regex.search(r"\d", s)
-            if m:
-                lefts += [s[: m.start()], s[: m.start()].replace(" ", "  ") + " "]
-    return lefts
+def _pattern(ref: str) -> regex.Pattern[str]:
+    """The compiled pattern `module:NAME` a fragment's `used_by` names."""
+    module, name = ref.split(":")
+    pattern = getattr(importlib.import_module(module), name)
+    assert isinstance(pattern, regex.Pattern), f"{ref}: not a compiled pattern"
+    return pattern
 
 
-@pytest.mark.parametrize("left", _lefts())
-def test_end_anchored_patterns_read_from_the_end_as_from_the_start(left: str) -> None:
-    """The comparator and direction words before a value are searched from the end (fast); the match is the forward one."""
-    from extractors import clause
+USED = [f for f in LEX.fragments if f.used_by]
 
-    for reverse in (LEX.cmp_before_re, clause._LINK_VERB, clause._HAVE_VERB, *(p for p, _ in LEX.direction_before)):
-        forward = regex.compile(reverse.pattern, FLAGS)
-        a, b = forward.search(left), reverse.search(left)
-        assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), reverse.pattern[:60]
+
+@pytest.mark.parametrize(("entry", "ref"), [(f.id, r) for f in USED for r in f.used_by])
+def test_a_fragment_is_in_the_patterns_that_say_they_use_it(entry: str, ref: str) -> None:
+    assert LEX.fragment_re[entry] in _pattern(ref).pattern, f"{ref} does not use {{{entry}}}"
+
+
+@pytest.mark.parametrize(("entry", "sentence", "present"),
+                         [(f.id, s, True) for f in USED for s in f.match]
+                         + [(f.id, s, False) for f in USED for s in f.no_match])
+def test_fragment_examples_through_the_patterns_that_use_them(entry: str, sentence: str, present: bool) -> None:
+    f = next(x for x in USED if x.id == entry)
+    found = [r for r in f.used_by if any(m.group(0).strip() for m in _pattern(r).finditer(sentence))]
+    assert bool(found) == present, f"{entry}: {sentence!r} matched by {found}"
+
+
+@pytest.mark.parametrize(("entry", "word"), [(f.id, w) for f in USED for w in f.words])
+def test_no_fragment_word_is_shadowed(entry: str, word: str) -> None:
+    """Each word is read whole, in some example, by a pattern that uses its entry: no shorter
+    word or earlier part of the pattern stops the match inside it."""
+    f = next(x for x in USED if x.id == entry)
+    alone = regex.compile(words_pattern([word]), FLAGS)
+    for sentence in f.match:
+        spans = [(m.start(), m.end()) for r in f.used_by for m in _pattern(r).finditer(sentence)]
+        for w in alone.finditer(sentence):
+            if any(s <= w.start() and w.end() <= e for s, e in spans):
+                return
+    raise AssertionError(f"{entry}: {word!r} is in no match of {f.used_by} over its examples")
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "enum"),
+    [
+        (lexicon_module.ComparatorEntry, "comparator", Comparator),
+        (lexicon_module.DirectionEntry, "direction", Direction),
+        (lexicon_module.ScopeEntry, "scope", Scope),
+        (lexicon_module.PillarEntry, "pillar", Pillar),
+    ],
+)
+def test_entry_values_are_the_record_enums(model: type[BaseModel], field: str, enum: type[Enum]) -> None:
+    """A lexicon entry takes exactly the values `schemas/plan.py` defines, kept as plain text."""
+    base = {"id": "x", "words": ["w"], "note": "test", "position": "before"}
+    base = {k: v for k, v in base.items() if k in model.model_fields}
+    for member in enum:
+        value = getattr(model.model_validate({**base, field: member.value}), field)
+        assert value == member.value and type(value) is str
+    with pytest.raises(ValidationError, match=rf"'nonsense' is not a {enum.__name__} \(one of "):
+        model.model_validate({**base, field: "nonsense"})

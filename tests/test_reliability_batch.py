@@ -21,6 +21,7 @@ import pytest
 
 import flows
 from pipeline.batch import sandbox
+from pipeline.batch.options import BatchOptions
 from pipeline.batch.sandbox import Bounds, Sandbox
 from pipeline.batch.stopping import EXIT_INTERRUPTED
 from pipeline.ingest.source import sha256_bytes
@@ -135,8 +136,8 @@ def test_a_bound_breaking_document_fails_by_name_and_its_chunk_is_stored(tmp_pat
     paths = write_docs(tmp_path / "in", 5)
     _slow(tmp_path / "in")
     store = tmp_path / "s.duckdb"
-    summary = flows.run_batch(str(tmp_path / "in"), str(store), workers=1, chunk_size=10, cache=False,
-                              bounds={"max_seconds": 5.0})
+    summary = flows.run_batch(str(tmp_path / "in"), str(store),
+                              BatchOptions(workers=1, chunk_size=10, cache=False, bounds=Bounds(max_seconds=5.0)))
     assert summary["processed"] == 5 and summary["failed"] == 1
     [failure] = summary["failures"]
     assert failure["name"].endswith("slow.txt") and "more than 5 s" in failure["reason"]
@@ -152,7 +153,7 @@ def test_a_locked_store_inside_the_flow_is_one_error_not_a_traceback(tmp_path: P
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         write_docs(tmp_path / "in", 1)
-        summary = flows.batch_flow(str(tmp_path / "in"), str(store), workers=1, cache=False)
+        summary = flows.batch_flow(str(tmp_path / "in"), str(store), BatchOptions(workers=1, cache=False))
     finally:
         holder.kill()
         holder.wait()
@@ -213,7 +214,7 @@ def test_ctrl_c_stops_a_two_process_run_in_seconds_and_the_resumed_store_equals_
     stored = table(store, "SELECT count(*) FROM plans")[0][0]
     assert stored < 40
 
-    resumed = flows.run_batch(str(tmp_path / "in"), str(store), workers=1, cache=False)
+    resumed = flows.run_batch(str(tmp_path / "in"), str(store), BatchOptions(workers=1, cache=False))
     assert resumed["processed"] == 40 - stored
     assert records(store) == expected_records(paths)
 

@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 import flows
+from pipeline.batch.options import BatchOptions
 from pipeline.store.db import Store
 from pipeline.store.export import export_store
 
@@ -28,7 +29,7 @@ DOC = (
 
 
 def run(folder: Path, store: Path, **options: Any) -> dict[str, Any]:
-    return flows.run_batch(str(folder), str(store), workers=1, cache=False, **options)
+    return flows.run_batch(str(folder), str(store), BatchOptions(workers=1, cache=False, **options))
 
 
 def query(store: Path, sql: str) -> list[tuple[Any, ...]]:

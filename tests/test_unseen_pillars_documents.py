@@ -153,6 +153,23 @@ DOC_CASES: list[tuple[str, str, dict[str, Any]]] = [
         {"doc_type": "Kế hoạch"},
     ),
     (
+        "D2-c",
+        ("Tỉnh Lạng Sơn đẩy mạnh các giải pháp nhằm thực hiện Nghị quyết số 12-NQ/TU ngày 20/5/2026 của Ban Thường vụ "
+        "Tỉnh ủy về chuyển đổi số. Mục tiêu đến năm 2030, 90% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng."),
+        {"doc_type": "Nghị quyết", "doc_number": "12-NQ/TU", "issued": dt.date(2026, 5, 20)},
+    ),
+    (
+        "D2-c another document issued",
+        ("Nhằm thực hiện Nghị quyết số 12-NQ/TU ngày 20/5/2026 của Tỉnh ủy, UBND tỉnh Lạng Sơn ban hành Kế hoạch số "
+        "88/KH-UBND ngày 2/6/2026 về chuyển đổi số. Theo đó, 90% hồ sơ được số hóa."),
+        {"doc_type": "Kế hoạch", "doc_number": "88/KH-UBND", "issued": dt.date(2026, 6, 2)},
+    ),
+    (
+        "D2-c a bare citation",
+        "Thực hiện Nghị quyết số 12-NQ/TU ngày 20/5/2026 của Tỉnh ủy, tỉnh Lạng Sơn đã đạt nhiều kết quả.",
+        {"doc_type": None, "doc_number": None},
+    ),
+    (
         "D3-a",
         ("Thực hiện Quyết định số 127/QĐ-TTg ngày 26/01/2021 của Thủ tướng, UBND tỉnh ban hành Kế hoạch ứng dụng "
         "trí tuệ nhân tạo tỉnh Hà Tĩnh giai đoạn 2026-2030.\n"

@@ -1,41 +1,104 @@
-"""Year expressions are found as a forward search finds them, though the pattern is searched from the end."""
+"""The year stage alone (extractors/years.py, structure.py): year mentions, the horizon, and a
+value's deadline year in the order of labelling guide §3 — without the rest of the extractor."""
 
 from __future__ import annotations
 
 import pytest
-import regex
 
-from extractors.lexicon import FLAGS
-from extractors.years import YEAR_RE, find_years
+from extractors.context import build_context
+from extractors.lexicon import get_lexicon
+from extractors.numbers import find_mentions
+from extractors.structure import bounded_spans, is_heading_line, open_paren
+from extractors.years import document_horizon, find_years, resolve_year
 
-
-@pytest.mark.parametrize(
-    ("text", "years"),
-    [
-        ("Đến năm 2025, 100% hồ sơ được số hóa", [2025]),
-        ("giai đoạn 2021-2025, định hướng đến năm 2030", [2025, 2030]),
-        ("trong quý 2-2026 hoàn thành; nhiệm kỳ 2025 - 2030", [2026, 2030]),
-        ("tầm nhìn đến 2045 và năm 2030 chiếm 30% GRDP", [2045, 2030]),
-        ("ngày 5 tháng 6 năm 2023, tăng 10% so với năm 2021", []),
-        ("Quyết định số 942/QĐ-TTg năm 2021 về chuyển đổi số", [2021]),
-    ],
-)
-def test_years_in_text_order(text: str, years: list[int]) -> None:
-    assert [y.year for y in find_years(text)] == years
+LEX = get_lexicon()
+TITLE = "Kế hoạch chuyển đổi số của tỉnh Bắc Giang\n"  # a title with no year: no horizon
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "expected"),
     [
-        "Đến năm 2025, 100% hồ sơ; đến năm 2030 là 98%",
-        "giai đoạn 2021 – 2025 và giai đoạn 2026-2030",
-        "phấn đấu đến năm 2025 năm 2026 năm 2027",
-        "trong quý IV năm 2025 hoặc quý 1/2026",
-        "định hướng đến năm 2030 tầm nhìn đến năm 2045",
+        ("Đến năm 2025, 80% hồ sơ được xử lý trực tuyến.", [(2025, False)]),
+        ("kinh tế số chiếm 20% GRDP vào năm 2025.", [(2025, True)]),  # trails the value it dates
+        ("giai đoạn 2021-2025, nhiệm kỳ 2025 - 2030", [(2025, False), (2030, False)]),
+        ("hoàn thành trong quý 2-2026 việc số hóa", [(2026, False)]),
+        ("Hải Dương, ngày 5 tháng 6 năm 2023", []),  # a date
+        ("doanh thu tăng 10% so với năm 2021", []),  # a baseline
+        ("Quyết định số 2030/QĐ-UBND", []),  # a document number
     ],
 )
-def test_reverse_search_finds_the_forward_matches(text: str) -> None:
-    forward = regex.compile(YEAR_RE.pattern, FLAGS)
-    assert sorted((m.span(), m.groups()) for m in YEAR_RE.finditer(text)) == [
-        (m.span(), m.groups()) for m in forward.finditer(text)
-    ]
+def test_year_mentions(text: str, expected: list[tuple[int, bool]]) -> None:
+    assert [(y.year, y.trailing) for y in find_years(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kế hoạch chuyển đổi số tỉnh Bình Định đến năm 2025", 2025),
+        ("Kế hoạch chuyển đổi số năm 2024 của tỉnh Bắc Giang", 2024),
+        ("Kế hoạch chuyển đổi số tỉnh Bắc Giang giai đoạn 2025-2027", 2027),
+        ("Chuyển đổi số tỉnh Bắc Giang\nNghị quyết về chuyển đổi số đến năm 2025, định hướng đến năm 2030.", 2025),
+        ("Chuyển đổi số tỉnh Bắc Giang\nPhát triển chính quyền số, tầm nhìn đến năm 2045.", 2045),
+        ("Chuyển đổi số tỉnh Bắc Giang\nTỉnh phấn đấu 80% hồ sơ trực tuyến.", None),
+    ],
+)
+def test_document_horizon(text: str, expected: int | None) -> None:
+    """Guide §3 (3): the title's year, a one-year plan's year or its period's end, else the plan or vision named."""
+    assert document_horizon(text, text.split("\n", 1)[0]) == expected
+
+
+def _year_of(text: str, value: str) -> tuple[int | None, str]:
+    text = TITLE + text
+    mentions = find_mentions(text, LEX)
+    ctx = build_context(text, LEX, [m.start for m in mentions])
+    m = next(m for m in mentions if m.start == text.index(value))
+    return resolve_year(ctx, m.start, m.end, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "expected"),
+    [
+        ("Đến năm 2025, 80% hồ sơ được xử lý trực tuyến.", "80%", (2025, "clause")),
+        ("kinh tế số chiếm 20% GRDP vào năm 2025, 30% vào năm 2030.", "20%", (2025, "clause")),
+        ("kinh tế số chiếm 20% GRDP vào năm 2025, 30% vào năm 2030.", "30%", (2030, "clause")),
+        ("năm 2026 chiếm 12% GRDP, năm 2030 chiếm 22% GRDP.", "12%", (2026, "clause")),
+        ("Phấn đấu đến năm 2025: 80% hồ sơ trực tuyến; 90% người dân có tài khoản.", "90%", (2025, "sentence")),
+        ("Đến năm 2025, tỉnh đạt 80% hồ sơ trực tuyến.\n90% người dân có tài khoản.", "90%", (2025, "carried")),
+        ("Mục tiêu đến năm 2030\n- 80% hồ sơ được xử lý trực tuyến.", "80%", (2030, "heading")),
+        ("Mục tiêu đến năm 2025\n80% hồ sơ trực tuyến.\nĐịnh hướng đến năm 2030\n90% hồ sơ trực tuyến.", "90%",
+         (2030, "heading")),
+        # a year in parentheses dates only what is inside them (unseen-errors T5)
+        ("85% văn bản đi cấp tỉnh được ký số (đến năm 2030 là 98%).", "98%", (2030, "clause")),
+        ("85% văn bản đi cấp tỉnh được ký số (đến năm 2030 là 98%).", "85%", (None, "horizon")),
+        ("Tỉnh phấn đấu 80% hồ sơ được xử lý trực tuyến.", "80%", (None, "horizon")),
+    ],
+)
+def test_deadline_year_in_the_guide_order(text: str, value: str, expected: tuple[int | None, str]) -> None:
+    assert _year_of(text, value) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "has_value", "expected"),
+    [
+        ("Mục tiêu cụ thể", False, True),
+        ("II. NHIỆM VỤ VÀ GIẢI PHÁP", False, True),
+        ("a) Về phát triển chính quyền số:", False, True),
+        ("Mục tiêu đến năm 2025: 80% hồ sơ trực tuyến", True, False),  # a line with a value states targets
+        ("Tỉnh đã hoàn thành việc số hóa hồ sơ.", False, False),
+    ],
+)
+def test_heading_lines(line: str, has_value: bool, expected: bool) -> None:
+    assert is_heading_line(line, has_value) is expected
+
+
+def test_a_sentence_without_a_stop_is_cut_at_a_space() -> None:
+    text = " ".join(["hồ sơ"] * 1000)
+    spans = bounded_spans(text, 0, len(text), limit=100)
+    assert all(e - s <= 100 for s, e in spans)
+    assert " ".join(text[s:e] for s, e in spans) == text  # every character kept, cut only at spaces
+
+
+def test_the_parenthesis_open_at_a_value() -> None:
+    text = "85% hồ sơ (đến năm 2030 là 98%) và 90%"
+    assert open_paren(text, 0, text.index("98%")) == text.index("(")
+    assert open_paren(text, 0, text.index("90%")) is None

@@ -95,3 +95,13 @@ def render_summary(summary: dict[str, Any], wall_seconds: float | None = None) -
         text += "\n" + render_quality(summary["quality"])
     return text + f"\nstore {summary['store']}, run {summary['run_id']}, {summary.get('runner', '?')}, " \
                   f"extractor {summary['extractor_version']}"
+
+
+def summary_markdown(summary: dict[str, Any]) -> str:
+    """The closing summary as a Markdown table (a Prefect artifact in the UI)."""
+    keys = ("documents", "processed", "skipped", "duplicates", "failed", "targets", "seconds",
+            "docs_per_second", "runner", "chunk_size", "extractor_version")
+    rows = "\n".join(f"| {k} | {summary[k]} |" for k in keys)
+    fails = "\n".join(f"- `{f['name']}`: {f['reason']}" for f in summary["failures"][:50])
+    return f"| field | value |\n|---|---|\n{rows}\n" + (f"\n**Failures**\n\n{fails}\n" if fails else "")
+
