@@ -47,6 +47,9 @@ class DocContext:
     _year_starts: list[int] = field(default_factory=list)
     _year_key: int = -1
     _boundary_pos: list[int] = field(default_factory=list)
+    _own_starts: list[int] = field(default_factory=list)
+    _own_ends: list[int] = field(default_factory=list)
+    _own_key: int = -1
     _sentence_ends: dict[int, list[int]] = field(default_factory=dict)
     # Boundaries of one kind with their offsets, for bisecting (built once: boundaries never change).
     _section_heads: list[Boundary] = field(default_factory=list)
@@ -125,6 +128,19 @@ class DocContext:
         if self._year_key != key:
             self._year_starts, self._year_key = [y.start for y in self.years], key
         return self._year_starts
+
+    def in_own_year(self, pos: int) -> bool:
+        """Whether `pos` falls inside a value's own year (`năm 2022 chiếm …`: a year with `until`).
+
+        Bisected over the own years' spans (years do not overlap), recomputed only when `years`
+        is replaced, so the `reported` filter's aim check stays linear over a long document.
+        """
+        key = id(self.years)
+        if self._own_key != key:
+            spans = [(y.start, y.end) for y in self.years if y.until is not None]
+            self._own_starts, self._own_ends, self._own_key = [a for a, _ in spans], [b for _, b in spans], key
+        i = bisect_right(self._own_starts, pos) - 1
+        return i >= 0 and pos < self._own_ends[i]
 
     def heading_before(self, pos: int) -> str | None:
         """The text of the last heading line before `pos`, if any."""

@@ -243,10 +243,9 @@ def _present_adverb(site: Site, start: int, pos: int) -> str | None:
 
 def _states_aim(site: Site, start: int, end: int) -> bool:
     """A forward cue in text[start:end] that is not the own year of a value (`năm 2022 chiếm …`)."""
-    own = [(y.start, y.end) for y in site.ctx.years if y.until is not None]
     for _, pattern in site.lex.cue_entries.get("forward", ()):
         for m in pattern.finditer(site.ctx.text, start, end):
-            if not any(s <= m.start() < e for s, e in own):
+            if not site.ctx.in_own_year(m.start()):
                 return True
     return False
 

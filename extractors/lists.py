@@ -16,6 +16,7 @@ and add spec rows (docs/adding-rules.md).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -167,21 +168,34 @@ def list_inherit_indicator(cands: Records) -> Records:
     """An item with no words of its own takes its neighbour's measure (guide §2): the one before it
     in its sentence (pillar included), else the next of its unit, else the last of its paragraph."""
     out = list(cands)
+    # the records of each sentence and paragraph, in order: the neighbours are looked up among
+    # them, nearest first, so the pass stays linear over a long document (issue 12 item 10)
+    by_sentence: dict[Any, list[int]] = {}
+    by_paragraph: dict[int, list[int]] = {}
+    for i, c in enumerate(cands):
+        by_sentence.setdefault(c.sentence, []).append(i)
+        by_paragraph.setdefault(c.paragraph_start, []).append(i)
     for i, c in enumerate(cands):
         if c.indicator.strip():
             continue
-        before = [p for p in out[:i] if p.sentence == c.sentence and p.indicator.strip()]
-        after = [n for n in cands[i + 1 :] if n.sentence == c.sentence and n.indicator.strip() and n.unit == c.unit]
-        earlier = [p for p in out[:i] if p.paragraph_start == c.paragraph_start and p.indicator.strip()]
+        sentence = by_sentence[c.sentence]
+        k = bisect_left(sentence, i)
+        # earlier records as this pass left them (an item filled before counts), later ones as read
+        before = next((out[j] for j in reversed(sentence[:k]) if out[j].indicator.strip()), None)
+        after = next((cands[j] for j in sentence[k + 1 :] if cands[j].indicator.strip() and cands[j].unit == c.unit), None)
         changes: dict[str, Any] = {}
-        if before:
-            changes["indicator"] = before[-1].indicator
+        if before is not None:
+            changes["indicator"] = before.indicator
             if c.pillar is None:
-                changes.update(pillar=before[-1].pillar, pillar_source=before[-1].pillar_source)
-        elif after:
-            changes["indicator"] = after[0].indicator
-        elif earlier:
-            changes["indicator"] = earlier[-1].indicator
+                changes.update(pillar=before.pillar, pillar_source=before.pillar_source)
+        elif after is not None:
+            changes["indicator"] = after.indicator
+        else:
+            paragraph = by_paragraph[c.paragraph_start]
+            earlier = next((out[j] for j in reversed(paragraph[: bisect_left(paragraph, i)])
+                            if out[j].indicator.strip()), None)
+            if earlier is not None:
+                changes["indicator"] = earlier.indicator
         out[i] = _credit(c, "list_inherit_indicator", ("indicator",), **changes)
     return tuple(out)
 

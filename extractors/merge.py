@@ -22,33 +22,58 @@ Records = tuple[Candidate, ...]
 HEADLINE_RESTATEMENT = "headline_restatement"
 
 
-def _same_measure(a: Candidate, b: Candidate) -> bool:
-    sa, sb = syllables(a.indicator), syllables(b.indicator)
-    return bool(sa and sb) and (sa <= sb or sb <= sa) and a.unit == b.unit and a.scope == b.scope
-
-
 def drop_conflicting_carry(cands: Records) -> Records:
     """A year carried from an earlier paragraph cannot give one measure two values.
 
     When a paragraph whose year was carried restates measures already set for that year
     with other values, it belongs to another horizon: its carried year is withdrawn and
     the section's or document's year (or none) applies.
+
+    Earlier records are indexed by (year, unit, scope) and then by their indicator's syllables,
+    as paragraphs are passed, so the pass is linear in the number of records, not quadratic
+    (issue 12 item 10): a measure can only conflict with one of its own year, unit and scope.
     """
     out = list(cands)
-    for para in sorted({c.paragraph_start for c in cands if c.year_source == "carried"}):
-        carried = [i for i, c in enumerate(out) if c.paragraph_start == para and c.year_source == "carried"]
-        earlier = [p for p in out if p.paragraph_start < para]
-        if any(
-            p.deadline_year == out[i].deadline_year and (p.value, p.value_max) != (out[i].value, out[i].value_max)
-            and _same_measure(p, out[i])
-            for i in carried
-            for p in earlier
-        ):
+    carried_in: dict[int, list[int]] = {}
+    for i, c in enumerate(cands):
+        if c.year_source == "carried":
+            carried_in.setdefault(c.paragraph_start, []).append(i)
+    if not carried_in:
+        return cands
+    order = sorted(range(len(out)), key=lambda i: out[i].paragraph_start)
+    seen: dict[tuple[Any, ...], dict[frozenset[str], set[tuple[Any, Any]]]] = {}
+    added = 0
+    for para in sorted(carried_in):
+        while added < len(order) and out[order[added]].paragraph_start < para:
+            p = out[order[added]]
+            sp = frozenset(syllables(p.indicator))
+            if sp:
+                seen.setdefault((p.deadline_year, p.unit, p.scope), {}).setdefault(sp, set()).add((p.value, p.value_max))
+            added += 1
+        carried = carried_in[para]
+        if any(_conflicts(out[i], seen) for i in carried):
             for i in carried:
                 c = out[i]
                 out[i] = replace(c, deadline_year=c.uncarried_year, year_source="uncarried",
                                  rules={**c.rules, "deadline_year": "year_carry_withdrawn"})
     return tuple(out)
+
+
+def _conflicts(c: Candidate, seen: dict[tuple[Any, ...], dict[frozenset[str], set[tuple[Any, Any]]]]) -> bool:
+    """An earlier record of the same year, unit and scope, one indicator inside the other, with another value."""
+    sc = frozenset(syllables(c.indicator))
+    if not sc:
+        return False
+    own = (c.value, c.value_max)
+    return any(
+        (sp <= sc or sc <= sp) and bool(values - {own})
+        for sp, values in seen.get((c.deadline_year, c.unit, c.scope), {}).items()
+    )
+
+
+def _value_key(c: Candidate) -> tuple[Any, ...]:
+    """The value fields every merge rule requires equal (`_restates`, `_headline_restates`)."""
+    return (c.unit, c.value, c.value_max, c.direction, c.scope, c.achieved)
 
 
 def _comparators_agree(a: Candidate, b: Candidate) -> bool:
@@ -59,9 +84,7 @@ def _comparators_agree(a: Candidate, b: Candidate) -> bool:
 
 def _restates(a: Candidate, b: Candidate) -> bool:
     """Same commitment: equal value fields, compatible years and comparators, one indicator inside the other."""
-    if (a.unit, a.value, a.value_max, a.direction, a.scope, a.achieved) != (
-        b.unit, b.value, b.value_max, b.direction, b.scope, b.achieved
-    ) or not _comparators_agree(a, b):
+    if _value_key(a) != _value_key(b) or not _comparators_agree(a, b):
         return False
     if a.clause_start == b.clause_start:
         return False
@@ -79,9 +102,7 @@ def _headline_restates(head: Candidate, body: Candidate) -> bool:
     that share most of their words; the headline may drop the year or soften the comparator."""
     if head.paragraph_start != 0 or body.paragraph_start == 0:
         return False
-    if (head.unit, head.value, head.value_max, head.scope, head.achieved, head.direction) != (
-        body.unit, body.value, body.value_max, body.scope, body.achieved, body.direction
-    ):
+    if _value_key(head) != _value_key(body):
         return False
     if None not in (head.deadline_year, body.deadline_year) and head.deadline_year != body.deadline_year:
         return False
@@ -109,18 +130,24 @@ def _absorb_restatement(kept: Candidate, later: Candidate) -> Candidate:
 
 
 def _absorb_into_headline(head: Candidate, body: Candidate) -> Candidate:
-    """The body completes a headline that lacks the year or the comparator word."""
+    """The body completes a headline that lacks the year or the comparator word; the fields it
+    gives keep the rule ids of the body record's own readings (provenance follows the value)."""
     changes: dict[str, Any] = {}
+    rules = dict(head.rules)
     stronger = body.cmp_from_word and not head.cmp_from_word
     if head.deadline_year is None or stronger:
         changes.update(quote=body.quote, start=body.start, end=body.end, indicator=body.indicator)
     if head.deadline_year is None:
         changes.update(deadline_year=body.deadline_year, year_source=body.year_source)
+        if "deadline_year" in body.rules:
+            rules["deadline_year"] = body.rules["deadline_year"]
     if stronger:
         changes.update(comparator=body.comparator, cmp_from_word=True)
+        rules["comparator"] = "restatement_comparator"
     if body.pillar_source == "section" and head.pillar_source != "section":
         changes.update(pillar=body.pillar, pillar_source=body.pillar_source)
-    return replace(head, **changes) if changes else head
+        rules["pillar"] = "restatement_pillar"
+    return replace(head, **changes, rules=rules) if changes else head
 
 
 @dataclass(frozen=True)
@@ -134,10 +161,12 @@ class MergeRule:
 
 
 MERGE_RULES: tuple[MergeRule, ...] = (
-    MergeRule(RESTATEMENT, _restates, _absorb_restatement,
-              "guide §2: restates a commitment already recorded earlier in the document"),
+    # the headline rule first: it is the narrower (a first-line statement and a body one), and the
+    # body completes the headline's year, comparator and wording where the general rule would not
     MergeRule(HEADLINE_RESTATEMENT, _headline_restates, _absorb_into_headline,
               "unseen-errors T4: restates the target of the headline, which keeps it"),
+    MergeRule(RESTATEMENT, _restates, _absorb_restatement,
+              "guide §2: restates a commitment already recorded earlier in the document"),
 )
 
 
@@ -147,16 +176,21 @@ def merge_duplicates(cands: Records) -> tuple[Records, tuple[Drop, ...]]:
     Returns the kept records and a `Drop` for each number none of whose records is kept.
     """
     kept: list[Candidate] = []
+    # Every merge rule needs equal value fields, which no absorb changes: kept records are looked
+    # up by them, so the pass is linear in the number of records (issue 12 item 10), in kept order.
+    by_value: dict[tuple[Any, ...], list[int]] = {}
     merged: dict[Mention, MergeRule] = {}  # a number's first merged record names the rule
     for c in cands:
+        same_value = by_value.setdefault(_value_key(c), [])
         for rule in MERGE_RULES:
-            j = next((j for j, k in enumerate(kept) if rule.restates(k, c)), None)
+            j = next((j for j in same_value if rule.restates(kept[j], c)), None)
             if j is not None:
                 kept[j] = rule.absorb(kept[j], c)
                 if c.mention is not None:
                     merged.setdefault(c.mention, rule)
                 break
         else:
+            same_value.append(len(kept))
             kept.append(c)
     survivors = {c.mention for c in kept}
     drops = tuple(Drop(m, rule.id, rule.reason) for m, rule in merged.items() if m not in survivors)

@@ -210,7 +210,7 @@ def resolve_year(
     section_start = 0
     if boundary is not None:
         section_start = min(boundary.pos, ctx.sentence_of(boundary.pos)[0])
-    leadins = [b for b in ctx.boundaries if b.cuts and not b.heading and section_start <= b.pos <= v_start]
+    leadins = ctx.leadins_between(section_start, v_start)  # bisected: linear over a document
     part_start = min(leadins[-1].pos, ctx.sentence_of(leadins[-1].pos)[0]) if leadins else section_start
     window = ctx.years[bisect_left(starts, part_start) : bisect_left(starts, v_start)]
     before = [y for y in window if y.end <= v_start and y.reaches(v_start)]
@@ -234,8 +234,7 @@ def resolve_year(
         return opener.year, "heading"
     heading_year = ctx.heading_year_at(v_start)
     # the title's years give the horizon (rule 3), they are not carried as a governing year
-    title_start = ctx.text.find(ctx.title) if ctx.title else -1
-    title_span = (title_start, title_start + len(ctx.title)) if title_start >= 0 else (0, 0)
+    title_span = ctx.title_span()  # found once per document
     last_carried = next(  # the last year before the value that is neither a heading's nor the title's
         (y for y in reversed(before) if not ctx.is_heading(y.start) and not title_span[0] <= y.start < title_span[1]),
         None,
@@ -257,13 +256,14 @@ def _section_opener_year(ctx: DocContext, section_start: int, first: Boundary) -
     """
     ps, _ = ctx.paragraph_of(first.pos)
     start = ps
-    i = ctx._para_starts.index(ps)
+    i = bisect_left(ctx._para_starts, ps)  # ps is a paragraph start
     if i > 0:
         prev_s, prev_e = ctx.paragraphs[i - 1]
         if ctx.text[prev_s:prev_e].rstrip().endswith(":"):
             start = prev_s
     start = max(start, section_start)
-    years = [y for y in ctx.years if start <= y.start and y.end <= first.pos]
+    starts = ctx.year_starts()
+    years = [y for y in ctx.years[bisect_left(starts, start) : bisect_left(starts, first.pos)] if y.end <= first.pos]
     if not years:
         return None
     last = years[-1]
