@@ -12,7 +12,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from extractors.cue_index import CueIndex
 from extractors.lexicon import Lexicon
 from extractors.pillars import official_title_pillar, one_pillar
 from extractors.structure import (
@@ -39,7 +38,6 @@ class DocContext:
     horizon: int | None
     title: str
     title_pillar: str | None = None  # an official document's title naming one pillar governs it all
-    cues: CueIndex | None = None  # cue matches found once per document (the `reported` filter's windows)
     _para_starts: list[int] = field(default_factory=list)
     _sentences: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _heading_starts: list[int] = field(default_factory=list)
@@ -223,6 +221,5 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
         title_pillar=official_title_pillar(text, lex),
     )
     ctx.years = bound_years(ctx, sorted(value_starts))
-    ctx.cues = CueIndex(text, lex, [(y.start, y.end) for y in ctx.years if y.until is not None])
     return ctx
 
