@@ -13,7 +13,8 @@ worker processes on this machine by default, or on a Dask cluster with `dask_add
 
 What to extract and where it runs is decided in `pipeline/batch/` as plain functions tested
 without Prefect: `scan.scan_input` (what is new), `policy` (chunk sizes, how many workers),
-`refs` (a listed document to an outcome) and `options.BatchOptions` (one typed value from the
+`refs` (a document as a job, and a job to an outcome), `tally.RunTally` (each chunk's outcomes
+into the store, and the run's summary) and `options.BatchOptions` (one typed value from the
 CLI to the flow); this module wires them into Prefect tasks, runners and flows.
 
 `chitieu run` is the entry point; this module never imports the CLI (tests/test_layers.py).
@@ -77,10 +78,11 @@ from pipeline.batch.policy import (
     local_plan,
 )
 from pipeline.batch.progress import Progress, summary_markdown
-from pipeline.batch.refs import extract_ref, failed_outcome
+from pipeline.batch.refs import Job, failed_outcome, run_job
 from pipeline.batch.sandbox import SandboxPool, Stopped, current_pool, installed
 from pipeline.batch.scan import scan_input
 from pipeline.batch.stopping import Interrupted, RunStopped, StopRequest
+from pipeline.batch.tally import RunTally
 from pipeline.errors import ChitieuError
 from pipeline.evaluation.evaluate import evaluate, render_text
 from pipeline.extract import version_tag
@@ -168,7 +170,7 @@ STOPPED = b""
 
 @task(name="extract-refs", cache_policy=EXTRACT_CACHE_POLICY, cache_expiration=timedelta(days=7),
       persist_result=True)
-def extract_refs(refs: list[dict[str, Any]], version: str, bounds: dict[str, Any] | None = None) -> bytes:
+def extract_refs(refs: list[Job], version: str, bounds: dict[str, Any] | None = None) -> bytes:
     """Extract a chunk of documents wherever the task runs; outcomes are data, packed small.
 
     In the run's own process the documents go to a sandboxed worker (`pipeline.batch.sandbox`:
@@ -189,7 +191,7 @@ def extract_refs(refs: list[dict[str, Any]], version: str, bounds: dict[str, Any
                 return STOPPED
     warm_up()
     with Reader(Limits(max_bytes=(bounds or {}).get("max_bytes") or MAX_BYTES)) as reader:
-        return pack([extract_ref(reader, ref) for ref in refs])
+        return pack([run_job(reader, ref) for ref in refs])
 
 
 def local_runner(todo: int, workers: int | None, chunk_size: int | None) -> tuple[TaskRunner[Any], str, int, int]:
@@ -214,9 +216,9 @@ def dask_runner(address: str) -> tuple[TaskRunner[Any], str]:
 
 
 def _submit_all(
-    runner: TaskRunner[Any], extract: Any, chunks: deque[list[dict[str, Any]]], window: int, version: str,
+    runner: TaskRunner[Any], extract: Any, chunks: deque[list[Job]], window: int, version: str,
     bounds: dict[str, Any] | None = None, stop: StopRequest | None = None,
-) -> Iterator[tuple[list[dict[str, Any]], list[Outcome]]]:
+) -> Iterator[tuple[list[Job], list[Outcome]]]:
     """Submit chunks with at most `window` in flight; yield (refs, outcomes) in order.
 
     Results are taken oldest first rather than with `prefect.futures.as_completed`: on a
@@ -229,7 +231,7 @@ def _submit_all(
     into single documents and tried once more, so one poison document fails alone.  Once
     `stop` is requested nothing more is submitted and `RunStopped` ends the loop.
     """
-    inflight: deque[tuple[PrefectFuture[Any], list[dict[str, Any]]]] = deque()
+    inflight: deque[tuple[PrefectFuture[Any], list[Job]]] = deque()
     stale: set[int] = set()  # chunks whose cached result is a stopped run's marker
     while chunks or inflight:
         while chunks and len(inflight) < window and not (stop and stop.requested):
@@ -358,7 +360,7 @@ def batch_flow(input: str, store: str, options: BatchOptions | None = None) -> d
     with db:
         run_id = db.begin_run(input, version, "dask" if options.dask_address else "local", options.workers or 0)
         summary: dict[str, Any] = {"run_id": run_id, "store": store, "input": input, "extractor_version": version}
-        processed, failures = 0, []
+        tally: RunTally | None = None
         try:
             manifest = manifests_for([Path(input)], [Path(m) for m in options.manifests])
             root = str(Path(input).resolve())  # document ids and versions are relative to it
@@ -366,8 +368,7 @@ def batch_flow(input: str, store: str, options: BatchOptions | None = None) -> d
             logger.info("%s: %d documents, %d to extract, %d already stored, %d duplicates, %d refused (%.1f s)",
                         input, scan.documents, len(scan.todo), scan.skipped - scan.duplicates,
                         scan.duplicates, len(scan.failures), scan.seconds)
-            processed, targets = 0, scan.stored_targets
-            failures = [{"name": n, "reason": r} for n, _, r in scan.failures]
+            tally = RunTally.start(db, run_id, root, version, scan)
             with ExitStack() as stack:
                 runner, label, n_workers, size = open_runner(stack, len(scan.todo), options)
                 pool = None if options.dask_address or not options.bounds.isolate else stack.enter_context(
@@ -378,39 +379,17 @@ def batch_flow(input: str, store: str, options: BatchOptions | None = None) -> d
                 logger.info("%d chunks of up to %d documents on %s", len(chunks), size, label)
                 bar = Progress(len(scan.todo), enabled=options.progress)
                 stack.callback(bar.close)
-                superseded = db.record_versions(run_id, root, scan.stored_versions)
-                for refs, outcomes in _submit_all(runner, extract, chunks, IN_FLIGHT_PER_WORKER * n_workers, version,
+                tally.store_skipped()
+                for jobs, outcomes in _submit_all(runner, extract, chunks, IN_FLIGHT_PER_WORKER * n_workers, version,
                                                   bounds, stop):
-                    ids = {r["name"]: r["doc_id"] for r in refs}
-                    stored_now: list[tuple[str, str]] = []
-                    for o in db.write_outcomes(run_id, outcomes, version):
-                        if o.failed:
-                            failures.append({"name": o.name, "reason": o.reason or "unknown"})
-                            scan.unread_ids.append(ids[o.name])
-                        else:
-                            processed += 1
-                            targets += o.targets
-                            if o.sha256:
-                                stored_now.append((ids[o.name], o.sha256))
-                    superseded += db.record_versions(run_id, root, stored_now)
-                    bar.advance(len(refs))
-                    logger.debug("stored a chunk of %d documents", len(refs))
-            superseded += db.record_versions(run_id, root, scan.duplicate_versions)
-            # the whole root was listed: what it lacks is gone (a file that failed is still there)
-            removed = db.mark_removed(run_id, root, keep=scan.unread_ids)
-            seconds = time.perf_counter() - started
-            summary.update(
-                superseded=superseded, removed=removed,
-                documents=scan.documents, processed=processed, skipped=scan.skipped, duplicates=scan.duplicates,
-                failed=len(failures), targets=targets, seconds=round(seconds, 3),
-                scan_seconds=round(scan.seconds, 3),
-                docs_per_second=round(processed / seconds, 2) if seconds > 0 else 0.0, failures=failures,
-            )
-            summary["quality"] = db.quality(run_id, root)
+                    tally.store(jobs, outcomes)
+                    bar.advance(len(jobs))
+                    logger.debug("stored a chunk of %d documents", len(jobs))
+            summary.update(tally.finish(started))
             db.finish_run(run_id, "completed", summary)
         except (RunStopped, KeyboardInterrupt):
-            summary.update(status="interrupted", processed=processed, failed=len(failures),
-                           seconds=round(time.perf_counter() - started, 3))
+            summary.update(status="interrupted", processed=tally.processed if tally else 0,
+                           failed=len(tally.failures) if tally else 0, seconds=round(time.perf_counter() - started, 3))
             db.finish_run(run_id, "interrupted", summary, error="stopped by a signal")
             return summary
         except (StoreError, duckdb.Error) as exc:  # the store itself failed (a full disk)
@@ -423,10 +402,10 @@ def batch_flow(input: str, store: str, options: BatchOptions | None = None) -> d
         except BaseException as exc:
             db.finish_run(run_id, "failed", summary, error=failure_reason(exc))
             raise
-    for f in failures:
+    for f in summary["failures"]:
         logger.info("failed: %s: %s", f["name"], f["reason"])
-    logger.info("%d documents: %d processed, %d skipped, %d failed, %d targets, %.1f s",
-                summary["documents"], processed, scan.skipped, len(failures), targets, seconds)
+    logger.info("%d documents: %d processed, %d skipped, %d failed, %d targets, %.1f s", summary["documents"],
+                summary["processed"], summary["skipped"], summary["failed"], summary["targets"], summary["seconds"])
     create_markdown_artifact(summary_markdown(summary), key="chitieu-batch-summary",
                              description=f"chitieu batch run {run_id}")
     return summary

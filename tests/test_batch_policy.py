@@ -22,9 +22,10 @@ from pipeline.batch.policy import (
     chunked,
     local_plan,
 )
-from pipeline.batch.refs import extract_ref
+from pipeline.batch.refs import run_job
 from pipeline.batch.sandbox import Bounds
 from pipeline.batch.scan import scan_input
+from pipeline.batch.tally import RunTally
 from pipeline.errors import ChitieuError
 from pipeline.extract import version_tag
 from pipeline.ingest.archive import Limits, Reader
@@ -112,8 +113,39 @@ def test_scan_lists_each_document_once_and_skips_what_is_stored(tmp_path: Path) 
         assert sorted(r["doc_id"] for r in scan.todo) == ["a", "c", "empty"]
         assert {r["sha256"] for r in scan.todo} == {sha256_bytes(p.read_bytes()) for p in folder.iterdir()}
         with Reader(Limits()) as reader:
-            stored = db.write_outcomes(run_id, [extract_ref(reader, r) for r in scan.todo], version)
+            stored = db.write_outcomes(run_id, [run_job(reader, r) for r in scan.todo], version)
         assert [o.failed for o in stored] == [False, False, True]  # the empty file fails, by name
         again = scan_input(db, db.begin_run(str(folder), version, "local", 1), folder, version, Limits())
         assert sorted(r["doc_id"] for r in again.todo) == ["empty"]  # only what has no plan is extracted again
         assert again.skipped == 3
+
+
+def _tallied_run(db: Store, folder: Path) -> dict[str, object]:
+    """One run as `batch_flow` stores it, chunk by chunk, with no Prefect: scan, extract, tally."""
+    version = version_tag()
+    run_id = db.begin_run(str(folder), version, "local", 1)
+    scan = scan_input(db, run_id, folder, version, Limits())
+    tally = RunTally.start(db, run_id, str(folder.resolve()), version, scan)
+    tally.store_skipped()
+    with Reader(Limits()) as reader:
+        for chunk in chunked(scan.todo, 1):
+            tally.store(chunk, [run_job(reader, r) for r in chunk])
+    return tally.finish(0.0)
+
+
+def test_a_run_tally_counts_chunks_and_keeps_a_failed_file_from_removal(tmp_path: Path) -> None:
+    """What `chitieu run --store` reports: processed, failed by name, and ids the input lost marked removed."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Đến năm 2025, 90% hồ sơ được xử lý trực tuyến.\n", encoding="utf-8")
+    (folder / "c.txt").write_text("Đến năm 2030, 100% xã có cáp quang.\n", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    with Store.open(tmp_path / "s.duckdb") as db:
+        first = _tallied_run(db, folder)
+        assert (first["processed"], first["failed"], first["targets"], first["removed"]) == (2, 1, 2, 0)
+        assert [f["name"] for f in first["failures"]] == [str(folder / "empty.txt")]  # type: ignore[attr-defined]
+        (folder / "c.txt").unlink()
+        again = _tallied_run(db, folder)
+        # a is stored already; c is gone (removed); the empty file fails again but is still there (kept)
+        assert (again["processed"], again["skipped"], again["failed"], again["removed"]) == (0, 1, 1, 1)
+        assert again["targets"] == 1  # the stored document's targets count in the run's total

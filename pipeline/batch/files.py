@@ -21,14 +21,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
+from pipeline.batch.refs import document_job, run_job, source_job
 from pipeline.batch.sandbox import Bounds, Sandbox
-from pipeline.ingest.archive import DocRef, Limits, Reader
+from pipeline.ingest.archive import Limits, Reader
 from pipeline.ingest.inputs import Document
-from pipeline.ingest.source import Source, shown_path
+from pipeline.ingest.source import Source
 from pipeline.limits import MAX_BYTES
-from pipeline.run import Outcome, run_one
+from pipeline.run import Outcome
 
 
 @dataclass
@@ -72,11 +73,6 @@ def as_document(doc: Path | Document) -> Document:
     return doc if isinstance(doc, Document) else Document(doc, doc.stem)
 
 
-def doc_ref(doc: Document) -> DocRef:
-    """The reference `run_one` reads a listed document through, carrying its id."""
-    return DocRef(name=shown_path(doc.path), path=str(doc.path), doc_id=shown_path(doc.doc_id))
-
-
 class BoundedRunner:
     """Extracts documents one at a time into records, each under the per-document bounds.
 
@@ -95,14 +91,9 @@ class BoundedRunner:
 
     def run(self, doc: Document | Source, out: Path, metadata: dict[str, str] | None = None) -> Outcome:
         """One document (listed, or a fetched page's `Source`) to `out`; every failure is its outcome."""
+        job = source_job(doc, out, metadata) if isinstance(doc, Source) else document_job(doc, out, metadata)
         if self._box is None:
-            ref = doc_ref(doc) if isinstance(doc, Document) else doc
-            return run_one(ref, self._reader, out=out, metadata=metadata, max_targets=self.bounds.max_targets)
-        job: dict[str, Any] = ({"name": doc.path, "source": doc} if isinstance(doc, Source) else
-                               {"name": shown_path(doc.path), "path": str(doc.path), "doc_id": shown_path(doc.doc_id)})
-        job["out"] = str(out)
-        if metadata:
-            job["metadata"] = metadata
+            return run_job(self._reader, job, self.bounds.max_targets)
         try:
             return self._box.run_one(job)
         except BaseException:  # Ctrl-C mid-document: its worker's answer would meet the next document

@@ -41,6 +41,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Self
 
+from pipeline.batch.refs import Job, failed_outcome, run_job
 from pipeline.errors import E_MEMORY_BOUND, E_TIME_BOUND, E_WORKER_DIED, ChitieuError
 from pipeline.limits import MAX_MEMORY_MB, MAX_SECONDS, MAX_TARGETS
 from pipeline.run import Outcome
@@ -156,8 +157,8 @@ class Sandbox:
 
     close = kill
 
-    def run_one(self, ref: dict[str, Any]) -> Outcome:
-        """One listed document's outcome, whatever it does to the child."""
+    def run_one(self, ref: Job) -> Outcome:
+        """One job's outcome (`pipeline.batch.refs`), whatever it does to the child."""
         for attempt in range(RETRIES + 1):
             if self.stopped.is_set():
                 raise Stopped
@@ -169,9 +170,8 @@ class Sandbox:
                 answer = _receive(proc.stdout.fileno(), started + self.bounds.max_seconds)
             except TimeoutError:
                 self.kill()
-                return Outcome.failure(ref["name"], E_TIME_BOUND.format(seconds=self.bounds.max_seconds),
-                                       sha256=ref.get("sha256"), size=ref.get("size"),
-                                       seconds=time.monotonic() - started)
+                return failed_outcome(ref, E_TIME_BOUND.format(seconds=self.bounds.max_seconds),
+                                      time.monotonic() - started)
             except (BrokenPipeError, OSError):
                 answer = None
             if self.stopped.is_set():
@@ -185,9 +185,7 @@ class Sandbox:
             self.kill()
             if attempt == RETRIES:
                 how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-                return Outcome.failure(ref["name"], E_WORKER_DIED.format(how=how),
-                                       sha256=ref.get("sha256"), size=ref.get("size"),
-                                       seconds=time.monotonic() - started)
+                return failed_outcome(ref, E_WORKER_DIED.format(how=how), time.monotonic() - started)
         raise AssertionError("unreachable")
 
 
@@ -268,35 +266,28 @@ def _cap_memory(extra_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _extract(ref: dict[str, Any], reader: Any, bounds: Bounds) -> tuple[Outcome, bool]:
-    """One document in the child: the outcome, and whether this child should be replaced.
+def _extract(job: Job, reader: Any, bounds: Bounds) -> tuple[Outcome, bool]:
+    """One job in the child (`pipeline.batch.refs.run_job`): the outcome, and whether this child should be replaced.
 
-    A ref names a listed document (`path`, `member`), or carries a `source` already read (a
-    fetched page). With `out` the child writes the record there itself and answers only the
-    outcome (`chitieu extract`); without, the answer carries the plan's JSON text, as the
-    store takes it (`run --store`).
+    With `out` the child writes the record there itself and answers only the outcome
+    (`chitieu extract`); without, the answer carries the plan's JSON text, as the store
+    takes it (`run --store`).
     """
-    from pipeline.ingest.archive import DocRef
-    from pipeline.run import run_one
     from pipeline.store.db import pack, unpack
 
-    doc = ref["source"] if "source" in ref else DocRef(ref["name"], ref["path"], ref.get("member"), ref.get("doc_id"))
-    out = Path(ref["out"]) if "out" in ref else None
     try:
-        outcome = run_one(doc, reader, expect_sha256=ref.get("sha256"), size=ref.get("size"),
-                          metadata=ref.get("metadata"), max_targets=bounds.max_targets, out=out)
+        outcome = run_job(reader, job, bounds.max_targets)
         if outcome.reason and outcome.reason.startswith("internal error (MemoryError)"):
-            return _memory_failure(ref, bounds, outcome.seconds), True
-        if out is not None:  # written: the parent needs only what became of it
+            return _memory_failure(job, bounds, outcome.seconds), True
+        if "out" in job:  # written: the parent needs only what became of it
             return dataclasses.replace(outcome, plan=None, source=None), False
         return unpack(pack([outcome]))[0], False  # the plan as its JSON text, as the store takes it
     except MemoryError:
-        return _memory_failure(ref, bounds, 0.0), True
+        return _memory_failure(job, bounds, 0.0), True
 
 
-def _memory_failure(ref: dict[str, Any], bounds: Bounds, seconds: float) -> Outcome:
-    return Outcome.failure(ref["name"], E_MEMORY_BOUND.format(mb=bounds.max_memory_mb), sha256=ref.get("sha256"),
-                           size=ref.get("size"), seconds=seconds)
+def _memory_failure(job: Job, bounds: Bounds, seconds: float) -> Outcome:
+    return failed_outcome(job, E_MEMORY_BOUND.format(mb=bounds.max_memory_mb), seconds)
 
 
 def _warm(warm_up: Any) -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from pipeline.batch.refs import Job, listed_job
 from pipeline.errors import IngestError
 from pipeline.ingest.archive import Limits, Refused, iter_bytes, list_input
 from pipeline.ingest.sidecar import lookup
@@ -28,7 +28,7 @@ class Scan:
     """What listing and hashing the input found: work to do, skips, failures."""
 
     documents: int = 0
-    todo: list[dict[str, Any]] = field(default_factory=list)  # refs to extract (pipeline.batch.refs)
+    todo: list[Job] = field(default_factory=list)  # jobs to extract (pipeline.batch.refs)
     skipped: int = 0
     duplicates: int = 0
     stored_targets: int = 0
@@ -48,7 +48,7 @@ def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: L
     scan.documents = len(entries)
     scan.failures = [(e.name, None, e.reason) for e in entries if isinstance(e, Refused)]
     seen: set[str] = set()
-    pending: list[dict[str, Any]] = []
+    pending: list[Job] = []
     names: list[tuple[str, str]] = []
 
     def settle() -> None:
@@ -78,9 +78,8 @@ def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: L
             scan.duplicate_versions.append((ref.doc_id or Path(ref.name).stem, sha))
             continue
         seen.add(sha)
-        pending.append({"name": ref.name, "path": ref.path, "member": ref.member, "sha256": sha, "size": len(data),
-                        "doc_id": ref.doc_id or Path(ref.name).stem,
-                        "metadata": lookup(manifest, Path(ref.path)) if manifest and ref.member is None else None})
+        pending.append(listed_job(ref, sha, len(data),
+                                  lookup(manifest, Path(ref.path)) if manifest and ref.member is None else None))
         if len(pending) >= NAME_BATCH:
             settle()
     settle()
