@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -38,6 +39,7 @@ DATE_HYPHEN_RE = regex.compile(r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\
 # (`Chỉ thị số 05/CT-TTg ngày …`, `Nghị quyết số 12-NQ/TU ngày …`)
 CITED_NUMBER_BEFORE = regex.compile(r"(?P<num>\d{1,5}/\s?[\wĐđ.\-/]+|" + FULL_NUMBER + r")\s*,?\s*(?:ngày\s*)?$", FLAGS)
 DATE_WORDS_RE = regex.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", FLAGS)
+_SPACES = regex.compile(r"\s+")
 PAGE_YEAR_RE = regex.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?P<y>(?:19|20)\d\d)(?!\d)|date\s+(?P<y2>(?:19|20)\d\d)-\d\d")
 
 
@@ -67,7 +69,7 @@ def find_province(text: str, lex: Lexicon) -> str | None:
     counts: Counter[str] = Counter()
     spelled: dict[str, str] = {}
     for m in lex.province_re.finditer(folded):
-        canon = lex.province_canon.get(regex.sub(r"\s+", " ", m.group(1)))
+        canon = lex.province_canon.get(_SPACES.sub(" ", m.group(1)))
         if canon is None:
             continue
         counts[canon] += 2 if m.start() < 600 else 1
@@ -132,6 +134,7 @@ def _dates_in(text: str, start: int, end: int, own_number: str | None, page_year
     return sorted(out)
 
 
+@lru_cache(maxsize=4)
 def _mention_patterns(lex: Lexicon) -> list[tuple[str, regex.Pattern[str]]]:
     """The ways a news text names its own document, each a (kind, pattern) pair."""
     kind = r"(?P<type>" + lex.doctype_re.pattern + r")"

@@ -17,6 +17,7 @@ import regex
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
+from extractors.trie import trie_pattern
 from schemas.plan import Comparator, Direction, Pillar, Scope
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
@@ -302,10 +303,7 @@ class Lexicon:
         for alias, canon in self.provinces.aliases.items():
             self.province_canon[fold(alias)] = canon
         variants = sorted({fold(n) for n in self.province_canon}, key=len, reverse=True)
-        self.province_re = regex.compile(
-            r"(?<!\w)(" + "|".join(regex.escape(v).replace(r"\ ", r"\s*") for v in variants) + r")(?!\w)",
-            FLAGS,
-        )
+        self.province_re = regex.compile(r"(?<!\w)(" + trie_pattern(variants) + r")(?!\w)", FLAGS)
         self.national_re = regex.compile(words_pattern(self.provinces.national_bodies), FLAGS)
 
 
