@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from extractors.cue_index import CueIndex
 from extractors.lexicon import Lexicon
 from extractors.pillars import official_title_pillar, one_pillar
 from extractors.structure import (
@@ -61,6 +62,7 @@ class DocContext:
     _topics: list[Boundary] = field(default_factory=list)  # boundaries with `until` (paragraph topics)
     _topic_pos: list[int] = field(default_factory=list)
     _title_start: int = -1
+    _cues: CueIndex | None = None
 
     def __post_init__(self) -> None:
         self._para_starts = [s for s, _ in self.paragraphs]
@@ -85,6 +87,12 @@ class DocContext:
             self._governing_pos.append(b.pos)
             self._governing_pillar.append(pillar)
         self._title_start = self.text.find(self.title) if self.title else -1
+
+    def cues(self, lex: Lexicon) -> CueIndex:
+        """The text's cue searches over long windows (`cue_index.py`), made on first use and kept with the document."""
+        if self._cues is None or self._cues.lex is not lex:
+            self._cues = CueIndex(self.text, lex)
+        return self._cues
 
     def paragraph_of(self, pos: int) -> tuple[int, int]:
         i = max(0, bisect_right(self._para_starts, pos) - 1)

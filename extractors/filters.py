@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import regex
 
@@ -147,7 +147,6 @@ def reported(site: Site) -> Verdict | None:
     tiêu đặt ra ...`) does not turn the figures into targets, and a value's own year (`năm 2022
     chiếm 4,1% GRDP`) dates a statistic, it states no aim (unseen-errors T3a, T3b; corpus-dev2 d32, d36).
     """
-    text = site.ctx.text
     ss, pos = site.sentence_left
     hit = _sentence_cue(site, ss, pos)
     if hit:
@@ -156,7 +155,7 @@ def reported(site: Site) -> Verdict | None:
     if adverb is not None:
         return Verdict("reported_present_adverb", f"guide §1: the present state ({adverb!r} before the verb of its sentence)")
     ps, _ = site.paragraph
-    found = site.lex.cue("reported", text, ps, ss)  # the value's own sentence was read above
+    found = site.ctx.cues(site.lex).cue("reported", ps, ss)  # the value's own sentence was read above
     if found and not _states_aim(site, site.ctx.sentence_of(found[1].start())[1], pos):
         return Verdict(found[0], f"guide §1: a result reached ({found[1].group(0).strip()!r} earlier in a paragraph that states no aim)")
     carried = _last_report_before(site, ps)
@@ -173,7 +172,7 @@ def _last_report_before(site: Site, end: int) -> tuple[str, int, str] | None:
     after `đến nay tỉnh đã có bước chuyển …` reports too, though it has no marker of its own
     (T3 family; corpus-dev2 d45). Cue positions are found once per text (linear overall).
     """
-    marks = _report_marks(site.ctx.text, site.lex)
+    marks = site.ctx.cues(site.lex).marks("reported")
     i = bisect_left(marks, (end,)) - 1
     if i < 0:
         return None
@@ -183,16 +182,6 @@ def _last_report_before(site: Site, end: int) -> tuple[str, int, str] | None:
     if h and headings[h - 1][1] > start:
         return None  # a heading since the report opened a new section
     return entry, start, words
-
-
-@lru_cache(maxsize=8)
-def _report_marks(text: str, lex: Lexicon) -> list[tuple[int, int, str, str]]:
-    """Every reported cue of `text`, as (start, end, entry id, words), sorted by start."""
-    marks: dict[int, tuple[int, int, str, str]] = {}
-    for entry, pattern in lex.cue_entries.get("reported", ()):
-        for m in pattern.finditer(text):
-            marks.setdefault(m.start(), (m.start(), m.end(), entry, m.group(0).strip()))
-    return sorted(marks.values())
 
 
 def _sentence_cue(site: Site, start: int, pos: int) -> tuple[str, str] | None:
@@ -207,10 +196,11 @@ def _sentence_cue(site: Site, start: int, pos: int) -> tuple[str, str] | None:
     value (`Năm 2022 tỉnh đã đạt 90% …; 80% …`) still governs every item.
     """
     text = site.ctx.text
-    marks = _report_marks(text, site.lex)
+    cues = site.ctx.cues(site.lex)
+    marks = cues.marks("reported")
     lo, hi = bisect_left(marks, (start,)), bisect_left(marks, (pos,))
     for cue_start, cue_end, entry, words in reversed(marks[lo:hi]):  # the nearest cue first
-        if site.lex.cue("aim", text, cue_end, pos):
+        if cues.cue("aim", cue_end, pos):
             return None  # an aim stated since the report: it governs the value
         if _LIST_ITEM_END.search(text, cue_end, pos) and find_mentions(text[start:cue_start], site.lex):
             continue
@@ -242,9 +232,14 @@ def _present_adverb(site: Site, start: int, pos: int) -> str | None:
 
 
 def _states_aim(site: Site, start: int, end: int) -> bool:
-    """A forward cue in text[start:end] that is not the own year of a value (`năm 2022 chiếm …`)."""
-    for _, pattern in site.lex.cue_entries.get("forward", ()):
-        for m in pattern.finditer(site.ctx.text, start, end):
+    """A forward cue in text[start:end] that is not the own year of a value (`năm 2022 chiếm …`).
+
+    Matches come from the text's cue index, as `finditer` over the window gives them: a
+    window that reaches back to a report early in a long paragraph is not searched again.
+    """
+    cues = site.ctx.cues(site.lex)
+    for entry, pattern in site.lex.cue_entries.get("forward", ()):
+        for m in cues.finditer(entry, pattern, start, end):
             if not site.ctx.in_own_year(m.start()):
                 return True
     return False

@@ -9,7 +9,9 @@ per document; `resolve_year` applies the order to one value.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import regex
@@ -186,6 +188,7 @@ def _list_before(text: str, sentence_start: int, year_start: int, values: list[i
 
 
 _OWN_PAREN = regex.compile(r"\s*\(\s*")
+_PERCENT = regex.compile(r"\d\s*%")
 
 
 def resolve_year(
@@ -212,23 +215,23 @@ def resolve_year(
         section_start = min(boundary.pos, ctx.sentence_of(boundary.pos)[0])
     leadins = ctx.leadins_between(section_start, v_start)  # bisected: linear over a document
     part_start = min(leadins[-1].pos, ctx.sentence_of(leadins[-1].pos)[0]) if leadins else section_start
-    window = ctx.years[bisect_left(starts, part_start) : bisect_left(starts, v_start)]
-    before = [y for y in window if y.end <= v_start and y.reaches(v_start)]
-    in_clause = [y for y in before if y.start >= cs]
-    if in_clause:
-        return in_clause[-1].year, "clause"
+    # the years of the part before the value that reach it, the latest first, read lazily: most
+    # values stop at the first, and a section without headings (a text without lines) holds every year
+    before = (y for y in _latest_first(ctx, bisect_left(starts, part_start), bisect_left(starts, v_start))
+              if y.end <= v_start and y.reaches(v_start))
+    last = next(before, None)  # years are in text order: the latest one is in the clause if any is
+    if last is not None and last.start >= cs:
+        return last.year, "clause"
     # a year after the parenthesised list holding the value dates the list's items (unseen-errors L2)
     _, se = ctx.sentence_of(v_start)
     for y in ctx.years[bisect_left(starts, v_end) : bisect_left(starts, se)]:
         if y.list_span is not None and y.list_span[0] < v_start < y.list_span[1]:
             return y.year, "paren_list"
     # (2) the year governing the sentence or paragraph, then earlier paragraphs of the section
-    in_sentence = [y for y in before if y.start >= ss]
-    if in_sentence:
-        return in_sentence[-1].year, "sentence"
-    in_paragraph = [y for y in before if y.start >= ps]
-    if in_paragraph:
-        return in_paragraph[-1].year, "paragraph"
+    if last is not None and last.start >= ss:
+        return last.year, "sentence"
+    if last is not None and last.start >= ps:
+        return last.year, "paragraph"
     opener = _section_opener_year(ctx, section_start, leadins[0]) if leadins else None
     if opener is not None and opener.reaches(v_start):
         return opener.year, "heading"
@@ -236,7 +239,8 @@ def resolve_year(
     # the title's years give the horizon (rule 3), they are not carried as a governing year
     title_span = ctx.title_span()  # found once per document
     last_carried = next(  # the last year before the value that is neither a heading's nor the title's
-        (y for y in reversed(before) if not ctx.is_heading(y.start) and not title_span[0] <= y.start < title_span[1]),
+        (y for y in chain([last] if last is not None else [], before)
+         if not ctx.is_heading(y.start) and not title_span[0] <= y.start < title_span[1]),
         None,
     ) if carry else None
     if last_carried is not None and (heading_year is None or last_carried.start > _heading_year_pos(ctx, v_start)):
@@ -263,13 +267,17 @@ def _section_opener_year(ctx: DocContext, section_start: int, first: Boundary) -
             start = prev_s
     start = max(start, section_start)
     starts = ctx.year_starts()
-    years = [y for y in ctx.years[bisect_left(starts, start) : bisect_left(starts, first.pos)] if y.end <= first.pos]
-    if not years:
-        return None
-    last = years[-1]
-    if regex.search(r"\d\s*%", ctx.text[last.end : first.pos]):
+    last = next((y for y in _latest_first(ctx, bisect_left(starts, start), bisect_left(starts, first.pos))
+                 if y.end <= first.pos), None)
+    if last is None or _PERCENT.search(ctx.text, last.end, first.pos):
         return None
     return last
+
+
+def _latest_first(ctx: DocContext, lo: int, hi: int) -> Iterator[YearMention]:
+    """ctx.years[lo:hi] from the last, without copying the slice (it may hold every year of a long text)."""
+    years = ctx.years
+    return (years[i] for i in range(hi - 1, lo - 1, -1))
 
 
 def _heading_year_pos(ctx: DocContext, pos: int) -> int:

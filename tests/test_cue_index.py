@@ -1,0 +1,116 @@
+"""The cue index answers exactly as a direct search of each window (extractors/cue_index.py).
+
+The `reported` filter reads long windows through the index so that a text without
+punctuation is read in linear time; a record may change only if the index answers a window
+differently from `Lexicon.cue` or `Pattern.finditer`. These tests compare the two on many
+windows: random ones over the corpus texts, over the same texts without punctuation and
+lines (as bench/extract_scaling.py builds them), and windows whose end cuts into a word, a
+match or a long run of spaces, where a look-ahead or `\\b` at the end could tell them apart.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+import regex
+
+from extractors import cue_index
+from extractors.cue_index import CueIndex
+from extractors.lexicon import FLAGS, get_lexicon
+from tests.conftest import CORPUS, SHARED
+
+KINDS = ("reported", "forward", "aim", "national", "not_digital", "progress")
+
+
+def _texts() -> dict[str, str]:
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))}
+    joined = "\n".join(texts.values())
+    texts["flat"] = " ".join(regex.sub(r"[^\w%\s]", " ", joined).split())
+    # cue words glued to the next word, long space runs, and `đã được … được` reaching far ahead
+    texts["edges"] = (" sẽx phấn đấux đã được số hóa được" + " " * 300 + "tái sử dụng đã   được ban hành"
+                      + " hiện nay" * 40 + " đến năm 2025 sẽ" + " đã" * 30 + "   \n   ") * 8
+    for name in ("d01.txt", "d25.txt", "d40.txt"):
+        for folder in ("corpus-dev", "corpus-dev2"):
+            path: Path = SHARED / folder / name
+            if path.is_file():
+                texts[name] = path.read_text(encoding="utf-8")
+    return texts
+
+
+TEXTS = _texts()
+
+
+def _windows(text: str, lex_marks: list[int], rnd: random.Random, n: int) -> list[tuple[int, int]]:
+    """Random windows, half of them ending on or next to a cue's start or end (where ends matter most)."""
+    out = []
+    for k in range(n):
+        end = rnd.randint(0, len(text))
+        if k % 2 and lex_marks:
+            end = min(len(text), max(0, rnd.choice(lex_marks) + rnd.randint(-3, 3)))
+        pos = max(0, end - rnd.choice([0, 1, 50, 500, 3_000, 20_000, len(text)]))
+        out.append((pos, end))
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _index_every_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read even short windows through the index, so that every window tests it."""
+    monkeypatch.setattr(cue_index, "DIRECT_WINDOW", 0)
+
+
+def _span(hit: tuple[str, regex.Match[str]] | None) -> tuple[str, int, int, str] | None:
+    return None if hit is None else (hit[0], hit[1].start(), hit[1].end(), hit[1].group(0))
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_cue_equals_a_direct_search_of_the_window(name: str) -> None:
+    lex = get_lexicon()
+    text = TEXTS[name]
+    index = CueIndex(text, lex)
+    rnd = random.Random(name)
+    for kind in KINDS:
+        edges = sorted({e for m in index.marks(kind) for e in m[:2]}) or [0]
+        for pos, end in _windows(text, edges, rnd, 120):
+            assert _span(index.cue(kind, pos, end)) == _span(lex.cue(kind, text, pos, end)), (kind, pos, end)
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_finditer_equals_a_direct_finditer_of_the_window(name: str) -> None:
+    lex = get_lexicon()
+    text = TEXTS[name]
+    index = CueIndex(text, lex)
+    rnd = random.Random(name + "iter")
+    for kind in ("forward", "reported"):
+        for entry, pattern in lex.cue_entries[kind]:
+            edges = [m.end() for m in pattern.finditer(text)] or [0]
+            for pos, end in _windows(text, edges, rnd, 40):
+                got = [m.span() for m in index.finditer(entry, pattern, pos, end)]
+                assert got == [m.span() for m in pattern.finditer(text, pos, end)], (entry, pos, end)
+
+
+def test_the_reported_filters_cues_are_indexed_on_flat_text() -> None:
+    """Every cue the `reported` filter searches over long windows has a bounded reach, so no
+    such search falls back to reading the window whole (the linear time of issue 12 item 10)."""
+    lex = get_lexicon()
+    index = CueIndex(TEXTS["flat"], lex)
+    for kind in ("reported", "forward", "aim"):
+        for entry, pattern in lex.cue_entries[kind]:
+            reach = index._of(entry, pattern).reach
+            assert reach is not None and reach < 2_000, entry
+
+
+@pytest.mark.parametrize(
+    ("pattern", "bounded"),
+    [
+        (r"\bsẽ\b", True),
+        (r"\bđã\s+(?!được\s+[^,;.\d]*?\sđược\s)", True),  # one class repeated: the text's longest run of it
+        (r"(?:ab)+", False),  # a repeated group: not bounded here, always searched directly
+        (r"(a)\1", False),  # a back-reference
+        (r"x*", False),  # can match empty: searched directly
+    ],
+)
+def test_reach_is_bounded_only_where_it_can_be_proved(pattern: str, bounded: bool) -> None:
+    index = CueIndex("ab ab, đã được xây dựng được ", get_lexicon())
+    assert (index._of(pattern, regex.compile(pattern, FLAGS)).reach is not None) is bounded
