@@ -291,7 +291,7 @@ class Lexicon:
         self.pillar_words = [(regex.compile(words_pattern(p.words), FLAGS), p.pillar) for p in self.pillars]
         self.pillar_any = words_pattern([w for p in self.pillars for w in p.words])
         self.strip_left = [regex.compile(r"^\s*(?:" + p + r")", FLAGS) for p in self.indicator.strip_left]
-        self.strip_right = [regex.compile(r"(?:" + p + r")$", FLAGS) for p in self.indicator.strip_right]
+        self.strip_right = [regex.compile(r"(?:" + self.template(p) + r")$", FLAGS) for p in self.indicator.strip_right]
         self.clause_openers = frozenset(w.lower() for w in self.indicator.clause_openers)
         self.drop_anywhere = [regex.compile(p, FLAGS) for p in self.indicator.drop_anywhere]
         self.not_count_re = regex.compile(r"\s*" + words_pattern(self.counts.not_count_nouns), FLAGS)

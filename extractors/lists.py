@@ -31,6 +31,7 @@ from extractors.types import Candidate
 from extractors.years import WEAK_YEARS
 
 _OWN_VERB = regex.compile(template(r"{OWN_VERB}"), FLAGS)
+_RESPECTIVELY = regex.compile(template(r"(?<!\w)(?:{RESPECTIVELY})(?:\s+(?:{LINK_VERB}))?\s*$"), FLAGS)
 _TWO_SHARES = regex.compile(template(r"^(?P<a>.+?{SHARE_IN}.+?),\s+(?P<b>[^,]+?{SHARE_IN}[^,]+)$"), FLAGS)
 
 Records = tuple[Candidate, ...]
@@ -164,6 +165,46 @@ def list_distribute_comparator(cands: Records) -> Records:
     return tuple(out)
 
 
+def list_respectively(cands: Records) -> Records:
+    """`ở cấp tỉnh, huyện, xã lần lượt là 90%, 80% và 60%`: the values after `lần lượt`
+    ("respectively") pair, in order, with the levels named before it (guide §2: one record per
+    level; architecture-review §3b).
+
+    Read as one value naming every level, the first value would take all of them and the
+    others none. The pairing is made only when the levels and the values are as many, all in
+    one clause and the later ones bare items; otherwise the list is left as read.
+    """
+    out = list(cands)
+    i = 0
+    while i < len(out):
+        first = out[i]
+        j = i + 1
+        while j < len(out) and out[j].mention is not None and out[j].mention == first.mention:
+            j += 1  # the records of the first value, one per level it names
+        levels = [c.scope for c in out[i:j]]
+        n = len(levels)
+        rest = out[j : j + n - 1]
+        after = out[j + n - 1] if j + n - 1 < len(out) else None
+        if (
+            n > 1
+            and None not in levels
+            and first.mention is not None
+            and _RESPECTIVELY.search(first.quote[: max(0, first.mention.start - first.start)])
+            and len(rest) == n - 1
+            and len({c.mention.start for c in rest if c.mention is not None}) == n - 1
+            and all(c.clause_start == first.clause_start and c.list_item and c.scope is None for c in rest)
+            and not (after is not None and after.clause_start == first.clause_start and after.list_item)
+        ):
+            paired = [first, *rest]
+            out[i : j + n - 1] = [
+                _credit(c, "list_respectively", ("scope",), scope=level) for c, level in zip(paired, levels)
+            ]
+            i += n
+        else:
+            i = j
+    return tuple(out)
+
+
 def list_inherit_indicator(cands: Records) -> Records:
     """An item with no words of its own takes its neighbour's measure (guide §2): the one before it
     in its sentence (pillar included), else the next of its unit, else the last of its paragraph."""
@@ -262,7 +303,9 @@ def list_groups_rules(cands: Records) -> Records:
 
 # The order matters: the comparator is distributed over the lists as read, before an
 # inherited indicator can change them; the groups of GROUP_RULES are read after both.
-LIST_RULES: tuple[ListRule, ...] = (list_distribute_comparator, list_inherit_indicator, list_groups_rules)
+LIST_RULES: tuple[ListRule, ...] = (
+    list_respectively, list_distribute_comparator, list_inherit_indicator, list_groups_rules
+)
 
 
 def resolve_lists(cands: Records) -> Records:

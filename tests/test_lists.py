@@ -118,3 +118,32 @@ def test_a_carried_year_that_gives_one_measure_two_values_is_withdrawn() -> None
     out = merge.drop_conflicting_carry((earlier, carried))
     assert (out[1].deadline_year, out[1].year_source) == (2030, "uncarried")
     assert out[1].rules["deadline_year"] == "year_carry_withdrawn"
+
+
+RESPECTIVELY = "tỷ lệ hồ sơ ở cấp tỉnh, huyện lần lượt là 90%"
+
+
+def _levels_then_items(quote: str = RESPECTIVELY, items: int = 1) -> tuple[Candidate, ...]:
+    """`… cấp tỉnh, huyện lần lượt là 90%, 80%`: the first value read with both levels, then bare items."""
+    first = [record(90, 0, quote=quote, scope=s, mention=Mention(len(quote) - 3, len(quote), 90, None, "percent"))
+             for s in ("province", "district")]
+    rest = [record(80 - 10 * k, 50 + 10 * k, list_item=True) for k in range(items)]
+    return (*first, *rest)
+
+
+def test_values_after_lan_luot_pair_in_order_with_the_levels_before_it() -> None:
+    out = lists.list_respectively(_levels_then_items())
+    assert [(c.value, c.scope) for c in out] == [(90, "province"), (80, "district")]
+    assert all(c.rules["scope"] == "list_respectively" for c in out)
+
+
+@pytest.mark.parametrize(
+    ("cands", "why"),
+    [
+        (_levels_then_items(items=2), "three values for two levels: not paired, left as read"),
+        (_levels_then_items(quote="tỷ lệ hồ sơ ở cấp tỉnh, huyện đạt 90%"), "no `lần lượt` before the first value"),
+        (_levels_then_items(items=0), "one value naming two levels is one value per level, not a pairing"),
+    ],
+)
+def test_a_list_is_not_paired_without_lan_luot_and_as_many_values_as_levels(cands: tuple[Candidate, ...], why: str) -> None:
+    assert lists.list_respectively(cands) == cands, why
