@@ -12,8 +12,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from extractors.cue_index import CueIndex
-from extractors.lexicon import Lexicon
+from extractors.cue_index import CueIndex, PatternIndex
+from extractors.lexicon import Lexicon, fold
 from extractors.pillars import official_title_pillar, one_pillar
 from extractors.structure import (
     CLAUSE_SPLIT_RE,
@@ -44,12 +44,11 @@ class DocContext:
     _heading_starts: list[int] = field(default_factory=list)
     _heading_ends: list[int] = field(default_factory=list)
     _year_starts: list[int] = field(default_factory=list)
-    _year_key: int = -1
     _boundary_pos: list[int] = field(default_factory=list)
     _own_starts: list[int] = field(default_factory=list)
     _own_ends: list[int] = field(default_factory=list)
-    _own_key: int = -1
     _sentence_ends: dict[int, list[int]] = field(default_factory=dict)
+    _clause_cuts: dict[tuple[int, int], tuple[list[int], list[int]]] = field(default_factory=dict)  # by sentence
     # Boundaries of one kind with their offsets, for bisecting (built once: boundaries never change).
     _section_heads: list[Boundary] = field(default_factory=list)
     _section_head_pos: list[int] = field(default_factory=list)
@@ -63,8 +62,10 @@ class DocContext:
     _topic_pos: list[int] = field(default_factory=list)
     _title_start: int = -1
     _cues: CueIndex | None = None
+    _folded: PatternIndex | None = None
 
     def __post_init__(self) -> None:
+        self.set_years(self.years)
         self._para_starts = [s for s, _ in self.paragraphs]
         self._heading_starts = [s for s, _ in self.headings]
         self._heading_ends = [e for _, e in self.headings]
@@ -94,6 +95,12 @@ class DocContext:
             self._cues = CueIndex(self.text, lex)
         return self._cues
 
+    def folded(self) -> PatternIndex:
+        """Searches of the text with old tone placement folded (`lexicon.fold`), made on first use."""
+        if self._folded is None:
+            self._folded = PatternIndex(fold(self.text))
+        return self._folded
+
     def paragraph_of(self, pos: int) -> tuple[int, int]:
         i = max(0, bisect_right(self._para_starts, pos) - 1)
         return self.paragraphs[i]
@@ -114,13 +121,20 @@ class DocContext:
         return spans[i] if i < len(spans) else spans[-1]
 
     def clause_of(self, pos: int) -> tuple[int, int]:
+        """The clause holding `pos`: the sentence cut at `;` and ellipses, found once per sentence.
+
+        The first clause ending at or after `pos` (a value's sentence may hold many values: in a
+        text without stops each runs to the sentence bound).
+        """
         ss, se = self.sentence_of(pos)
-        start = ss
-        for m in CLAUSE_SPLIT_RE.finditer(self.text[ss:se]):
-            if ss + m.start() >= pos:
-                return start, ss + m.start()
-            start = ss + m.end()
-        return start, se
+        cuts = self._clause_cuts.get((ss, se))
+        if cuts is None:
+            found = [(ss + m.start(), ss + m.end()) for m in CLAUSE_SPLIT_RE.finditer(self.text[ss:se])]
+            cuts = self._clause_cuts[ss, se] = ([a for a, _ in found], [b for _, b in found])
+        starts, ends = cuts
+        i = bisect_left(starts, pos)  # the first cut at or after pos
+        start = ends[i - 1] if i else ss
+        return (start, starts[i]) if i < len(starts) else (start, se)
 
     def boundaries_between(self, start: int, end: int) -> list[Boundary]:
         """The boundaries with start <= pos < end, in order (bisect: boundaries are sorted by pos)."""
@@ -128,23 +142,23 @@ class DocContext:
             self._boundary_pos = [b.pos for b in self.boundaries]
         return self.boundaries[bisect_left(self._boundary_pos, start) : bisect_left(self._boundary_pos, end)]
 
+    def set_years(self, years: list[YearMention]) -> None:
+        """Replace `years` (bounded by `bound_years`) and the offsets derived from them, once."""
+        self.years = years
+        self._year_starts = [y.start for y in years]
+        spans = [(y.start, y.end) for y in years if y.until is not None]
+        self._own_starts, self._own_ends = [a for a, _ in spans], [b for _, b in spans]
+
     def year_starts(self) -> list[int]:
-        """Start offsets of `years` (sorted), recomputed only when `years` is replaced: for bisecting."""
-        key = id(self.years)
-        if self._year_key != key:
-            self._year_starts, self._year_key = [y.start for y in self.years], key
+        """Start offsets of `years` (sorted): for bisecting."""
         return self._year_starts
 
     def in_own_year(self, pos: int) -> bool:
         """Whether `pos` falls inside a value's own year (`năm 2022 chiếm …`: a year with `until`).
 
-        Bisected over the own years' spans (years do not overlap), recomputed only when `years`
-        is replaced, so the `reported` filter's aim check stays linear over a long document.
+        Bisected over the own years' spans (years do not overlap), so the `reported` filter's aim
+        check stays linear over a long document.
         """
-        key = id(self.years)
-        if self._own_key != key:
-            spans = [(y.start, y.end) for y in self.years if y.until is not None]
-            self._own_starts, self._own_ends, self._own_key = [a for a, _ in spans], [b for _, b in spans], key
         i = bisect_right(self._own_starts, pos) - 1
         return i >= 0 and pos < self._own_ends[i]
 
@@ -228,6 +242,6 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
         title=title,
         title_pillar=official_title_pillar(text, lex),
     )
-    ctx.years = bound_years(ctx, sorted(value_starts))
+    ctx.set_years(bound_years(ctx, sorted(value_starts)))
     return ctx
 

@@ -29,9 +29,11 @@ import regex
 
 from extractors.lexicon import FLAGS, Lexicon
 
-# Windows up to this long are searched directly: as fast as a look-up, and no index is built
-# for a document whose paragraphs are all short (most documents).
+# `CueIndex.cue` searches windows up to this long directly, all entries of a kind at once.
 DIRECT_WINDOW = 4_000
+# A pattern's matches over the whole text are found once its direct searches have read this
+# many times the text's length (most documents never get there).
+BUILD_AFTER = 1.0
 
 _CATEGORY = {
     sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D",
@@ -128,7 +130,12 @@ def _reach(items: Any, runs: _Runs) -> int | None:
 
 
 class _Matches:
-    """One pattern's matches at every start offset of the text (overlapping), and its reach."""
+    """One pattern's matches at every start offset of the text (overlapping), and its reach.
+
+    The matches are found only once direct searches of this pattern have read more than
+    `BUILD_AFTER` times the text: finding them costs about one search of the whole text, so a
+    document whose windows are short never pays for it, and a long one pays at most twice.
+    """
 
     def __init__(self, pattern: regex.Pattern[str], text: str, runs: _Runs) -> None:
         self.pattern = pattern
@@ -141,20 +148,27 @@ class _Matches:
             reach = _reach(parsed, runs)
             self.reach = None if reach is None else reach + 2
         self._text = text
+        self._read = 0  # characters read by direct searches so far
         self._found: tuple[list[int], list[regex.Match[str]]] | None = None
 
-    def found(self) -> tuple[list[int], list[regex.Match[str]]]:
+    def indexed(self, pos: int, end: int) -> bool:
+        """Whether to answer the window [pos, end) from the matches (found now if it is time)."""
+        if self.reach is None or end - pos <= 2 * self.reach:
+            return False
         if self._found is None:
+            self._read += end - pos
+            if self._read <= BUILD_AFTER * len(self._text):
+                return False
             matches = list(self.pattern.finditer(self._text, overlapped=True))
             self._found = ([m.start() for m in matches], matches)
-        return self._found
+        return True
 
     def search(self, pos: int, end: int) -> regex.Match[str] | None:
         """Exactly `pattern.search(text, pos, end)`."""
-        reach = self.reach
-        if reach is None or end - pos <= max(DIRECT_WINDOW, 2 * reach):
+        if not self.indexed(pos, end) or self._found is None or self.reach is None:
             return self.pattern.search(self._text, pos, end)
-        starts, matches = self.found()
+        starts, matches = self._found
+        reach = self.reach
         i = bisect_left(starts, pos)
         if i < len(starts) and starts[i] + reach <= end:
             return matches[i]  # an attempt this far from the end reads nothing past it
@@ -162,37 +176,28 @@ class _Matches:
         return self.pattern.search(self._text, end - reach + 1, end)
 
 
-class CueIndex:
-    """The cue questions of one text: `cue` and `finditer` as `Lexicon.cue` and `Pattern.finditer` answer them."""
+class PatternIndex:
+    """Searches of one text by patterns named by a key, answered as `Pattern.search` / `finditer` answer them."""
 
-    def __init__(self, text: str, lex: Lexicon) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
-        self.lex = lex
         self._runs = _Runs(text)
         self._matches: dict[str, _Matches] = {}
-        self._marks: dict[str, list[tuple[int, int, str, str]]] = {}
 
-    def _of(self, entry_id: str, pattern: regex.Pattern[str]) -> _Matches:
-        found = self._matches.get(entry_id)
+    def _of(self, key: str, pattern: regex.Pattern[str]) -> _Matches:
+        found = self._matches.get(key)
         if found is None:
-            found = self._matches[entry_id] = _Matches(pattern, self.text, self._runs)
+            found = self._matches[key] = _Matches(pattern, self.text, self._runs)
         return found
 
-    def cue(self, kind: str, pos: int = 0, endpos: int | None = None) -> tuple[str, regex.Match[str]] | None:
-        """Exactly `lex.cue(kind, text, pos, endpos)`: the first entry of `kind` (file order) occurring in the window."""
-        end = len(self.text) if endpos is None else endpos
-        if end - pos <= DIRECT_WINDOW:
-            return self.lex.cue(kind, self.text, pos, end)
-        for entry_id, pattern in self.lex.cue_entries.get(kind, ()):
-            m = self._of(entry_id, pattern).search(pos, end)
-            if m is not None:
-                return entry_id, m
-        return None
+    def search(self, key: str, pattern: regex.Pattern[str], pos: int, end: int) -> regex.Match[str] | None:
+        """Exactly `pattern.search(text, pos, end)`; `key` names the pattern (a lexicon entry id)."""
+        return self._of(key, pattern).search(pos, end)
 
-    def finditer(self, entry_id: str, pattern: regex.Pattern[str], pos: int, end: int) -> Iterator[regex.Match[str]]:
-        """The matches of `pattern.finditer(text, pos, end)` (non-overlapping, from `pos`), for a lexicon entry."""
-        found = self._of(entry_id, pattern)
-        if found.reach is None or end - pos <= DIRECT_WINDOW:
+    def finditer(self, key: str, pattern: regex.Pattern[str], pos: int, end: int) -> Iterator[regex.Match[str]]:
+        """The matches of `pattern.finditer(text, pos, end)` (non-overlapping, from `pos`)."""
+        found = self._of(key, pattern)
+        if found.reach is None:  # never indexed (and perhaps matching empty): finditer itself
             yield from pattern.finditer(self.text, pos, end)
             return
         while True:
@@ -200,7 +205,27 @@ class CueIndex:
             if m is None:
                 return
             yield m
-            pos = m.end()  # never an empty match: patterns that can match empty are searched directly
+            pos = m.end()  # an indexed pattern never matches empty
+
+
+class CueIndex(PatternIndex):
+    """The cue questions of one text: `cue` as `Lexicon.cue` answers it, and every cue of a kind."""
+
+    def __init__(self, text: str, lex: Lexicon) -> None:
+        super().__init__(text)
+        self.lex = lex
+        self._marks: dict[str, list[tuple[int, int, str, str]]] = {}
+
+    def cue(self, kind: str, pos: int = 0, endpos: int | None = None) -> tuple[str, regex.Match[str]] | None:
+        """Exactly `lex.cue(kind, text, pos, endpos)`: the first entry of `kind` (file order) occurring in the window."""
+        end = len(self.text) if endpos is None else endpos
+        if end - pos <= DIRECT_WINDOW:
+            return self.lex.cue(kind, self.text, pos, end)
+        for entry_id, pattern in self.lex.cue_entries.get(kind, ()):
+            m = self.search(entry_id, pattern, pos, end)
+            if m is not None:
+                return entry_id, m
+        return None
 
     def marks(self, kind: str) -> list[tuple[int, int, str, str]]:
         """Every cue of `kind` in the text, as (start, end, entry id, words), sorted by start.

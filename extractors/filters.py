@@ -15,14 +15,14 @@ function below and put it in `FILTERS` (docs/adding-rules.md).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 import regex
 
 from extractors.context import DocContext
-from extractors.lexicon import FLAGS, Lexicon, fold, template
+from extractors.lexicon import FLAGS, Lexicon, fold, splits_old_tone, template
 from extractors.nlp import phrase_doc
 from extractors.numbers import Mention, find_mentions
 from extractors.owners import counts_population
@@ -294,11 +294,31 @@ def other_province(site: Site) -> Verdict | None:
         return None
     lex = site.lex
     own = lex.province_canon.get(fold(site.province).replace("TP ", ""), fold(site.province))
-    for m in lex.province_re.finditer(fold(site.clause_left)):
+    for m in provinces_named(site.ctx, lex, site.clause[0], site.mention.start):
         canon = lex.province_canon.get(regex.sub(r"\s+", " ", m.group(1)))
         if canon and canon != own and not (own and canon in own or own in canon):
             return Verdict("other_province", f"guide §1: about another province ({canon})")
     return None
+
+
+# Clauses up to this long are folded and searched for province names on their own (most clauses).
+_PROVINCE_DIRECT = 300
+_WORD = regex.compile(r"\w", FLAGS)
+
+
+def provinces_named(ctx: DocContext, lex: Lexicon, start: int, end: int) -> Iterator[regex.Match[str]]:
+    """The province names in text[start:end] (a clause up to its value): `province_re.finditer(fold(text[start:end]))`.
+
+    A long clause is read from the document's text folded once (a text without punctuation
+    runs each clause to the sentence bound, with many values in it): the same matches when no
+    old-tone pair is cut at the clause's edges and no word character stands before it (the
+    pattern's look-behind for a word character sees nothing before a string's start).
+    """
+    if end - start > _PROVINCE_DIRECT and not splits_old_tone(ctx.text, start) and not splits_old_tone(ctx.text, end):
+        folded = ctx.folded()
+        if start == 0 or not _WORD.match(folded.text, start - 1):
+            return folded.finditer("province", lex.province_re, start, end)
+    return lex.province_re.finditer(fold(ctx.text[start:end]))
 
 
 def summary_of_breakdown(site: Site) -> Verdict | None:

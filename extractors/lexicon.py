@@ -324,6 +324,16 @@ def fold(text: str) -> str:
     return _OLD_TONE_RE.sub(repl, text)
 
 
+def splits_old_tone(text: str, pos: int) -> bool:
+    """Whether `pos` falls inside an old-tone pair of `text` (`o|à`).
+
+    `fold` rewrites each pair in place and pairs never overlap (the first letter is a plain `o`
+    or `u`, the second a toned vowel), so `fold(text)[a:b] == fold(text[a:b])` unless `a` or `b`
+    splits a pair: a document is folded once and its windows sliced.
+    """
+    return 0 < pos < len(text) and text[pos - 1 : pos + 1].lower() in _OLD_TONE
+
+
 @lru_cache(maxsize=1)
 def get_lexicon() -> Lexicon:
     """The compiled lexicon, loaded once per process."""

@@ -72,6 +72,7 @@ class YearMention:
 
 
 
+_PUNCT_BETWEEN = regex.compile(r"[,:;()]")  # a year and the value it leads, with nothing between
 _DELIM_BEFORE = regex.compile(template(r"(?:^|[,;:.(\n]|{YEAR_LEAD})\s*$"), FLAGS)
 _END_AFTER = regex.compile(template(r"^\s*(?:[,;.)\n]|{AND}|$)"), FLAGS)
 
@@ -145,7 +146,7 @@ def bound_years(ctx: DocContext, values: list[int]) -> list[YearMention]:
             out.append(replace(y, until=y.start))
             continue
         out.append(y)
-        if after_value is not None and not regex.search(r"[,:;()]", text[y.end : after_value]) and (
+        if after_value is not None and not _PUNCT_BETWEEN.search(text, y.end, after_value) and (
             bisect_left(starts, after_value) == bisect_left(starts, y.end)
         ):
             leads.setdefault(ctx.sentence_of(y.start)[0], []).append((i, after_value))

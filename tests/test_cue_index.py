@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 import regex
 
-from extractors import cue_index
+from extractors import cue_index, filters
+from extractors.context import DocContext
 from extractors.cue_index import CueIndex
-from extractors.lexicon import FLAGS, get_lexicon
+from extractors.lexicon import FLAGS, fold, get_lexicon, splits_old_tone
 from tests.conftest import CORPUS, SHARED
 
 KINDS = ("reported", "forward", "aim", "national", "not_digital", "progress")
@@ -56,8 +57,9 @@ def _windows(text: str, lex_marks: list[int], rnd: random.Random, n: int) -> lis
 
 @pytest.fixture(autouse=True)
 def _index_every_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Read even short windows through the index, so that every window tests it."""
+    """Read even short windows through the index, and build it at once, so that every window tests it."""
     monkeypatch.setattr(cue_index, "DIRECT_WINDOW", 0)
+    monkeypatch.setattr(cue_index, "BUILD_AFTER", 0.0)
 
 
 def _span(hit: tuple[str, regex.Match[str]] | None) -> tuple[str, int, int, str] | None:
@@ -90,15 +92,18 @@ def test_finditer_equals_a_direct_finditer_of_the_window(name: str) -> None:
                 assert got == [m.span() for m in pattern.finditer(text, pos, end)], (entry, pos, end)
 
 
-def test_the_reported_filters_cues_are_indexed_on_flat_text() -> None:
-    """Every cue the `reported` filter searches over long windows has a bounded reach, so no
-    such search falls back to reading the window whole (the linear time of issue 12 item 10)."""
+def test_the_patterns_read_over_long_windows_are_indexed_on_flat_text() -> None:
+    """Every cue the `reported` filter searches over long windows, and the province names, have
+    a bounded reach, so no such search falls back to reading the window whole (the linear time
+    of issue 12 item 10)."""
     lex = get_lexicon()
     index = CueIndex(TEXTS["flat"], lex)
     for kind in ("reported", "forward", "aim"):
         for entry, pattern in lex.cue_entries[kind]:
             reach = index._of(entry, pattern).reach
             assert reach is not None and reach < 2_000, entry
+    reach = index._of("province", lex.province_re).reach  # `other_province` over long clauses
+    assert reach is not None and reach < 200
 
 
 @pytest.mark.parametrize(
@@ -114,3 +119,38 @@ def test_the_reported_filters_cues_are_indexed_on_flat_text() -> None:
 def test_reach_is_bounded_only_where_it_can_be_proved(pattern: str, bounded: bool) -> None:
     index = CueIndex("ab ab, đã được xây dựng được ", get_lexicon())
     assert (index._of(pattern, regex.compile(pattern, FLAGS)).reach is not None) is bounded
+
+
+_PLACES = ("tỉnh Thanh Hoá và Khánh Hoà, Hoà Bình xHà Nội Đà  Nẵng TP Hồ Chí Minh Thừa Thiên Huế "
+           "ThanhHoá quyết định hoà nhập Lào Cai ")
+
+
+def _every_edge(text: str) -> list[tuple[int, int]]:
+    """Windows over repeated `_PLACES` starting and ending at every offset of one repetition (inside
+    names, inside old-tone pairs, right after a word character)."""
+    n = len(_PLACES)
+    return [(a, a + 2 * n + b) for a in range(n) for b in (0, n // 3, n // 2)] + [(n, n + b) for b in range(n)]
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS) + ["places"])
+def test_province_names_equal_a_search_of_the_folded_clause(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`other_province` reads long clauses from the document's folded text: the same names, in order."""
+    monkeypatch.setattr(filters, "_PROVINCE_DIRECT", 0)
+    lex = get_lexicon()
+    text = TEXTS.get(name) or _PLACES * 8
+    ctx = DocContext(text=text, paragraphs=[(0, len(text))], headings=[], boundaries=[], years=[], horizon=None, title="")
+    rnd = random.Random(name + "provinces")
+    edges = [m.start() for m in regex.finditer(r"\w+", text)] or [0]
+    windows = _every_edge(text) if name == "places" else _windows(text, edges, rnd, 60)
+    for pos, end in windows:
+        got = [m.group(1) for m in filters.provinces_named(ctx, lex, pos, end)]
+        assert got == [m.group(1) for m in lex.province_re.finditer(fold(text[pos:end]))], (pos, end)
+
+
+def test_a_folded_text_sliced_is_the_slice_folded_unless_an_old_tone_pair_is_cut() -> None:
+    text = _PLACES * 2
+    folded = fold(text)
+    for a in range(len(_PLACES) + 1):
+        b = a + len(_PLACES)
+        same = folded[a:b] == fold(text[a:b])
+        assert same is not (splits_old_tone(text, a) or splits_old_tone(text, b)), (a, text[a - 1 : a + 1])

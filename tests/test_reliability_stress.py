@@ -32,7 +32,10 @@ from tests.test_reliability_ingest import _FONT, _PAGE, _pages_pdf, _pdf
 pytestmark = pytest.mark.skipif(os.environ.get("CHITIEU_STRESS") != "1", reason="stress test: set CHITIEU_STRESS=1")
 ROOT = Path(__file__).resolve().parent.parent
 GROWTH_LIMIT_MB = 400
-BOUND_SECONDS = 120.0  # the time bound the run-on phrase is given (the default is 300 s)
+# The time bound the run-on phrase is given (the default is 300 s): about 15 times its CPU time,
+# for a loaded machine; it took longer than 600 s before extraction was linear on such text.
+BOUND_SECONDS = 60.0
+RECORD_LIMIT_BYTES = 2 * 2**20
 
 
 def _peak_mb() -> float:
@@ -97,13 +100,13 @@ def _largest_child_mb_during(call: Callable[[], int]) -> tuple[int, float]:
     return result, peak[0] / 2**20
 
 
-def test_the_323_kb_run_on_phrase_ends_within_its_bounds_and_the_next_file_is_written(
+def test_the_323_kb_run_on_phrase_is_extracted_within_its_bounds_and_the_next_file_is_written(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Row 14: `chitieu extract` of this file ran 163 s into 12 GB of memory and wrote a 2.8 GB record.
 
-    Now it either gives a record of bounded size or fails by name with the bound it broke,
-    within the time bound, in a worker whose memory stays under its bound; the file after
-    it is written either way.
+    Extraction is linear in text length now (the phrase is read in about 4 s of CPU), so it is
+    extracted well within a tighter time bound, in a worker whose memory stays under its bound,
+    into a record of bounded size; the file after it is written too.
     """
     from pipeline.cli import main
 
@@ -116,16 +119,12 @@ def test_the_323_kb_run_on_phrase_ends_within_its_bounds_and_the_next_file_is_wr
         lambda: main(["extract", str(path), str(good), "--out", str(out), "--max-seconds", str(BOUND_SECONDS), "-q"]))
     seconds = time.monotonic() - started
     err = capsys.readouterr().err
+    assert code == 0, err
     assert seconds < BOUND_SECONDS + START_SECONDS
     assert child_mb < MAX_MEMORY_MB + 1024  # the worker's start-up size plus its per-document bound
     assert (out / f"{good.stem}.json").is_file()
     record = out / "pct_256k.json"
-    if record.exists():
-        assert code == 0 and record.stat().st_size < 50 * 2**20  # was 2.8 GB
-        targets = json.loads(record.read_text(encoding="utf-8"))["targets"]
-        assert 0 < len(targets) <= MAX_TARGETS
-        assert max(len(t["sentence"]) for t in targets) <= MAX_SENTENCE_CHARS
-    else:
-        assert code == 1
-        assert [line for line in err.splitlines() if "pct_256k" in line] == [
-            f"{path}: took more than {BOUND_SECONDS:g} s to extract (the per-document time bound; raise --max-seconds)"]
+    assert record.stat().st_size < RECORD_LIMIT_BYTES  # was 2.8 GB
+    targets = json.loads(record.read_text(encoding="utf-8"))["targets"]
+    assert 0 < len(targets) <= MAX_TARGETS
+    assert max(len(t["sentence"]) for t in targets) <= MAX_SENTENCE_CHARS
