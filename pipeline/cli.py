@@ -139,6 +139,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """Score predictions against gold (guide §5)."""
+    from pipeline.drops import drops_dir, kept_drops
     from pipeline.evaluation.evaluate import evaluate, render_text
     from schemas.gold import load_dir
 
@@ -147,7 +148,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if not gold:
         print(f"{args.gold}: no gold files (*.json)", file=sys.stderr)
         return 1
-    result = evaluate(gold, pred)
+    drops = kept_drops(Path(args.pred), pred)
+    without = len(set(pred) & set(gold)) - len(set(drops) & set(gold))
+    if without and drops_dir(Path(args.pred)).is_dir():  # a folder of hand-made records has none to miss
+        print(f"chitieu evaluate: {without} scored records have no drops kept for them in {drops_dir(Path(args.pred))}: "
+              "their missed targets do not name the rule that dropped their number", file=sys.stderr)
+    result = evaluate(gold, pred, drops)
     if args.json:
         _print_json(result)
     else:
@@ -374,14 +380,19 @@ def cmd_floors(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Every number of one document and what became of it."""
-    from pipeline.evaluation.explain import explain_source, render_explanation
+    from pipeline.evaluation.explain import explain_source, kept_for, render_explanation
     from pipeline.ingest.load import load_source
 
     try:
         source = load_source(Path(args.path))
     except ChitieuError as exc:
         raise ChitieuError(f"{args.path}: {exc}") from exc
-    result = explain_source(source)
+    stored = None
+    if args.records is not None:
+        stored, why = kept_for(source, Path(args.records))
+        if stored is None:
+            print(f"chitieu explain: {why}; extracting {args.path} again", file=sys.stderr)
+    result = explain_source(source, stored)
     _print_json(result) if args.json else print(render_explanation(result))
     return 0
 
@@ -396,6 +407,11 @@ def cmd_report(args: argparse.Namespace) -> int:
                            split=args.split, min_confidence=args.min_confidence)
     for doc_id, note in summary["without_text"].items():
         print(f"{doc_id}: {note}", file=sys.stderr)
+    if summary["drops_extracted"]:
+        n = len(summary["drops_extracted"])
+        print(f"chitieu report: {n} of {n + summary['drops_kept']} documents have no drops kept for their record in "
+              f"{summary['drops_dir']} (records written before drops were kept, or by hand): extracted again to "
+              "mark their dropped numbers", file=sys.stderr)
     if args.json:
         _summary_json(summary)
     else:
@@ -585,7 +601,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "fields (the current_targets view); JSON Lines one current plan record per "
                                    "line; superseded and removed versions only with --history. To a DIR (no "
                                    "suffix): one file per table (runs, documents, names, plans, targets, "
-                                   "failures, versions) and current_targets.")
+                                   "failures, versions, drops) and current_targets.")
     p.add_argument("--store", required=True, type=Path, metavar="PATH", help="the DuckDB store")
     p.add_argument("--format", required=True, choices=["parquet", "csv", "jsonl"], help="file format")
     p.add_argument("--out", required=True, type=Path, metavar="FILE_OR_DIR", help="file, or folder for all tables")
@@ -602,7 +618,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "tab-separated with a header (or as JSON lines); several statements, writes, "
                                    "COPY, EXPORT, ATTACH, INSTALL/LOAD, SET, PRAGMA and CALL are refused. Tables: "
                                    "runs, documents, "
-                                   "names, plans, targets, failures, versions; views: current_targets (one row "
+                                   "names, plans, targets, failures, versions, drops; views: current_targets (one row "
                                    "per target of each current document, with its document's fields, url, "
                                    "title, published, run_id, extracted_at), current_plans, all_targets.")
     p.add_argument("--store", required=True, type=Path, metavar="PATH", help="the DuckDB store")
@@ -650,6 +666,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "records it gave and the rule id behind each field, or the rule that dropped it "
                                    "and why, or that no value shape reads it (a year, a date, a code).")
     p.add_argument("path", help="a document (.txt, .html, .pdf, .docx)")
+    p.add_argument("--records", metavar="DIR",
+                   help="explain the record `chitieu extract --out DIR` wrote for it, from the drops kept in "
+                        "DIR.drops/, without extracting again (extracts again, saying why, when they are "
+                        "missing or were written for other bytes)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the text view")
     p.set_defaults(func=cmd_explain)
 

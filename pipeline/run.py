@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from pipeline.drops import DocumentDrops, write_drops
 from pipeline.errors import (
     E_TOO_MANY_TARGETS,
     E_WRITE,
@@ -25,7 +26,7 @@ from pipeline.errors import (
     IngestError,
     OutputError,
 )
-from pipeline.extract import extract_source
+from pipeline.extract import extract_source_with_drops
 from pipeline.ingest.archive import DocRef, Reader
 from pipeline.ingest.corpus import index_documents
 from pipeline.ingest.sidecar import merge_metadata
@@ -54,6 +55,8 @@ class Outcome:
     from a worker (`pipeline.store.db.unpack`) carries the plan's JSON text in `record` instead,
     because the flow's process only stores it and need not validate it again. `source` is
     kept for callers that need the text (pre-annotation) and is never sent anywhere.
+    `drops` are the numbers the extractor dropped (`pipeline/drops.py`), kept with the record
+    and in the store so that nobody has to extract again to see them.
     """
 
     name: str  # what a user sees: the path, or `archive.zip!member`
@@ -66,6 +69,7 @@ class Outcome:
     plan: Plan | None = field(default=None, repr=False)
     record: str | None = field(default=None, repr=False)
     source: Source | None = field(default=None, repr=False, compare=False)
+    drops: DocumentDrops | None = field(default=None, repr=False, compare=False)  # what the extractor dropped
 
     @property
     def failed(self) -> bool:
@@ -86,12 +90,17 @@ def failure_reason(exc: BaseException) -> str:
     return f"internal error ({type(exc).__name__}): {text[:REASON_CHARS]}"
 
 
-def write_record(plan: Plan, out: Path) -> None:
-    """Write the record, or say in one line why it cannot be (the disk, not the document)."""
+def write_output(write: Callable[[], None], out: Path) -> None:
+    """Run one write of the record `out`, or say in one line why it cannot be (the disk, not the document)."""
     try:
-        write_plan(plan, out)
+        write()
     except OSError as exc:
         raise OutputError(E_WRITE.format(path=shown_path(str(out)), reason=exc.strerror or exc)) from exc
+
+
+def write_record(plan: Plan, out: Path) -> None:
+    """Write the record, or say in one line why it cannot be."""
+    write_output(lambda: write_plan(plan, out), out)
 
 
 def no_extraction(source: Source) -> Plan:
@@ -170,10 +179,17 @@ def run_one(
             raise IngestError("file changed while the run was reading it")
         if metadata:
             source = dataclasses.replace(source, metadata=merge_metadata(source.metadata, metadata))
-        plan = (extract or extract_source)(source)
+        drops = None
+        if extract is None:
+            plan, extraction = extract_source_with_drops(source)
+            drops = DocumentDrops.of(plan, extraction, source.text)
+        else:
+            plan = extract(source)
         if len(plan.targets) > max_targets:
             raise BoundError(E_TOO_MANY_TARGETS.format(targets=len(plan.targets), limit=max_targets))
         if out is not None:
+            if drops is not None:  # before the record: a record is never newer than the drops beside it
+                write_output(lambda: write_drops(drops, out), out)
             write_record(plan, out)
     except Exception as exc:  # noqa: BLE001  one bad document is an outcome; the batch carries on
         return Outcome.failure(name, failure_reason(exc), sha256=expect_sha256 or sha256, size=size,
@@ -188,4 +204,5 @@ def run_one(
         targets=len(plan.targets),
         plan=plan,
         source=source,
+        drops=drops,
     )

@@ -122,7 +122,7 @@ def test_a_crash_counts_as_every_gold_target_missed(tiny: Path, monkeypatch: pyt
     def boom(source: object) -> Plan:
         raise RuntimeError("extractor bug")
 
-    monkeypatch.setattr(run, "extract_source", boom)  # the one runner every caller goes through
+    monkeypatch.setattr(run, "extract_source_with_drops", boom)  # the one runner every caller goes through
     m = floors.measure(tiny / "corpus", tiny / "gold")
     assert m.figures["value_f1"] == 0.0
     assert m.failures == {"kh": "internal error (RuntimeError): extractor bug"}

@@ -35,8 +35,8 @@ PIPELINE: dict[str, str] = {
     **dict.fromkeys(("errors", "io", "limits", "outpaths"), "pipeline base"),
     # bytes, files, folders, zips and corpora into a normalised Source, and what is known about each
     "ingest": "pipeline.ingest",
-    # one document: Source -> Plan, and the runner that turns any failure into an outcome
-    **dict.fromkeys(("extract", "run", "version"), "pipeline run"),
+    # one document: Source -> Plan (and the numbers it dropped), and the runner that turns any failure into an outcome
+    **dict.fromkeys(("extract", "run", "version", "drops"), "pipeline run"),
     # the DuckDB store, its views and exports, and a run's quality summary kept with it
     "store": "pipeline.store",
     # many documents: the folder runner, sandboxed workers, stopping, progress

@@ -41,7 +41,7 @@ def test_an_extractor_crash_is_a_one_line_reason(tmp_path: Path, monkeypatch: py
     def boom(source: object) -> Plan:
         raise RuntimeError("index out of range\n  at line 3")
 
-    monkeypatch.setattr(run, "extract_source", boom)
+    monkeypatch.setattr(run, "extract_source_with_drops", boom)
     (tmp_path / "kh.txt").write_text(TARGET, encoding="utf-8")
     outcome = run_one(tmp_path / "kh.txt")
     assert outcome.status is Status.FAILED and outcome.plan is None

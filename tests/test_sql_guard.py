@@ -93,3 +93,58 @@ def test_a_duckdb_error_is_one_line_with_its_position(con: duckdb.DuckDBPyConnec
 def test_a_syntax_error_is_refused_as_the_same_one_line() -> None:
     with pytest.raises(QueryRefused, match=r'^Parser Error: syntax error at or near "SELEC" \(line 1, column 1\)$'):
         reading_statement(duckdb.connect(), "SELEC 1")
+
+
+REMOTE_READS = [
+    ("SELECT * FROM 'https://example.org/targets.parquet'", "https://example.org/targets.parquet"),
+    ("FROM 'http://example.org/t.csv' LIMIT 3", "http://example.org/t.csv"),
+    ("SELECT count(*) FROM read_parquet('s3://bucket/targets.parquet')", "s3://bucket/targets.parquet"),
+    ("SELECT * FROM read_csv(['local.csv', 'gs://bucket/t.csv'])", "gs://bucket/t.csv"),
+    ("WITH t AS (SELECT * FROM read_json_auto('hf://datasets/x/y.json')) SELECT * FROM t", "hf://datasets/x/y.json"),
+    ("DESCRIBE 'https://example.org/t.parquet'", "https://example.org/t.parquet"),
+    ("SUMMARIZE SELECT * FROM 'HTTPS://example.org/t.parquet'", "HTTPS://example.org/t.parquet"),
+    ("EXPLAIN SELECT * FROM 'https://example.org/t.parquet'", "https://example.org/t.parquet"),
+    ("SELECT * FROM targets JOIN 'az://box/t.parquet' USING (value)", "az://box/t.parquet"),
+]
+
+
+@pytest.mark.parametrize(("sql", "url"), REMOTE_READS)
+def test_a_remote_file_is_refused_in_one_line_naming_it(con: duckdb.DuckDBPyConnection, sql: str, url: str) -> None:
+    with pytest.raises(QueryRefused) as refused:
+        reading_statement(con, sql)
+    assert str(refused.value) == (f"{url}: remote files are not read by `chitieu query`; download it first "
+                                  "(e.g. curl -O) and query the local file")
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT 'https://example.org/a' AS url",
+    "SELECT * FROM targets WHERE 'https://example.org/x' LIKE 'https://%'",
+    "SELECT count(*) FROM targets WHERE value IN (SELECT 1 WHERE 's3://b/k' <> '')",
+])
+def test_a_url_only_mentioned_is_still_a_query(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    assert con.execute(reading_statement(con, sql)).fetchall()
+
+
+def test_a_local_file_is_still_read(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = tmp_path / "https_example.csv"
+    path.write_text("value\n7\n", encoding="utf-8")
+    assert con.execute(reading_statement(con, f"SELECT * FROM '{path}'")).fetchall() == [(7,)]
+
+
+def test_query_refuses_a_remote_file_before_running_anything(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """No network: the refusal comes from the guard, before the store runs any statement."""
+    from pipeline.cli import main
+    from pipeline.store.db import Store
+
+    Store.open(tmp_path / "s.duckdb").close()
+
+    def no_run(*_: object) -> None:
+        raise AssertionError("the query ran")
+
+    monkeypatch.setattr(Store, "query", no_run)
+    url = "https://example.org/comparison.parquet"
+    assert main(["query", "--store", str(tmp_path / "s.duckdb"), f"SELECT * FROM '{url}'"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"chitieu query: {url}: remote files are not read by `chitieu query`; download it first " \
+                  "(e.g. curl -O) and query the local file\n"

@@ -155,7 +155,7 @@ def test_export_to_a_folder_writes_every_table(filled: Path, tmp_path: Path, fmt
     ext = "jsonl" if fmt == "jsonl" else fmt
     assert sorted(p.name for p in written) == sorted(
         f"{t}.{ext}" for t in ("runs", "documents", "names", "plans", "targets", "failures", "versions",
-                               "current_targets"))
+                               "drops", "current_targets"))
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
 
 

@@ -6,15 +6,21 @@ then the highest indicator overlap, ties to text order.  Value F1 counts the pai
 strict F1 counts a pair only when scope, year, comparator, direction and achieved are
 equal and the indicator overlap is at least 0.5.  Totals are micro-averaged by record.
 `evaluate()` returns a plain dict; `render_text()` is the terminal view of it.
+
+Given the drops a run kept beside its records (`pipeline/drops.py`), a missed gold target
+also names the number the extractor dropped inside its quote and the rule that dropped it:
+the first question about a missed target, answered without running the extractor.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from extractors.overlap import indicator_overlap
+from pipeline.drops import DocumentDrops
 from schemas.fields import DOC_FIELDS, plain
 from schemas.plan import Plan, Target
 
@@ -94,8 +100,22 @@ def _target_brief(t: Target) -> dict[str, Any]:
     }
 
 
-def evaluate(gold: dict[str, Plan], pred: dict[str, Plan]) -> dict[str, Any]:
-    """Score every gold document against its prediction (a missing one scores zero)."""
+def dropped_in(kept: DocumentDrops | None, quote: str) -> dict[str, str] | None:
+    """The first number (in text order) the extractor dropped inside a gold quote, as an error names it."""
+    if kept is None:
+        return None
+    quote = unicodedata.normalize("NFC", quote)
+    drop = next((d for d in kept.by_span() if d.in_quote(quote)), None)
+    return {"number": drop.text, "rule": drop.rule, "reason": drop.reason} if drop else None
+
+
+def evaluate(gold: dict[str, Plan], pred: dict[str, Plan],
+             drops: Mapping[str, DocumentDrops] | None = None) -> dict[str, Any]:
+    """Score every gold document against its prediction (a missing one scores zero).
+
+    With `drops` (by doc_id), each missed target whose quote holds a dropped number says so
+    (`dropped`: the number, the rule and its reason).
+    """
     docs: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     tot = {"gold": 0, "pred": 0, "value_tp": 0, "strict_tp": 0}
@@ -141,7 +161,10 @@ def evaluate(gold: dict[str, Plan], pred: dict[str, Plan]) -> dict[str, Any]:
         paired_p = {p.pred for p in pairs}
         for i, g in enumerate(g_plan.targets):
             if i not in paired_g:
-                errors.append({"doc_id": doc_id, "kind": "missed", **_target_brief(g)})
+                missed = {"doc_id": doc_id, "kind": "missed", **_target_brief(g)}
+                if (dropped := dropped_in((drops or {}).get(doc_id), g.quote)) is not None:
+                    missed["dropped"] = dropped
+                errors.append(missed)
         for i, p in enumerate(p_targets):
             if i not in paired_p:
                 errors.append({"doc_id": doc_id, "kind": "spurious", **_target_brief(p)})
@@ -278,12 +301,18 @@ def _num(v: float | None) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
+def dropped_text(e: dict[str, Any]) -> str:
+    """` — '10%' dropped by not_digital_growth: guide §1 …` for a missed target whose number was dropped."""
+    d = e.get("dropped")
+    return f" — {d['number']!r} dropped by {d['rule']}: {d['reason']}" if d else ""
+
+
 def format_error(e: dict[str, Any]) -> str:
     """One readable line per error."""
     doc = e["doc_id"]
     if e["kind"] == "missed":
         rng = f"-{_num(e['value_max'])}" if e["value_max"] is not None else ""
-        return f"{doc}: MISSED {_num(e['value'])}{rng} {e['unit']} «{e['quote']}»"
+        return f"{doc}: MISSED {_num(e['value'])}{rng} {e['unit']} «{e['quote']}»{dropped_text(e)}"
     if e["kind"] == "spurious":
         rng = f"-{_num(e['value_max'])}" if e["value_max"] is not None else ""
         return f"{doc}: SPURIOUS {_num(e['value'])}{rng} {e['unit']} «{e['quote']}»"

@@ -4,20 +4,26 @@ An evaluator who finds a gold target missing, or an analyst reading a new docume
 here (`chitieu explain PATH`): each number of the text, in order, with the target records it
 gave and the rule id behind each of their fields, or the rule that dropped it and why, or the
 fact that no value shape of `extractors/numbers.py` reads it (a year, a date, a code). The
-same facts feed the HTML report (`drop_title`, `drops_by_span`).
+same facts feed the HTML report (`drop_title`, `drop_near`).
+
+The facts come from the drops a run kept beside its records (`pipeline/drops.py`) when the
+caller has them, so explaining a document written by `chitieu extract` does not run the
+extractor again; otherwise from a fresh extraction. Both give the same explanation.
 """
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import regex
 
-from extractors.types import Drop, Extraction
+from pipeline.drops import DocumentDrops, StoredDrop, drops_path, find_drops
 from pipeline.extract import extract_source_with_drops
 from pipeline.ingest.source import Source
+from schemas.gold import RecordError, load_plan
 from schemas.plan import Plan, Target
 
 # A number as a reader sees it: digits with their decimal or thousands marks ("2,5", "18.000", "30/63").
@@ -45,13 +51,13 @@ def _year_like(token: str) -> bool:
     return len(token) == 4 and token.isdigit() and 1990 <= int(token) <= 2100
 
 
-def numbers_of(text: str, plan: Plan, extraction: Extraction) -> list[Number]:
+def numbers_of(text: str, kept: DocumentDrops) -> list[Number]:
     """Every number of `text` in order: each value mention once, then every other digit run."""
     by_mention: dict[tuple[int, int], list[int]] = {}
-    for i, c in enumerate(extraction.candidates):
-        if c.mention is not None:
-            by_mention.setdefault((c.mention.start, c.mention.end), []).append(i)
-    drops = {(d.mention.start, d.mention.end): d for d in extraction.drops}
+    for i, span in enumerate(kept.target_numbers):
+        if span is not None:
+            by_mention.setdefault(span, []).append(i)
+    drops = {(d.start, d.end): d for d in kept.drops}
     spans = sorted(set(by_mention) | set(drops))
     out: list[Number] = []
     k = 0
@@ -75,15 +81,45 @@ def numbers_of(text: str, plan: Plan, extraction: Extraction) -> list[Number]:
     return sorted(out, key=lambda n: n.start)
 
 
+def kept_for(source: Source, records: Path) -> tuple[tuple[Plan, DocumentDrops] | None, str | None]:
+    """The record and drops `chitieu extract --out records` kept for this document, or why there are none.
+
+    The record is `records/<doc_id>.json` (the document's id as `extract` gives it: its stem
+    when named directly); it is used only when its drops name this text's sha256 and the
+    record's extractor version, so an edited document or a re-written record is explained afresh.
+    """
+    record = records / f"{source.doc_id}.json"
+    kept = find_drops(records, source.doc_id)
+    if kept is None:
+        return None, f"no drops kept for {source.doc_id} in {drops_path(records, source.doc_id)}"
+    try:
+        plan = load_plan(record) if record.is_file() else None
+    except RecordError as exc:
+        return None, str(exc)
+    if plan is None:
+        return None, f"no record {record}"
+    if not kept.belongs_to(plan, source.sha256):
+        return None, f"{record} was written for other bytes or by another run than its drops"
+    return (plan, kept), None
+
+
 def _target_json(t: Target, index: int) -> dict[str, Any]:
     data = t.to_json()
     return {"index": index, **{f: data.get(f) for f in SHOWN_FIELDS}, "rules": data.get("rules") or {}}
 
 
-def explain_source(source: Source) -> dict[str, Any]:
-    """The explanation of one document as a plain dict (what `--json` prints)."""
-    plan, extraction = extract_source_with_drops(source)
-    numbers = numbers_of(source.text, plan, extraction)
+def explain_source(source: Source, stored: tuple[Plan, DocumentDrops] | None = None) -> dict[str, Any]:
+    """The explanation of one document as a plain dict (what `--json` prints).
+
+    `stored` is the record and drops a run kept for this very text (`DocumentDrops.belongs_to`);
+    without, the document is extracted now.
+    """
+    if stored is None:
+        plan, extraction = extract_source_with_drops(source)
+        kept = DocumentDrops.of(plan, extraction, source.text)
+    else:
+        plan, kept = stored
+    numbers = numbers_of(source.text, kept)
     counts = {s: sum(n.status == s for n in numbers) for s in ("target", "dropped", "not_a_value")}
     return {
         "doc_id": plan.doc_id,
@@ -133,21 +169,16 @@ def rules_text(t: Target) -> str:
     return " · ".join(f"{f} {r}" for f, r in (t.rules or {}).items())
 
 
-def drops_by_span(extraction: Extraction) -> list[Drop]:
-    """The drops of one extraction, in text order."""
-    return sorted(extraction.drops, key=lambda d: d.mention.start)
-
-
-def drop_near(drops: list[Drop], start: int, end: int) -> Drop | None:
+def drop_near(drops: list[StoredDrop], start: int, end: int) -> StoredDrop | None:
     """The dropped number inside [start, end) (a missed gold target's quote), if the extractor dropped one there."""
-    return next((d for d in drops if start <= d.mention.start and d.mention.end <= end), None)
+    return next((d for d in drops if start <= d.start and d.end <= end), None)
 
 
-def drop_title(d: Drop) -> str:
+def drop_title(d: StoredDrop) -> str:
     """`dropped by not_digital_growth: guide §1 …`, escaped for an HTML attribute."""
     return html.escape(f"dropped by {d.rule}: {d.reason}", quote=True)
 
 
-def drop_html(d: Drop) -> str:
+def drop_html(d: StoredDrop) -> str:
     """A short mark for a table cell: the rule id, with its reason on hover."""
     return f'<span class="drop" title="{drop_title(d)}">dropped by <code>{html.escape(d.rule)}</code></span>'

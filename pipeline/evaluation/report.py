@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extractors.types import Drop
+from pipeline.drops import DocumentDrops, StoredDrop, drops_dir, find_drops
 from pipeline.errors import ChitieuError
 from pipeline.evaluation.evaluate import (
     ACCURACY_FIELDS,
@@ -32,10 +32,10 @@ from pipeline.evaluation.evaluate import (
     is_strict,
     pair_targets,
 )
-from pipeline.evaluation.explain import drop_html, drop_near, drops_by_span, rules_text
+from pipeline.evaluation.explain import drop_html, drop_near, rules_text
 from pipeline.extract import extract_source_with_drops
 from pipeline.io import write_text_atomic
-from pipeline.run import no_extraction, run_documents
+from pipeline.run import Outcome, no_extraction, run_documents
 from schemas.fields import DOC_FIELDS, LABELLED_TARGET_FIELDS, TARGET_FIELDS, plain
 from schemas.gold import load_dir
 from schemas.plan import Plan, Target
@@ -258,7 +258,7 @@ def _esc(v: Any) -> str:
     return html.escape(_show(v), quote=False)
 
 
-def render_rows(rows: list[Row], anchor: str, missed_drops: dict[int, Drop] | None = None) -> str:
+def render_rows(rows: list[Row], anchor: str, missed_drops: dict[int, StoredDrop] | None = None) -> str:
     """A document's target table: each pair on one line, differing fields marked.
 
     `missed_drops` maps a missed gold target to the number the extractor dropped inside its quote.
@@ -290,7 +290,7 @@ def render_rows(rows: list[Row], anchor: str, missed_drops: dict[int, Drop] | No
 
 
 def render_document(n: int, doc_id: str, gold: Plan, pred: Plan | None, text: str | None,
-                    text_note: str | None, drops: list[Drop] | None = None) -> str:
+                    text_note: str | None, drops: list[StoredDrop] | None = None) -> str:
     """One document's section: its fields, its highlighted text (dropped numbers marked), its target table."""
     anchor = f"doc{n}"
     rows = document_rows(gold, pred)
@@ -318,12 +318,12 @@ def render_document(n: int, doc_id: str, gold: Plan, pred: Plan | None, text: st
     return "\n".join(out)
 
 
-def _missed_drops(text: str | None, gold: Plan, rows: list[Row], drops: list[Drop]) -> dict[int, Drop]:
+def _missed_drops(text: str | None, gold: Plan, rows: list[Row], drops: list[StoredDrop]) -> dict[int, StoredDrop]:
     """Each missed gold target whose quote holds a number the extractor dropped, with that drop."""
     if text is None or not drops:
         return {}
     places = locate(text, gold.targets)
-    out: dict[int, Drop] = {}
+    out: dict[int, StoredDrop] = {}
     for row in rows:
         if row.status == "missed" and row.gold_index is not None and (place := places[row.gold_index]):
             drop = drop_near(drops, place[0], place[1])
@@ -528,6 +528,16 @@ def render_confusions(gold: dict[str, Plan], pred: dict[str, Plan]) -> str:
     return "\n".join(out)
 
 
+def _dropped_mark(e: dict[str, Any]) -> str:
+    """After a missed target in the error list: its dropped number and the rule id, the reason on hover."""
+    d = e.get("dropped")
+    if not d:
+        return ""
+    title = html.escape(f"dropped by {d['rule']}: {d['reason']}", quote=True)
+    return (f' <span class="drop" title="{title}">{html.escape(d["number"])} dropped by '
+            f'<code>{html.escape(d["rule"])}</code></span>')
+
+
 def _error_fields(e: dict[str, Any]) -> str:
     return e.get("field") or e["kind"]
 
@@ -548,8 +558,9 @@ def render_errors(errors: list[dict[str, Any]], links: dict[str, str], limit: in
     out.append('<ul class="errors">')
     for e in shown:
         href = links.get(e["doc_id"], "#")
+        line = format_error({k: v for k, v in e.items() if k != "dropped"}).split(": ", 1)[-1]
         out.append(f'<li class="e-{_error_fields(e)}"><a href="{href}">{html.escape(e["doc_id"])}</a>: '
-                   f'{html.escape(format_error(e).split(": ", 1)[-1])}</li>')
+                   f'{html.escape(line)}{_dropped_mark(e)}</li>')
     out.append("</ul></div>")
     if limit is not None and len(ordered) > limit:
         every = f' (<a href="{all_errors_href}">all errors</a>)' if all_errors_href else ""
@@ -581,7 +592,7 @@ def _page(title: str, body: str) -> str:
 def render_report(result: dict[str, Any], gold: dict[str, Plan], pred: dict[str, Plan],
                   texts: dict[str, str], text_notes: dict[str, str], sources: dict[str, str],
                   pages_dir: str | None = None,
-                  drops: dict[str, list[Drop]] | None = None) -> tuple[str, dict[str, str]]:
+                  drops: dict[str, list[StoredDrop]] | None = None) -> tuple[str, dict[str, str]]:
     """The index page, and (with `pages_dir`) one page per document keyed by its file name.
 
     With up to INLINE_MAX documents everything is on one page; beyond that the index holds
@@ -649,17 +660,18 @@ def build_report(gold_dir: Path, pred_dir: Path, corpus_dirs: Sequence[Path], ou
     gold = load_dir(gold_dir)
     if not gold:
         raise ChitieuError(f"{gold_dir}: no gold files (*.json)")
-    pred = load_dir(pred_dir)
+    written = pred = load_dir(pred_dir)
     if min_confidence is not None:
         pred = {d: p.model_copy(update={"targets": [t for t in p.targets
                                                     if t.confidence is None or t.confidence >= min_confidence]})
-                for d, p in pred.items()}
+                for d, p in written.items()}
     loaded, notes = run_documents(gold, corpus_dirs, extract=no_extraction)  # the text only
     texts = {doc_id: o.source.text for doc_id, o in loaded.items() if o.source is not None}
-    # why numbers are not targets: the current extractor's drops, beside the missed gold targets
-    drops = {doc_id: drops_by_span(extract_source_with_drops(o.source)[1])
-             for doc_id, o in loaded.items() if o.source is not None}
-    result = evaluate(gold, pred)
+    # why numbers are not targets, beside the missed gold targets: the drops the run kept
+    # beside its records, or (records made before drops were kept, or by hand) a fresh extraction
+    kept, extracted = report_drops(pred_dir, written, loaded)
+    drops = {doc_id: d.by_span() for doc_id, d in kept.items()}
+    result = evaluate(gold, pred, kept)
     sources = {"gold": str(gold_dir), "predictions": str(pred_dir),
                "corpus": ", ".join(str(c) for c in corpus_dirs)}
     if min_confidence is not None:
@@ -678,9 +690,34 @@ def build_report(gold_dir: Path, pred_dir: Path, corpus_dirs: Sequence[Path], ou
         "errors": len(result["errors"]),
         "with_text": sorted(texts),
         "without_text": notes,
+        "drops_kept": len(kept) - len(extracted),
+        "drops_extracted": extracted,
+        "drops_dir": str(drops_dir(pred_dir)),
         "value": result["value"],
         "strict": result["strict"],
     }
+
+
+def report_drops(pred_dir: Path, pred: dict[str, Plan],
+                 loaded: dict[str, Outcome]) -> tuple[dict[str, DocumentDrops], list[str]]:
+    """Each document's drops: kept in `<pred_dir>.drops/` for this text and record, or extracted now.
+
+    Returns the drops by doc_id and the ids that had to be extracted again (sorted): their
+    drops were missing, unreadable, or written for other bytes or another record.
+    """
+    out: dict[str, DocumentDrops] = {}
+    extracted: list[str] = []
+    for doc_id, o in loaded.items():
+        if o.source is None:
+            continue
+        found = find_drops(pred_dir, doc_id)
+        if found is not None and found.belongs_to(pred.get(doc_id), o.source.sha256):
+            out[doc_id] = found
+            continue
+        plan, extraction = extract_source_with_drops(o.source)
+        out[doc_id] = DocumentDrops.of(plan, extraction, o.source.text)
+        extracted.append(doc_id)
+    return out, sorted(extracted)
 
 
 def _write_text(path: Path, text: str) -> None:

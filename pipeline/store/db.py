@@ -28,6 +28,7 @@ from typing import Any, Self
 
 import duckdb
 
+from pipeline.drops import DocumentDrops
 from pipeline.errors import ChitieuError
 from pipeline.run import Outcome, Status
 from pipeline.store import current
@@ -85,8 +86,12 @@ DDL = [
     + ")",
     """CREATE TABLE IF NOT EXISTS failures (
         run_id VARCHAR, name VARCHAR, sha256 VARCHAR, reason VARCHAR, failed_at TIMESTAMP)""",
+    # The numbers each plan's extraction dropped and why (pipeline/drops.py), replaced with its plan.
+    """CREATE TABLE IF NOT EXISTS drops (
+        sha256 VARCHAR, ordinal INTEGER, "start" INTEGER, "end" INTEGER, number VARCHAR, rule VARCHAR,
+        reason VARCHAR)""",
 ]
-TABLES = ("runs", "documents", "names", "plans", "targets", "failures", "versions")
+TABLES = ("runs", "documents", "names", "plans", "targets", "failures", "versions", "drops")
 # Added to a store made by an earlier chitieu, in the same transaction that checks its tables.
 MIGRATIONS = [f'ALTER TABLE plans ADD COLUMN IF NOT EXISTS "{c}" {t}' for c, t in PLAN_COLUMNS] + [
     f'ALTER TABLE targets ADD COLUMN IF NOT EXISTS "{c}" {t}' for c, t in TARGET_COLUMNS]
@@ -145,10 +150,12 @@ def pack(outcomes: Sequence[Outcome]) -> bytes:
     for o in outcomes:
         record = record_of(o)
         head = {k: getattr(o, k) for k in _HEAD}
-        lines.append(json.dumps({**head, "status": o.status.value, "record": record is not None},
-                                ensure_ascii=False))
+        lines.append(json.dumps({**head, "status": o.status.value, "record": record is not None,
+                                 "drops": o.drops is not None}, ensure_ascii=False))
         if record is not None:
             lines.append(record)
+        if o.drops is not None:
+            lines.append(o.drops.to_text())
     return zlib.compress("\n".join(lines).encode("utf-8"), 1)
 
 
@@ -160,8 +167,9 @@ def unpack(data: bytes) -> list[Outcome]:
     for line in lines:
         head = json.loads(line)
         record = next(lines) if head.pop("record") else None
+        drops = DocumentDrops.from_json(json.loads(next(lines))) if head.pop("drops", False) else None
         head["status"] = Status(head["status"])
-        outcomes.append(Outcome(**head, record=record))
+        outcomes.append(Outcome(**head, record=record, drops=drops))
     return outcomes
 
 
@@ -420,6 +428,7 @@ class Store:
         texts = [record_of(o) or "" for o in plans]
         records = [json.loads(text) for text in texts]  # the one parse of a plan on its way in
         self.con.execute("DELETE FROM targets WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas])
+        self.con.execute("DELETE FROM drops WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas])
         self.con.execute("DELETE FROM plans WHERE sha256 IN (SELECT unnest(?::VARCHAR[]))", [shas])
         plan_cols = ", ".join(f"unnest(?::{t}[])" for _, t in PLAN_COLUMNS)
         self.con.execute(
@@ -445,3 +454,17 @@ class Store:
                 f"SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::INTEGER[]), {target_cols})",
                 [t_sha, t_ord, *(columns[c] for c, _ in TARGET_COLUMNS)],
             )
+        self._write_drops(plans)
+
+    def _write_drops(self, plans: Sequence[Outcome]) -> None:
+        """The drops of these plans (outcomes that carry none, e.g. from an older worker, add no rows)."""
+        rows = [(o.sha256, i, d) for o in plans if o.drops is not None for i, d in enumerate(o.drops.drops)]
+        if not rows:
+            return
+        self.con.execute(
+            'INSERT INTO drops (sha256, ordinal, "start", "end", number, rule, reason) SELECT * FROM (SELECT '
+            "unnest(?::VARCHAR[]), unnest(?::INTEGER[]), unnest(?::INTEGER[]), unnest(?::INTEGER[]), "
+            "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))",
+            [[r[0] for r in rows], [r[1] for r in rows], [r[2].start for r in rows], [r[2].end for r in rows],
+             [r[2].text for r in rows], [r[2].rule for r in rows], [r[2].reason for r in rows]],
+        )

@@ -27,6 +27,7 @@ COPY_OPTIONS = {"parquet": "(FORMAT parquet, COMPRESSION zstd)", "csv": "(FORMAT
                 "jsonl": "(FORMAT json)"}
 _ORDER = {"runs": "started_at", "documents": "first_name", "names": "name, sha256", "plans": "source, sha256",
           "targets": "sha256, ordinal", "failures": "failed_at, name", "versions": "root, doc_id, first_seen",
+          "drops": "sha256, ordinal",
           "current_targets": "doc_id, input_root, ordinal"}
 # The analyst view (pipeline/store/current.py): one row per target of a current document, with the
 # document's fields, url/title/published and the run beside it.  `history` adds superseded
@@ -80,7 +81,10 @@ def export_store(store_path: Path, fmt: str, out: Path, history: bool = False,
     with Store.open(store_path, read_only=True) as store:
         if is_folder_target(out):
             written = []
+            present = {name for (name,) in store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
             for table in (*TABLES, "current_targets"):
+                if table == "drops" and table not in present:  # a store no run has written since drops were kept
+                    continue
                 path = out / f"{table}{ext}"
                 _copy(store, f"SELECT * FROM {table} ORDER BY {_ORDER[table]}", fmt, path)
                 written.append(path)
