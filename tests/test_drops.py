@@ -240,3 +240,20 @@ def test_a_gold_quote_holds_a_drop_only_with_the_same_text_around_it(quote: str,
     (drop,) = [d for d in DocumentDrops.of(plan, extraction, source.text).drops if d.text == "10%"]
     assert drop.in_quote(quote) is holds
 
+
+
+def test_explain_records_finds_a_document_extracted_from_a_folder(tmp_path: Path) -> None:
+    """`extract FOLDER` names records by their path below it; `explain FILE --records` still finds its own."""
+    folder = tmp_path / "plans"
+    (folder / "2024").mkdir(parents=True)
+    (folder / "2025").mkdir()
+    shutil.copy(DOCS[0], folder / "2024" / "kh.txt")
+    shutil.copy(DOCS[1], folder / "2025" / "kh.txt")
+    assert main(["extract", str(folder), "--out", str(tmp_path / "out"), "-q"]) == 0
+    for year, doc in (("2024", DOCS[0]), ("2025", DOCS[1])):
+        source = load_source(folder / year / "kh.txt")
+        stored, why = kept_for(source, tmp_path / "out")
+        assert why is None and stored is not None and stored[0].doc_id == f"{year}/kh"
+        assert stored[1] == read_drops(drops_path(tmp_path / "out", f"{year}/kh"))
+        mine = explain_source(source, stored)
+        assert mine["numbers"] == explain_source(load_source(doc))["numbers"]

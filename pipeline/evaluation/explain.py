@@ -20,7 +20,7 @@ from typing import Any
 
 import regex
 
-from pipeline.drops import DocumentDrops, StoredDrop, drops_path, find_drops
+from pipeline.drops import DocumentDrops, StoredDrop, drops_dir, drops_path, find_drops
 from pipeline.extract import extract_source_with_drops
 from pipeline.ingest.source import Source
 from schemas.gold import RecordError, load_plan
@@ -84,14 +84,25 @@ def numbers_of(text: str, kept: DocumentDrops) -> list[Number]:
 def kept_for(source: Source, records: Path) -> tuple[tuple[Plan, DocumentDrops] | None, str | None]:
     """The record and drops `chitieu extract --out records` kept for this document, or why there are none.
 
-    The record is `records/<doc_id>.json` (the document's id as `extract` gives it: its stem
-    when named directly); it is used only when its drops name this text's sha256 and the
-    record's extractor version, so an edited document or a re-written record is explained afresh.
+    The record is `records/<doc_id>.json` under the document's id as `extract` gave it: its
+    stem when named directly, or its path below the folder given (`2024/kehoach`), found as
+    the drops file of that name whose sha256 is this text's. It is used only when its drops
+    name this text's sha256 and the record's extractor version, so an edited document or a
+    re-written record is explained afresh.
     """
-    record = records / f"{source.doc_id}.json"
     kept = find_drops(records, source.doc_id)
+    doc_id = source.doc_id
+    if kept is None or kept.sha256 != source.sha256:  # a document found in a sub-folder has its path as id
+        name = f"{Path(source.doc_id).name}.json"
+        for path in sorted(drops_dir(records).rglob(name)) if drops_dir(records).is_dir() else []:
+            other = path.relative_to(drops_dir(records)).with_suffix("").as_posix()
+            found = find_drops(records, other)
+            if found is not None and found.sha256 == source.sha256:
+                kept, doc_id = found, other
+                break
     if kept is None:
         return None, f"no drops kept for {source.doc_id} in {drops_path(records, source.doc_id)}"
+    record = records / f"{doc_id}.json"
     try:
         plan = load_plan(record) if record.is_file() else None
     except RecordError as exc:
