@@ -155,8 +155,13 @@ class DocumentDrops:
 
 
 def drops_dir(records: Path) -> Path:
-    """`out/records` -> `out/records.drops`: where the drops of a records folder are."""
-    return records.with_name(records.name + DROPS_SUFFIX)
+    """`out/records` -> `out/records.drops`: where the drops of a records folder are.
+
+    Named from the absolute path, so `--out .` (a name-less path) keeps its drops beside the
+    current folder, not an internal error.
+    """
+    records = records.absolute()
+    return records.with_name(records.name + DROPS_SUFFIX) if records.name else records / DROPS_SUFFIX
 
 
 def drops_path(records: Path, doc_id: str) -> Path:

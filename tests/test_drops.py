@@ -257,3 +257,21 @@ def test_explain_records_finds_a_document_extracted_from_a_folder(tmp_path: Path
         assert stored[1] == read_drops(drops_path(tmp_path / "out", f"{year}/kh"))
         mine = explain_source(source, stored)
         assert mine["numbers"] == explain_source(load_source(doc))["numbers"]
+
+
+def test_extract_into_the_current_folder_keeps_its_drops_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--out .` after the process changed folder: the worker kept from the batch before (started
+    in the old folder) must not resolve `.` against its own folder."""
+    doc = sorted(CORPUS.glob("*.txt"))[0]
+    (tmp_path / "before").mkdir()
+    monkeypatch.chdir(tmp_path / "before")
+    assert main(["extract", str(doc), "--out", str(tmp_path / "first"), "-q"]) == 0  # leaves a worker idle
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    assert main(["extract", str(doc), "--out", ".", "-q"]) == 0
+    assert (out / f"{doc.stem}.json").is_file(), sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    assert (tmp_path / "out.drops" / f"{doc.stem}.json").is_file()
+    assert not (tmp_path / "before" / f"{doc.stem}.json").exists()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import sys
 import threading
 import time
@@ -114,19 +115,22 @@ class BoundedRunner:
         self.close()
 
 
-_IDLE: dict[Bounds, list[Sandbox]] = {}  # workers kept between batches, by the bounds they enforce
+# Workers kept between batches, by the bounds they enforce and the folder they started in: a
+# worker resolves a relative input or `--out .` against its own current folder, so one started
+# before the caller changed folder would read and write somewhere else.
+_IDLE: dict[tuple[Bounds, str], list[Sandbox]] = {}
 _IDLE_LOCK = threading.Lock()
 
 
 def _lease(bounds: Bounds) -> Sandbox:
     with _IDLE_LOCK:
-        idle = _IDLE.get(bounds)
+        idle = _IDLE.get((bounds, os.getcwd()))
         return idle.pop() if idle else Sandbox(bounds)
 
 
 def _give_back(bounds: Bounds, box: Sandbox) -> None:
     with _IDLE_LOCK:
-        _IDLE.setdefault(bounds, []).append(box)
+        _IDLE.setdefault((bounds, os.getcwd()), []).append(box)
 
 
 @atexit.register
