@@ -264,7 +264,7 @@ def test_extract_into_the_current_folder_keeps_its_drops_beside_it(
 ) -> None:
     """`--out .` after the process changed folder: the worker kept from the batch before (started
     in the old folder) must not resolve `.` against its own folder."""
-    doc = sorted(CORPUS.glob("*.txt"))[0]
+    doc = min(CORPUS.glob("*.txt"))
     (tmp_path / "before").mkdir()
     monkeypatch.chdir(tmp_path / "before")
     assert main(["extract", str(doc), "--out", str(tmp_path / "first"), "-q"]) == 0  # leaves a worker idle
