@@ -15,6 +15,8 @@ This module only names the stage order; each stage is its own module:
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 from extractors.clause import ValueClause, read_comparator, segments
 from extractors.context import DocContext, build_context
 from extractors.filters import IN_HEADING, Site, first_verdict
@@ -26,15 +28,17 @@ from extractors.reading import read_value
 from extractors.types import Candidate, Drop, Extraction
 
 
-def extract_candidates(
-    text: str,
-    lex: Lexicon | None = None,
-    national: bool = False,
-    province: str | None = None,
-    doc_year: int | None = None,
-) -> list[Candidate]:
+class DocFacts(TypedDict, total=False):
+    """What is known of the document before its targets are read (`extract`'s keyword arguments)."""
+
+    national: bool
+    province: str | None
+    doc_year: int | None
+
+
+def extract_candidates(text: str, lex: Lexicon | None = None, **facts: Unpack[DocFacts]) -> list[Candidate]:
     """Every target statement of a normalised document, in text order (see `extract`)."""
-    return list(extract(text, lex, national=national, province=province, doc_year=doc_year).candidates)
+    return list(extract(text, lex, **facts).candidates)
 
 
 def extract(
