@@ -20,25 +20,40 @@ from extractors.lexicon import FLAGS, Lexicon, fold, template
 # A full number with its issuer code (`215/KH-UBND`, `51-NQ/TU`, `942/ QĐ-TTg` with a stray
 # space): counts with or without `số` (guide §4); a bare ordinal (`Nghị quyết 111`) does not.
 FULL_NUMBER = r"\d{1,5}(?:/\s(?=(?-i:[A-ZĐ]))|[-/])(?=[\wĐđ.\-/]*(?-i:[A-ZĐ]))[\wĐđ]+(?:[-/.][\wĐđ]+)*"
-HEADER_NUMBER_RE = regex.compile(r"(?m)^\s*\|?\s*Số\s*:\s*(?P<num>\d{1,5}/[\wĐđ.\-]+)", FLAGS)
-HEADER_DATE_RE = regex.compile(
-    r"(?m)^[^\n]{0,40}?,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", FLAGS
+# Words live in `lexicon/fragments.yaml` (each with examples run through the pattern that uses it);
+# the shapes, digits and look-arounds stay here.
+HEADER_NUMBER_RE = regex.compile(template(r"(?m)^\s*\|?\s*{NUMBER_WORD}\s*:\s*(?P<num>\d{1,5}/[\wĐđ.\-]+)"), FLAGS)
+# `ngày 5 tháng 6 năm 2023`
+DATE_WORDS_RE = regex.compile(
+    template(r"{DAY_NOUN}\s+(?P<d>\d{1,2})\s+{MONTH_NOUN}\s+(?P<m>\d{1,2})\s+{YEAR_NOUN}\s+(?P<y>\d{4})"), FLAGS
 )
+HEADER_DATE_RE = regex.compile(r"(?m)^[^\n]{0,40}?,\s*" + DATE_WORDS_RE.pattern, FLAGS)
 ISSUE_VERBS = template(r"{ISSUE_VERB}")
 # National documents: their numbers end in a national issuer's code.
 NATIONAL_CODES = regex.compile(r"[-/](?:TTg|CP|TW|QH\d*|B[A-ZĐ]{2,}[A-ZĐ]*)\b")
-PROVINCIAL_CUES = regex.compile(
-    r"\b(?:UBND|HĐND|Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|Hội\s+đồng\s+nhân\s+dân)\s+(?:tỉnh|thành\s+phố)\b"
-    r"|\bTỉnh\s+ủy\b|\bđịa\s+bàn\s+tỉnh\b|\bcủa\s+tỉnh\b|\btoàn\s+tỉnh\b|\bThành\s+ủy\b",
-    FLAGS,
-)
-CITED_BEFORE = regex.compile(r"(?:thực\s+hiện|căn\s+cứ|triển\s+khai|cụ\s+thể\s+hóa|theo\s+quy\s+định\s+(?:của|tại))\s*$", FLAGS)
+# A provincial body or the province as a whole: the text is not a national document.
+PROVINCIAL_CUES = regex.compile(template(r"{PROVINCIAL_BODY}\s+{PROVINCE_LEVEL}|{PROVINCIAL_WORD}"), FLAGS)
+# Words just before a document that cite it rather than issue it (`Căn cứ Quyết định số …`).
+CITED_BEFORE = regex.compile(template(r"{CITING_WORD}\s*$"), FLAGS)
+# Words before a document that name it as the source of the targets (`theo Kế hoạch số …`).
+NAMED_BY = regex.compile(template(r"{SOURCE_CITE}\s+"), FLAGS)
+CITED_AT_END = regex.compile(template(r"{SOURCE_CITE}\s*$"), FLAGS)
+# After a document noun, words that make it a named document (`Kế hoạch này`, `Kế hoạch chuyển đổi số`).
+TITLED = regex.compile(template(r"\s+{DOC_TITLE_WORD}|\s*[“\"]|\s+(?P<w>\w)"), FLAGS)
+# The comma after these opens a sentence whose subject may be the document (`Theo đó, Kế hoạch …`).
+SUBJECT_LEAD = regex.compile(template(r"{DOC_SUBJECT_MARKER},\s{1,3}"), FLAGS)
+# What a decision does to the document it names (`Quyết định … phê duyệt Kế hoạch …`, `… về việc …`).
+APPROVES = regex.compile(template(r"[^.;\n]{0,60}?{APPROVE_VERB}\s+[“\"]?"), FLAGS)
+DECIDES_ON = regex.compile(template(r"[^.;\n]{0,60}?(?:{APPROVE_VERB}|{DECISION_ABOUT})\s+[“\"]?"), FLAGS)
+# A national resolution by its code or its bare number (`-NQ/TW`, `Nghị quyết 57`).
+NATIONAL_RESOLUTION = regex.compile(template(r"-NQ/TW|{RESOLUTION_NOUN}\s+\d+\b"), FLAGS)
 DATE_SLASH_RE = regex.compile(r"(?<!\d)(?P<d>\d{1,2})[/.](?P<m>\d{1,2})(?:[/.](?P<y>\d{4}))?(?![\d/])")
 DATE_HYPHEN_RE = regex.compile(r"(?<![\d-])(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})(?![\d-])")
 # The number of a document just before a date: the date is that document's.
 # (`Chỉ thị số 05/CT-TTg ngày …`, `Nghị quyết số 12-NQ/TU ngày …`)
-CITED_NUMBER_BEFORE = regex.compile(r"(?P<num>\d{1,5}/\s?[\wĐđ.\-/]+|" + FULL_NUMBER + r")\s*,?\s*(?:ngày\s*)?$", FLAGS)
-DATE_WORDS_RE = regex.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", FLAGS)
+CITED_NUMBER_BEFORE = regex.compile(
+    r"(?P<num>\d{1,5}/\s?[\wĐđ.\-/]+|" + FULL_NUMBER + template(r")\s*,?\s*(?:{DAY_NOUN}\s*)?$"), FLAGS
+)
 _SPACES = regex.compile(r"\s+")
 PAGE_YEAR_RE = regex.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?P<y>(?:19|20)\d\d)(?!\d)|date\s+(?P<y2>(?:19|20)\d\d)-\d\d")
 
@@ -111,7 +126,7 @@ def _titled(text: str, end: int) -> bool:
     Checked case-sensitively in Python: the lexicon's IGNORECASE flag makes `\\p{Lu}` match
     any letter, which once let `tại nghị quyết của …` pass as a titled document.
     """
-    m = regex.match(r"\s+(?:này|(?:thực\s+hiện\s+)?chuyển\s+đổi\s+số)\b|\s*[“\"]|\s+(?P<w>\w)", text[end : end + 40], FLAGS)
+    m = TITLED.match(text[end : end + 40])
     return bool(m and (m["w"] is None or m["w"].isupper()))
 
 
@@ -149,10 +164,10 @@ def _mention_patterns(lex: Lexicon) -> list[tuple[str, regex.Pattern[str]]]:
 
     return [
         ("issue", regex.compile(ISSUE_VERBS + r"\s+" + kind + number, FLAGS)),
-        ("named", regex.compile(r"(?:theo|tại|của|mục\s+tiêu\s+của|đề\s+ra\s+tại)\s+" + kind + number, FLAGS)),
+        ("named", regex.compile(NAMED_BY.pattern + kind + number, FLAGS)),
         ("carried", regex.compile(r"(?:" + cues("doc_carried_out") + r")\s*" + kind + number, FLAGS)),
         ("implemented", regex.compile(r"(?:" + cues("doc_implemented") + r")\s*" + kind + number, FLAGS)),
-        ("subject", regex.compile(r"(?:^|(?<=[.!?:]\s{1,3})|(?<=\n)|(?<=(?:Theo\s+đó|Trong\s+đó|Cụ\s+thể),\s{1,3}))" + kind + number, FLAGS)),
+        ("subject", regex.compile(r"(?:^|(?<=[.!?:]\s{1,3})|(?<=\n)|(?<=" + SUBJECT_LEAD.pattern + "))" + kind + number, FLAGS)),
     ]
 
 
@@ -182,13 +197,8 @@ def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None, national: 
                 continue  # "thời điểm ban hành kế hoạch.": the act of planning, no document named
             doc_type = _doc_type_at(lex, m["type"])
             follow = text[m.end() : m.end() + 160]
-            approved = regex.match(
-                r"[^.;\n]{0,60}?\b(?:ban\s+hành|phê\s+duyệt"
-                + (r"|về(?:\s+việc)?" if doc_type == "Quyết định" else "")
-                + r")\s+[“\"]?(?P<t2>" + lex.doctype_re.pattern + r")",
-                follow,
-                FLAGS,
-            )
+            lead = DECIDES_ON if doc_type == "Quyết định" else APPROVES
+            approved = regex.match(lead.pattern + r"(?P<t2>" + lex.doctype_re.pattern + r")", follow, FLAGS)
             if approved:
                 doc_type = _doc_type_at(lex, approved["t2"])  # a decision approving a plan gives the plan (D1-a)
             sent_start = max(text.rfind("\n", 0, m.start()), text.rfind(". ", 0, m.start())) + 1
@@ -258,7 +268,7 @@ def _find_document(
     # 3. the opening line names it (and is not citing it)
     title = text.split("\n", 1)[0]
     for m in lex.doctype_re.finditer(title):
-        if CITED_BEFORE.search(title, 0, m.start()) or regex.search(r"(?:tại|theo|của)\s*$", title[: m.start()], FLAGS):
+        if CITED_BEFORE.search(title, 0, m.start()) or CITED_AT_END.search(title, 0, m.start()):
             continue
         if not national and NATIONAL_CODES.search(title[m.end() : m.end() + 30]):
             continue
@@ -284,7 +294,7 @@ def is_national(text: str, lex: Lexicon, province: str | None) -> bool:
         return False
     if PROVINCIAL_CUES.search(text):
         return False
-    return bool(lex.national_re.search(head) or regex.search(r"-NQ/TW|Nghị\s+quyết\s+\d+\b", head, FLAGS))
+    return bool(lex.national_re.search(head) or NATIONAL_RESOLUTION.search(head))
 
 
 def find_fields(text: str, lex: Lexicon) -> DocumentFields:

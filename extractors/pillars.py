@@ -29,30 +29,38 @@ from functools import lru_cache
 
 import regex
 
-from extractors.lexicon import FLAGS, Lexicon
+from extractors.lexicon import FLAGS, Lexicon, template
 
-TOPIC_WORD = r"(?:về|riêng|đối\s+với|trong|với\s+việc|cụ\s+thể,?\s*về)(?:\s+lĩnh\s+vực)?"
-PILLAR_VERB = r"(?:phát\s+triển|xây\s+dựng)"
+# Words live in `lexicon/fragments.yaml` (each with examples run through the pattern that uses it);
+# the shapes, digits and look-arounds stay here.
 _CLAUSE_START = r"(?:^|(?<=[.;:!?]\s{0,3})|(?<=,\s{0,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?"
+_DATELINE = r"(?:[\p{Lu}Đ]{2,}\s*[-–]\s*)?"  # `HÀ NỘI - `
 _LINE_START = r"(?:^|(?<=[.!?]\s{1,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?"
-# Goal and indicator nouns that announce a set of targets, with their usual modifiers.
-TARGET_SET = (
-    r"(?<!\w)(?:mục\s+tiêu|chỉ\s+tiêu)(?P<mod>(?:\s+(?:cụ\s+thể|chung|tổng\s+quát|chính|quan\s+trọng|cơ\s+bản|chủ\s+yếu))*)"
+# What opens a lead-in before its pillar: `Về (lĩnh vực) (phát triển) …`, `Cụ thể, đối với …`.
+TOPIC_LEAD = regex.compile(
+    template(_CLAUSE_START + r"(?:{DETAIL},?\s*)?{TOPIC_WORD}(?:\s+{FIELD_NOUN})?\s+(?:{PILLAR_VERB}\s+)?"), FLAGS
 )
+# Goal and indicator nouns that announce a set of targets, with their usual modifiers.
+TARGET_SET = regex.compile(template(r"(?<!\w)(?:{TARGET_NOUN})(?P<mod>(?:\s+{TARGET_MODIFIER})*)"), FLAGS)
+# A target-set phrase up to its pillar (`các chỉ tiêu về (lĩnh vực) (phát triển) …`).
+SET_LEAD = regex.compile(
+    TARGET_SET.pattern + template(r"(?:\s+{SET_OF})?(?:\s+(?:{FIELD_NOUN}\s+)?{PILLAR_VERB})?\s+"), FLAGS
+)
+# A sentence opening with its pillar as the object of a development verb (`(Với việc) phát triển …`).
+OPENER_LEAD = regex.compile(template(r"^\s*" + _DATELINE + r"(?:{TOPIC_ACT}\s+)?{PILLAR_VERB}\s+"), FLAGS)
 # A target-set phrase ends at its pillar: the sentence, a colon or a parenthesis follows, or a
 # comma opening the list (`…, trong đó: …`); a comma and another noun make it one goal of several.
-SET_ENDS = regex.compile(r"[^,.;:(\n]{0,60}?\s*(?:[.:(\n]|$|,\s*(?:trong\s+đó|với|cụ\s+thể|gồm|bao\s+gồm|như)(?!\w))", FLAGS)
+SET_ENDS = regex.compile(template(r"[^,.;:(\n]{0,60}?\s*(?:[.:(\n]|$|,\s*{SET_LIST_WORD})"), FLAGS)
 # Words between a pillar and a colon that announce the targets listed after it.
-ANNOUNCES = regex.compile(r"(?<!\w)(?:chỉ\s+tiêu|mục\s+tiêu|trong\s+đó|như|gồm|bao\s+gồm|cụ\s+thể)(?!\w)", FLAGS)
+ANNOUNCES = regex.compile(template(r"{ANNOUNCE_WORD}"), FLAGS)
 # A pillar as the subject of its sentence's predicate (`kinh tế số sẽ trở thành …, đóng góp 25%`).
-SUBJECT_FOLLOW = regex.compile(r"^(?:\s+của\s+[^,.;:]{1,40}?)?\s+(?:sẽ|dự\s+kiến|phải|cần|được\s+kỳ\s+vọng)(?!\w)", FLAGS)
+SUBJECT_FOLLOW = regex.compile(template(r"^(?:\s+{POSSESSIVE}\s+[^,.;:]{1,40}?)?\s+{SUBJECT_MODAL}"), FLAGS)
 # Paragraphs that continue the one before them.
-CONTINUATION = regex.compile(r"^\s*(?:theo\s+đó|bên\s+cạnh\s+đó|trong\s+đó|cụ\s+thể|đồng\s+thời)\s*,", FLAGS)
-_DOC_SUBJECT = regex.compile(
-    r"(?<!\w)(?:kế\s+hoạch|nghị\s+quyết|đề\s+án|chương\s+trình|chiến\s+lược|quyết\s+định)(?!\w)[^.,;\n]{0,80}$", FLAGS
-)
+CONTINUATION = regex.compile(template(r"^\s*{PARAGRAPH_CONTINUES}\s*,"), FLAGS)
+_DOC_SUBJECT = regex.compile(template(r"{PLAN_DOC_NOUN}[^.,;\n]{0,80}$"), FLAGS)
+_ANOTHER_LEAD = template(r"\s*(?:,|{AND}|;)?\s*(?:{PILLAR_VERB}\s+)?")
+_NO_LIST_AFTER = template(r"(?!\s*(?:,|;|{AND}))")  # "Phát triển X, Y, …" coordinates objects: an action, no topic
 _SENTENCE_END = regex.compile(r"(?<=[.!?…])\s+|\n")
-_DATELINE = r"(?:[\p{Lu}Đ]{2,}\s*[-–]\s*)?"
 
 
 @dataclass(frozen=True)
@@ -110,29 +118,22 @@ def _patterns(lex: Lexicon) -> _Patterns:
     """Compiled once per lexicon: they are tried on every paragraph of every document."""
     pillar = lex.pillar_any
     return _Patterns(
-        topic=regex.compile(
-            _CLAUSE_START + r"(?:cụ\s+thể,?\s*)?" + TOPIC_WORD + r"\s+(?:" + PILLAR_VERB + r"\s+)?(?P<p>" + pillar + r")"
-            r"(?P<rest>[^,:;.\n]{0,90}?)\s*(?P<end>[,:])",
+        topic=regex.compile(TOPIC_LEAD.pattern + r"(?P<p>" + pillar + r")(?P<rest>[^,:;.\n]{0,90}?)\s*(?P<end>[,:])", FLAGS),
+        bare=regex.compile(
+            _LINE_START + template(r"(?:{PILLAR_VERB}\s+)?") + r"(?P<p>" + pillar + r")(?P<rest>[^,:;.\n]{0,90}?)\s*(?P<end>:)",
             FLAGS,
         ),
-        bare=regex.compile(_LINE_START + r"(?:" + PILLAR_VERB + r"\s+)?(?P<p>" + pillar + r")(?P<rest>[^,:;.\n]{0,90}?)\s*(?P<end>:)", FLAGS),
-        target_set=regex.compile(
-            TARGET_SET + r"(?:\s+(?:về|của|trong|đối\s+với))?(?:\s+(?:lĩnh\s+vực\s+)?" + PILLAR_VERB + r")?\s+(?P<p>" + pillar + r")",
-            FLAGS,
-        ),
-        specific=regex.compile(TARGET_SET, FLAGS),
-        another=regex.compile(r"\s*(?:,|và|;)?\s*(?:" + PILLAR_VERB + r"\s+)?" + pillar, FLAGS),
+        target_set=regex.compile(SET_LEAD.pattern + r"(?P<p>" + pillar + r")", FLAGS),
+        specific=TARGET_SET,
+        another=regex.compile(_ANOTHER_LEAD + pillar, FLAGS),
         pillar=regex.compile(pillar, FLAGS),
-        opener=regex.compile(
-            r"^\s*" + _DATELINE + r"(?:với\s+)?(?:việc\s+)?" + PILLAR_VERB + r"\s+(?P<p>" + pillar + r")(?!\s*(?:,|;|và\b))",  # "Phát triển X, Y, …" coordinates objects: an action, no topic
-            FLAGS,
-        ),
+        opener=regex.compile(OPENER_LEAD.pattern + r"(?P<p>" + pillar + r")" + _NO_LIST_AFTER, FLAGS),
     )
 
 
-_SUBJECT_WORDS = regex.compile(r"\d|(?<!\w)(?:chiếm|đạt|là)(?!\w)", FLAGS)
+_SUBJECT_WORDS = regex.compile(template(r"\d|{SUBJECT_VERB}"), FLAGS)
 _STOP_BEFORE_VALUE = regex.compile(r"[.:(\n]")
-_GENERAL_MOD = regex.compile(r"cụ\s+thể|chung|tổng\s+quát", FLAGS)
+_GENERAL_MOD = regex.compile(template(r"{GENERAL_MODIFIER}"), FLAGS)
 _COLON = regex.compile(r":")
 _SENTENCE_STOP = regex.compile(r"[.!?]\s")
 

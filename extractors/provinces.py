@@ -18,7 +18,7 @@ import regex
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from extractors.indicators import load_data
-from extractors.lexicon import fold
+from extractors.lexicon import fold, template
 
 DATA = Path(__file__).parent / "lexicon" / "provinces_2025.yaml"
 N_CURRENT = 34
@@ -26,7 +26,7 @@ N_FORMER = 63
 NATIONAL = "Việt Nam"
 
 # A rank word before the name (`tỉnh Bình Dương`, `TP. Huế`, `Thành phố Hồ Chí Minh`) is not part of it.
-_PREFIX_RE = regex.compile(r"^(?:tỉnh|thành\s+phố|tp)\b\.?\s*", regex.IGNORECASE)
+_PREFIX_RE = regex.compile(template(r"^{PROVINCE_TITLE}\.?\s*"), regex.IGNORECASE)  # words: lexicon/fragments.yaml
 _PUNCT_RE = regex.compile(r"[\s\-–.,]+")
 
 

@@ -12,16 +12,24 @@ from typing import NamedTuple
 
 import regex
 
-from extractors.lexicon import FLAGS, Lexicon
+from extractors.lexicon import FLAGS, Lexicon, template
 from extractors.owners import GENITIVE_RULE, OFFICIALS_RULE, owner_genitive, owner_of_officials
 
+# Words live in `lexicon/fragments.yaml` (each with examples run through the pattern that uses it);
+# the shapes stay here.
 # A range of levels (`từ cấp tỉnh đến/xuống cấp xã`) names every level in it (clarified guide §2;
 # unseen-errors T13).
-_RANGE_WORDS = r"đến|tới|xuống"
-_RANGE = regex.compile(r"cấp\s+\S+\s*(?:" + _RANGE_WORDS + r")\s", FLAGS)
+_RANGE = regex.compile(template(r"{LEVEL_NOUN}\s+\S+\s*{LEVEL_RANGE_WORD}\s"), FLAGS)
 _LEVELS = ("province", "district", "commune")
-_BODIES = regex.compile(r"cơ\s+quan", FLAGS)
-_BEFORE_LEVEL = regex.compile(r"^.*?(?=cấp|\b(?:xã|huyện)\b)", FLAGS)
+_BODIES = regex.compile(template(r"{PROVINCE_BODIES}"), FLAGS)
+_BEFORE_LEVEL = regex.compile(template(r"^.*?(?={LEVEL_NOUN}|{LOWER_LEVEL})"), FLAGS)
+# What opens a list of levels (`ở cấp`, `(từ cấp`), and joins its levels (`, `, ` và cấp `, ` đến `).
+LEVEL_LEAD = regex.compile(template(r"(?:{SCOPE_PREP}\s+)?\(?(?:{RANGE_FROM}\s+)?{LEVEL_NOUN}\s+"), FLAGS)
+_LEVEL_JOIN = template(r"\s*(?:,|{CONJ}|-|{LEVEL_RANGE_WORD})\s*(?:{LEVEL_NOUN}\s+)?")
+# The province's own bodies (`các cơ quan (cấp) tỉnh`).
+BODIES_PHRASE = regex.compile(
+    template(r"(?:{BODY_PREP}\s+)?{PROVINCE_BODIES}\s+(?:{LEVEL_NOUN}\s+)?{PROVINCE_LEVEL}(?!\w)"), FLAGS
+)
 
 
 @lru_cache(maxsize=4)
@@ -29,9 +37,7 @@ def _scope_patterns(lex: Lexicon) -> tuple[regex.Pattern[str], dict[str, regex.P
     """Scope phrases (`cấp tỉnh, huyện và xã`, `các cơ quan thành phố`), compiled once per lexicon."""
     level = "|".join(f"(?:{p})" for p in lex.scope_words.values())
     listed = (
-        r"(?:(?:ở|tại|đối\s+với|của)\s+)?\(?(?:từ\s+)?cấp\s+(?:" + level + r")"
-        r"(?:\s*(?:,|và|hoặc|-|" + _RANGE_WORDS + r")\s*(?:cấp\s+)?(?:" + level + r"))*\)?"
-        r"|(?:(?:tại|của)\s+)?các\s+cơ\s+quan\s+(?:cấp\s+)?(?:tỉnh|thành\s+phố)(?!\w)"
+        LEVEL_LEAD.pattern + r"(?:" + level + r")(?:" + _LEVEL_JOIN + r"(?:" + level + r"))*\)?|" + BODIES_PHRASE.pattern
     )
     each: dict[str, regex.Pattern[str]] = {scope: regex.compile(p, FLAGS) for scope, p in lex.scope_words.items()}
     return regex.compile(listed, FLAGS), each
