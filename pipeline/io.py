@@ -1,6 +1,6 @@
 """Files written so that a reader never sees half of one: the one atomic writer.
 
-Records, reports, Label Studio tasks, floors and exports all go through `atomic_path`: the
+Records, reports, Label Studio tasks, floors, exports and fetched bodies all go through `atomic_path`: the
 content is written to a temporary name beside the target and renamed onto it only when the
 write succeeded, so a crash, a full disk or Ctrl-C leaves the old file or the new one,
 never a torn one. Writing lives here, in `pipeline/`, so `schemas/` only reads.
@@ -42,6 +42,12 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to `path` atomically (a fetched body kept by its hash)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -13,13 +13,12 @@ the bytes.  Layout: `RAW/ab/abcdef….html`.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pipeline.ingest.load import DOCX
 from pipeline.ingest.source import sha256_bytes
+from pipeline.io import write_bytes_atomic, write_json_atomic
 
 SUFFIXES = {"text/html": ".html", "application/pdf": ".pdf", DOCX: ".docx", "text/plain": ".txt",
             "application/xml": ".xml"}
@@ -29,20 +28,6 @@ def raw_dir_for(store: Path) -> Path:
     """The raw folder beside a store or a records folder: `S.duckdb` keeps its bytes in
     `S.raw/`, `out/records` in `out/records.raw/` (outside it: the records folder holds only records)."""
     return store.with_suffix(".raw") if store.suffix else store.with_name(store.name + ".raw")
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Temp file + rename: a crash leaves no half-written body under a hash name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class RawStore:
@@ -63,7 +48,7 @@ class RawStore:
         sha = sha256_bytes(data)
         path = self.path(sha, media_type)
         if not path.exists():
-            _write_atomic(path, data)
+            write_bytes_atomic(path, data)  # a crash leaves no half-written body under a hash name
         return sha
 
     def get(self, sha256: str) -> bytes | None:
@@ -82,4 +67,4 @@ class RawStore:
         except (OSError, ValueError):
             known = {}
         known[url] = info
-        _write_atomic(path, (json.dumps(known, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        write_json_atomic(path, known)
