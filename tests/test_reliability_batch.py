@@ -49,13 +49,15 @@ def _slow(folder: Path) -> Path:
 
 def test_a_document_over_the_time_bound_fails_alone_and_the_worker_carries_on(tmp_path: Path) -> None:
     box = Sandbox(Bounds(max_seconds=5.0))
+    job = _ref(_slow(tmp_path))
     try:
-        slow = box.run_one(_ref(_slow(tmp_path)))
+        slow = box.run_one(job)
         good = box.run_one(_ref(CORPUS / "000_7a2557ccfcb18e76.txt"))
     finally:
         box.close()
     assert slow.status is Status.FAILED and "more than 5 s" in (slow.reason or "")
     assert "--max-seconds" in (slow.reason or "")
+    assert (slow.sha256, slow.size) == (job["sha256"], job["size"])  # stored as a failure of these bytes
     assert good.status is Status.EXTRACTED and good.record
     assert box.started == 2  # the slow one's worker was replaced
 
@@ -64,12 +66,14 @@ def test_a_document_over_the_memory_bound_fails_alone(tmp_path: Path) -> None:
     big = tmp_path / "many.html"
     big.write_text("<html><body>" + "<p>x</p>" * 100_000 + "</body></html>", encoding="utf-8")  # a big parse tree
     box = Sandbox(Bounds(max_memory_mb=50))
+    job = _ref(big)
     try:
-        hungry = box.run_one(_ref(big))
+        hungry = box.run_one(job)
         good = box.run_one(_ref(CORPUS / "000_7a2557ccfcb18e76.txt"))
     finally:
         box.close()
     assert hungry.status is Status.FAILED and "more than 50 MB of memory" in (hungry.reason or ""), hungry.reason
+    assert (hungry.sha256, hungry.size) == (job["sha256"], job["size"])
     assert good.status is Status.EXTRACTED
 
 
