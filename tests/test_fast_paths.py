@@ -1,0 +1,74 @@
+"""Shortcuts the extractor takes before segmenting or tagging give the answer of the full reading.
+
+Segmenting and tagging are most of an extraction's cost (bench/extract_speed.py), so a reading
+first asks a cheap text question: can any underthesea word of this phrase be the one the rule
+looks for? Only when it can are the words read. Each row here is read both ways.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.clause import _cut_new_clause, cut_by_words
+from extractors.lexicon import get_lexicon
+from extractors.nlp import make_doc, pos_words, tagged_spans, word_spans
+from extractors.numbers import find_mentions
+
+
+@pytest.mark.parametrize(
+    ("right", "expected"),
+    [
+        (" hồ sơ được số hóa, mở dữ liệu cho các tổ chức", " hồ sơ được số hóa"),
+        (" người dân có tài khoản thanh toán và duy trì chỉ số cao", " người dân có tài khoản thanh toán "),
+        (" dữ liệu mở được cung cấp để phục vụ người dân", " dữ liệu mở được cung cấp "),
+        (" hồ sơ được số hóa, lưu trữ và ký số", " hồ sơ được số hóa, lưu trữ và ký số"),
+        (" doanh nghiệp mở rộng thị trường", " doanh nghiệp mở rộng thị trường"),
+        (" hồ sơ trực tuyến,tiếp tục nâng cao chất lượng", " hồ sơ trực tuyến"),
+        (" xã có cán bộ VÀ TĂNG CƯỜNG đào tạo", " xã có cán bộ "),
+        ("", ""),
+    ],
+)
+def test_new_clause_cut_with_and_without_the_text_test(right: str, expected: str) -> None:
+    lex = get_lexicon()
+    assert cut_by_words(right, lex) == expected
+    assert _cut_new_clause(right, lex) == expected
+
+
+PHRASES = [
+    "Kinh tế số chiếm 20% GRDP của tỉnh",
+    "hai  khoảng   trắng\nvà xuống dòng",
+    "Khánh Hoà, thuỷ lợi, hoà nhập",  # old tone placement: underthesea's tagger rewrites it
+    "hồ sơ ðược xử lý, lưu trữ",  # the look-alike ð of old fonts
+    "   ",
+    "",
+]
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+def test_word_spans_are_the_doc_tokens(phrase: str) -> None:
+    """The words found without a spaCy Doc are the Doc's tokens that are not spaces."""
+    doc = make_doc(phrase)
+    assert list(word_spans(phrase)) == [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+def test_tagged_spans_are_the_taggers_words_and_tags(phrase: str) -> None:
+    spans = tagged_spans(phrase)
+    assert all(phrase[s:e].strip() == phrase[s:e] and phrase[s:e] for s, e, _ in spans)
+    if all(phrase[s:e] == w for (s, e, _), (w, _) in zip(spans, pos_words(phrase))):
+        assert [tag for _, _, tag in spans] == [tag for _, tag in pos_words(phrase)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hình thành 1-2 trung tâm dữ liệu", [(1, 2)]),
+        ("có từ 2 đến 3 doanh nghiệp công nghệ số", [(2, 3)]),
+        ("tối thiểu 2 - 3 doanh nghiệp, tối thiểu 4–5 hợp tác xã", [(2, 3), (4, 5)]),
+        ("phát triển 3-2 doanh nghiệp", []),  # not a range: the low end is higher
+        ("giai đoạn 2026-2030 có 2 doanh nghiệp", [(2, None)]),
+    ],
+)
+def test_count_ranges_found_on_their_lead_word(text: str, expected: list[tuple[float, float | None]]) -> None:
+    counts = [(m.value, m.value_max) for m in find_mentions(text, get_lexicon()) if m.unit == "count"]
+    assert counts == expected
