@@ -102,6 +102,7 @@ _LINK_AT_END = regex.compile(
 _CONJ_ONLY = regex.compile(template(r"^(?:[\s,;:.\-–—•*+]|{LIST_JOIN})*$"), FLAGS)
 _TRAILING_CONJ = regex.compile(template(r"[\s,;:]+{CONJ}?\s*$"), FLAGS)
 _COMMA_OR_COLON = regex.compile(r"[,:]")
+_PAREN = regex.compile(r"[()]")
 _SHARE_VERB = regex.compile(template(r"{SHARE_VERB}\s*(?:\S+\s*)?$"), FLAGS)
 # A comparator after the value ("50% trở lên"), within 30 characters, not an age ("15 tuổi trở lên").
 _AFTER_WORD = regex.compile(template(r"^[^,;]{0,30}?(?<!{AGE_NOUN}\s)(?P<w>{COMPARATOR_AFTER})"), FLAGS)
@@ -183,11 +184,13 @@ class _Segment:
 
 def _open_list_paren(text: str, start: int, value: int) -> int | None:
     """After a `(` still open at the value that starts a list item of three words or more."""
+    if text.find("(", start, value) < 0:
+        return None
     depth_open: list[int] = []
-    for i in range(start, value):
-        if text[i] == "(":
-            depth_open.append(i)
-        elif text[i] == ")" and depth_open:
+    for p in _PAREN.finditer(text, start, value):
+        if p.group() == "(":
+            depth_open.append(p.start())
+        elif depth_open:
             depth_open.pop()
     if not depth_open:
         return None
@@ -197,13 +200,15 @@ def _open_list_paren(text: str, start: int, value: int) -> int | None:
 
 def _before_unmatched_close(right: str) -> str:
     """A value inside parentheses ends at the `)` that closes them."""
+    if ")" not in right:
+        return right
     depth = 0
-    for i, ch in enumerate(right):
-        if ch == "(":
+    for p in _PAREN.finditer(right):
+        if p.group() == "(":
             depth += 1
-        elif ch == ")":
-            if depth == 0:
-                return right[:i].rstrip()
+        elif depth == 0:
+            return right[: p.start()].rstrip()
+        else:
             depth -= 1
     return right
 

@@ -24,7 +24,7 @@ import regex
 
 from extractors.context import DocContext
 from extractors.lexicon import FLAGS, Lexicon, fold, splits_old_tone, template
-from extractors.nlp import tagged_spans
+from extractors.nlp import tagged_spans, tagger_spans
 from extractors.numbers import Mention, find_mentions
 from extractors.owners import counts_population
 from extractors.scopes import ScopeFind, find_scopes
@@ -210,6 +210,10 @@ def _sentence_cue(site: Site, start: int, pos: int) -> tuple[str, str] | None:
 
 
 _NOW = regex.compile(r"(?<!\w)hiện(?!\w)", FLAGS)
+# The syllables either side of `hiện` that the segmenter and tagger read it by (their features
+# look two words either side): only these are segmented, not the whole window.
+_AROUND = 5
+_SYLLABLE = regex.compile(r"\S+")
 
 
 def _present_adverb(site: Site, start: int, pos: int) -> str | None:
@@ -217,19 +221,28 @@ def _present_adverb(site: Site, start: int, pos: int) -> str | None:
 
     The segmenter tells the adverb from the syllable of a compound verb (`thực hiện`, `thể
     hiện`, `xuất hiện` are one word each), so no list of compounds is needed; the cue words
-    `hiện nay`, `hiện có`, `hiện đang` … stay in `lexicon/cues.yaml` (T3 family).
+    `hiện nay`, `hiện có`, `hiện đang` … stay in `lexicon/cues.yaml` (T3 family). Only the
+    syllables around each `hiện` of the 300 characters before the value are segmented, and
+    tagged only when `hiện` is a word of its own there (most are `thực hiện`).
     """
     text = site.ctx.text
     start = max(start, pos - 300)
     if not _NOW.search(text, start, pos):
         return None
     window = text[start:pos]
-    words = tagged_spans(window)
-    for (s, e, _), (s2, e2, tag2) in pairwise(words):
-        if window[s:e].lower() == "hiện" and tag2 == "V":
-            if site.lex.cue("aim", text, start + s2, pos):
-                return None
-            return f"hiện {window[s2:e2]}"
+    syllables = [(m.start(), m.end()) for m in _SYLLABLE.finditer(window)]
+    for now in _NOW.finditer(window):
+        k = bisect_right(syllables, (now.start(), len(window))) - 1  # the syllable holding `hiện`
+        a, b = syllables[max(k - _AROUND, 0)][0], syllables[min(k + _AROUND, len(syllables) - 1)][1]
+        phrase = window[a:b]
+        spans = tagger_spans(phrase)
+        if spans is not None and not any(phrase[s:e].lower() == "hiện" for s, e in spans):
+            continue  # `hiện` only inside a word (`thực hiện`): no need to tag
+        for (s, e, _), (s2, e2, tag2) in pairwise(tagged_spans(phrase)):
+            if a + s == now.start() and phrase[s:e].lower() == "hiện" and tag2 == "V":
+                if site.lex.cue("aim", text, start + a + s2, pos):
+                    return None
+                return f"hiện {phrase[s2:e2]}"
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import regex
 
 from extractors.lexicon import FLAGS, Lexicon, fold, get_lexicon, template
-from extractors.nlp import tagged_spans
+from extractors.nlp import phrase_cache, tagged_spans
 
 YEAR_PHRASE = regex.compile(
     template(r"(?<!\w)(?:(?:{YEAR_PREP}|{DEADLINE_BEFORE})\s+)?{PERIOD_WORD}\s+(?:\d{4}\s*[-–—]\s*)?\d{4}(?!\d)"),
@@ -54,6 +54,12 @@ def strip_scopes(text: str, spans: list[tuple[int, int]], offset: int) -> str:
 
 def strip_ends(text: str, lex: Lexicon, left: bool = True) -> str:
     """`text` without the lead and trail words of `indicator.yaml` (the lead words only if `left`)."""
+    return _strip_ends(text, lex, left)
+
+
+@phrase_cache
+def _strip_ends(text: str, lex: Lexicon, left: bool) -> str:
+    """`strip_ends`, cached: a value's left words are stripped when its clause is cut and again for its indicator."""
     for pattern in lex.drop_anywhere:
         text = pattern.sub(" ", text)
     text = " ".join(text.split())

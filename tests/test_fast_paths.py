@@ -72,3 +72,21 @@ def test_tagged_spans_are_the_taggers_words_and_tags(phrase: str) -> None:
 def test_count_ranges_found_on_their_lead_word(text: str, expected: list[tuple[float, float | None]]) -> None:
     counts = [(m.value, m.value_max) for m in find_mentions(text, get_lexicon()) if m.unit == "count"]
     assert counts == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "dropped"),
+    [
+        ("Tỉnh hiện triển khai nhiều mô hình chuyển đổi số ở các huyện, thị xã với 80% hồ sơ trực tuyến.", [80]),
+        ("Huyện thực hiện hiện đại hóa, tỉnh hiện duy trì 100% cơ quan kết nối mạng.", [100]),
+        ("Sở chưa có kế hoạch, tỉnh HIỆN duy trì 40% hồ sơ.", [40]),
+        ("Các thủ tục được thực hiện trực tuyến, bảo đảm 80% hồ sơ được xử lý đúng hạn.", []),
+        ("Tỉnh hiện triển khai kế hoạch, phấn đấu đến năm 2026 có 90% hồ sơ trực tuyến.", []),
+    ],
+)
+def test_present_adverb_read_on_the_syllables_around_it(text: str, dropped: list[float]) -> None:
+    """Only the syllables around `hiện` are segmented (and tagged when it is a word of its own)."""
+    from extractors.targets import extract
+
+    drops = [d.mention.value for d in extract(text).drops if d.rule == "reported_present_adverb"]
+    assert drops == dropped
