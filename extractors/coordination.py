@@ -204,8 +204,22 @@ def _may_repeat_a_head(phrase: str) -> bool:
     """A cheap test before tagging: some word after a `,` or `và` also stands before it."""
     low = phrase.lower()
     for m in _AFTER_JOIN.finditer(low):
-        if regex.search(r"(?<!\w)" + regex.escape(m["word"]) + r"(?!\w)", low[: m.start()]):
+        if _has_whole_word(low, m["word"], m.start()):
             return True
+    return False
+
+
+_WORD_CHAR = regex.compile(r"\w", FLAGS)
+
+
+def _has_whole_word(text: str, word: str, end: int) -> bool:
+    """`word` in text[:end], not inside a longer word: a find, not a pattern compiled per word."""
+    i = text.find(word, 0, end)
+    while i >= 0:
+        j = i + len(word)
+        if not (i and _WORD_CHAR.match(text, i - 1)) and not (j < end and _WORD_CHAR.match(text, j)):
+            return True
+        i = text.find(word, i + 1, end)
     return False
 
 
