@@ -8,6 +8,7 @@ after the value (`50% trở lên`) may give the comparator instead.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -133,37 +134,65 @@ _PURPOSE_WORD = regex.compile(template(r"^(?:{PURPOSE_LINK})$"), FLAGS)
 @lru_cache(maxsize=4)
 def _cut_hint(lex: Lexicon) -> regex.Pattern[str]:
     """Where `_cut_new_clause` may cut: a comma or `và` then a clause opener, or a purpose word,
-    however spaced and wherever the words' edges fall. It matches every right part that the
-    word-level test cuts (a word is a stretch of the text), so the segmenter runs only on the
-    right parts where it matches."""
+    however spaced and wherever the words' edges fall. It matches wherever the word-level test
+    cuts (a word is a stretch of the text), so the segmenter reads only the words around a match."""
     return regex.compile(
         r"(?:,|và)\W*" + loose_pattern(lex.indicator.clause_openers) + "|" + loose_pattern(lex.fragment_words("PURPOSE_LINK")),
         FLAGS,
     )
 
 
+# The syllables before and after a possible cut that the segmenter reads it by (its features
+# look two syllables either side; the opener after a comma may have three syllables of its own).
+_BEFORE_CUT, _AFTER_CUT = 5, 8
+_SYLLABLE = regex.compile(r"\S+")
+
+
 def _cut_new_clause(right: str, lex: Lexicon) -> str:
     """Stop a value's right part where a comma or `và` opens a new clause (a clause-opening word:
     `… có tài khoản thanh toán và duy trì chỉ số …` goes on about the plan, not the measure), or
-    where a purpose clause begins (`… cung cấp dữ liệu mở để phục vụ …`, unseen-errors T6)."""
-    if not _cut_hint(lex).search(right):
+    where a purpose clause begins (`… cung cấp dữ liệu mở để phục vụ …`, unseen-errors T6).
+
+    Read on underthesea's words (`mở` does not open a clause inside `mở rộng`), but only on the
+    syllables around each place a cheap text test says a cut may be (`_cut_hint`): most right
+    parts have none, and the others are not segmented whole (`cut_by_words` reads them whole).
+    """
+    hints = [h.start() for h in _cut_hint(lex).finditer(right, overlapped=True)]
+    if not hints:
         return right  # no opener or purpose word anywhere: no word can cut, no need to segment
-    return cut_by_words(right, lex)
+    syllables = [(m.start(), m.end()) for m in _SYLLABLE.finditer(right)]
+    for at in hints:
+        k = bisect_right(syllables, (at, len(right))) - 1  # the syllable holding the hint's start
+        first = max(k - _BEFORE_CUT, 0)
+        a, b = syllables[first][0], syllables[min(k + _AFTER_CUT, len(syllables) - 1)][1]
+        words = [(s + a, e + a) for s, e in word_spans(right[a:b])]
+        j = next((j for j, (s, _) in enumerate(words) if s == at), None)
+        if j is None or (b == len(right) and j == len(words) - 1):
+            continue  # the hint starts inside a word, or at the last word of the right part
+        if _cuts_at(right, words, j, j >= 2 or first > 0, lex):
+            return right[:at]
+    return right
+
+
+def _cuts_at(right: str, words: list[tuple[int, int]], k: int, not_first: bool, lex: Lexicon) -> bool:
+    """Whether word `k` (not the last) opens a new clause: a purpose word after the first two words
+    (`not_first`), or a comma or `và` followed by a clause opener of one or two words."""
+    word = right[words[k][0] : words[k][1]]
+    if not_first and _PURPOSE_WORD.match(word):
+        return True
+    if word != "," and word.lower() != "và":
+        return False
+    one = right[words[k + 1][0] : words[k + 1][1]].lower()
+    two = " ".join(right[s:e].lower() for s, e in words[k + 1 : k + 3])
+    return one in lex.clause_openers or two in lex.clause_openers
 
 
 def cut_by_words(right: str, lex: Lexicon) -> str:
-    """`_cut_new_clause` read on underthesea's words, whatever the text (the reference of its shortcut)."""
-    words = word_spans(right)
-    for k, (s, e) in enumerate(words[:-1]):
-        word = right[s:e]
-        if k >= 2 and _PURPOSE_WORD.match(word):
-            return right[:s]
-        if word != "," and word.lower() != "và":
-            continue
-        one = right[words[k + 1][0] : words[k + 1][1]].lower()
-        two = " ".join(right[a:b].lower() for a, b in words[k + 1 : k + 3])
-        if one in lex.clause_openers or two in lex.clause_openers:
-            return right[:s]
+    """`_cut_new_clause` read on all the words of the right part (the reference of its shortcut)."""
+    words = list(word_spans(right))
+    for k in range(len(words) - 1):
+        if _cuts_at(right, words, k, k >= 2, lex):
+            return right[: words[k][0]]
     return right
 
 

@@ -25,6 +25,13 @@ from extractors.numbers import find_mentions
         (" doanh nghiệp mở rộng thị trường", " doanh nghiệp mở rộng thị trường"),
         (" hồ sơ trực tuyến,tiếp tục nâng cao chất lượng", " hồ sơ trực tuyến"),
         (" xã có cán bộ VÀ TĂNG CƯỜNG đào tạo", " xã có cán bộ "),
+        (" doanh nghiệp nhỏ và vừa trên địa bàn tỉnh được hỗ trợ chuyển đổi số, tiếp tục nâng cao năng lực",
+         " doanh nghiệp nhỏ và vừa trên địa bàn tỉnh được hỗ trợ chuyển đổi số"),
+        (" hồ sơ, để lại và mở rộng dịch vụ công trực tuyến toàn trình, đồng thời để phục vụ người dân", " hồ sơ, "),
+        (" dịch vụ công trực tuyến toàn trình được cung cấp trên cổng, đồng thời để phục vụ người dân",
+         " dịch vụ công trực tuyến toàn trình được cung cấp trên cổng"),
+        (" để phục vụ người dân", " để phục vụ người dân"),
+        (" và , tiếp tục", " và "),
         ("", ""),
     ],
 )
