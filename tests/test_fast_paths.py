@@ -97,3 +97,68 @@ def test_present_adverb_read_on_the_syllables_around_it(text: str, dropped: list
 
     drops = [d.mention.value for d in extract(text).drops if d.rule == "reported_present_adverb"]
     assert drops == dropped
+
+
+def _end_patterns() -> list[object]:
+    from extractors import clause
+
+    lex = get_lexicon()
+    return [lex.cmp_before_re, clause._LINK_VERB, clause._HAVE_VERB, *(p for p, _ in lex.direction_before)]
+
+
+def _phrases_ending_in_words() -> list[str]:
+    lex = get_lexicon()
+    words = [w for name in ("LINK_VERB", "HAVE_VERB", "COMPARATOR_BEFORE") for w in _fragment(lex, name)]
+    words += [w for d in lex.directions for w in d.words]
+    heads = ["", "tỷ lệ hồ sơ ", "Đến năm 2025, ", "x"]
+    out = []
+    for w in words:
+        for other in words[:12]:
+            for head in heads:
+                out += [f"{head}{other} {w}", f"{head}{w}  ", f"{head}{w.replace(' ', '   ')}", f"{head}{other}{w}"]
+    return out
+
+
+def _fragment(lex: object, name: str) -> list[str]:
+    from extractors.lexicon import Lexicon
+
+    assert isinstance(lex, Lexicon)
+    if name == "COMPARATOR_BEFORE":
+        return [w for c in lex.comparators if c.position == "before" for w in c.words]
+    return lex.fragment_words(name)
+
+
+@pytest.mark.parametrize("index", range(len(_end_patterns())))
+def test_end_anchored_patterns_match_the_same_searched_from_the_end(index: int) -> None:
+    """A pattern anchored at the end of a value's left words is searched from the end: the same match as forward."""
+    import regex
+
+    from extractors.lexicon import FLAGS
+
+    reverse = _end_patterns()[index]
+    assert isinstance(reverse, regex.Pattern)
+    forward = regex.compile(reverse.pattern, FLAGS)
+    for phrase in _phrases_ending_in_words():
+        f, r = forward.search(phrase), reverse.search(phrase)
+        assert (f.span() if f else None) == (r.span() if r else None), phrase
+
+
+@pytest.mark.parametrize(
+    "left",
+    [
+        "Đến năm 2025, tỷ lệ hồ sơ",
+        "Cụ thể, theo đó: đến năm 2025, phấn đấu",
+        "Giai đoạn 2026 - 2030, mục tiêu là",
+        "hồ sơ năm 2024 và 2025 đạt",
+        "trong đó, 2025,",
+        "phấn đấu đến năm 2030 có",
+        "x: y, z",
+        "",
+    ],
+)
+def test_leadins_searched_by_the_marks_present_match_the_whole_alternation(left: str) -> None:
+    from extractors.clause import _LEADIN_MARKS, _cut_before
+
+    kinds = tuple(mark is None or mark.search(left) is not None for mark in _LEADIN_MARKS)
+    every = _cut_before((True,) * len(kinds))
+    assert [m.span() for m in _cut_before(kinds).finditer(left)] == [m.span() for m in every.finditer(left)]
