@@ -16,7 +16,7 @@ from functools import lru_cache
 import regex
 
 from extractors.context import DocContext
-from extractors.indicator_text import YEAR_PHRASE, strip_ends
+from extractors.indicator_text import strip_ends, without_years
 from extractors.lexicon import AT_END, FLAGS, Lexicon, loose_pattern, template
 from extractors.nlp import word_spans
 from extractors.numbers import Mention
@@ -277,7 +277,7 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
         direction=direction,
         left_core=left_core,
         bare=bool(_CONJ_ONLY.match(_strip_comparators(left_raw, lex))),
-        has_subject=bool(strip_ends(YEAR_PHRASE.sub(" ", left_core), lex)),
+        has_subject=bool(strip_ends(without_years(left_core), lex)),
         share_verb=share_verb,
         rules=rules,
     )

@@ -18,6 +18,18 @@ YEAR_PHRASE = regex.compile(
 )
 _PER_YEAR = regex.compile(template(r"^\s*/\s*{YEAR_NOUN}"), FLAGS)
 PARENS = regex.compile(r"\([^()]*\)")
+_FOUR_DIGITS = regex.compile(r"\d{4}")
+
+
+def without_years(text: str) -> str:
+    """`text` with each year phrase (`đến năm 2025`, `giai đoạn 2026-2030`) replaced by a space;
+    searched for only when the text holds four digits in a row (most phrases hold no year)."""
+    return YEAR_PHRASE.sub(" ", text) if _FOUR_DIGITS.search(text) else text
+
+
+def without_parens(text: str) -> str:
+    """`text` with each innermost parenthesis replaced by a space (searched for only when it holds a `(`)."""
+    return PARENS.sub(" ", text) if "(" in text else text
 _OBJECT_OF_SHARE = regex.compile(template(r"^\s*{SHARE_OBJECT}"), FLAGS)
 _SHARE_HEAD = regex.compile(template(r"^{SHARE_HEAD}\s*"), FLAGS)
 _SHARE_OWNER = regex.compile(template(r"\s+{SHARE_OWNER}.*$"), FLAGS)
@@ -111,8 +123,8 @@ def _strip_provinces(text: str, lex: Lexicon) -> str:
 def clean_right(right: str, lex: Lexicon, unit: str) -> str:
     """The words after a value that can belong to its indicator."""
     right = _PER_YEAR.sub("", right)
-    right = YEAR_PHRASE.sub(" ", right)
-    right = PARENS.sub(" ", right)
+    right = without_years(right)
+    right = without_parens(right)
     right = _AFTER_AT_START.sub("", right)
     if unit == "rank" and _RANK_GROUP.match(right):
         return ""  # "17-19 tỉnh/thành phố": the places ranked, not what is measured
@@ -134,7 +146,7 @@ def build_indicator(
 ) -> str:
     """The indicator from a value's left and right words; `whole_left` when the left words are
     already the value's own subject and verb (`predicates.purpose_predicate`), not to be cut at a comma."""
-    left = YEAR_PHRASE.sub(" ", left)
+    left = without_years(left)
     right = clean_right(right, lex, unit)
     if right and not whole_left:
         left = left.rsplit(",", 1)[-1]

@@ -15,13 +15,13 @@ import regex
 from extractors.clause import ValueClause, nested
 from extractors.filters import Site
 from extractors.indicator_text import (
-    PARENS,
-    YEAR_PHRASE,
     build_indicator,
     clean_right,
     has_verb,
     strip_ends,
     strip_scopes,
+    without_parens,
+    without_years,
 )
 from extractors.lexicon import FLAGS, Lexicon, template
 from extractors.owners import HEAD_RULE, head_owner, list_lead
@@ -75,14 +75,14 @@ def read_value(
         scopes = list(head_owner(list_head, lex)) if list_head else []
         scope_rules = dict.fromkeys(scopes, HEAD_RULE)
     if seg.has_subject and right_for_ind and m.unit == "percent":
-        prev_phrase = strip_ends(YEAR_PHRASE.sub(" ", left_for_ind).rsplit(",", 1)[-1], lex)
+        prev_phrase = strip_ends(without_years(left_for_ind).rsplit(",", 1)[-1], lex)
     elif not seg.bare:
         prev_phrase = ""
     tail = ""
     if spans:
         last_end = spans[-1][1] + seg.start
         if last_end > m.end:
-            tail = strip_ends(YEAR_PHRASE.sub(" ", PARENS.sub(" ", text[last_end:seg_end_abs])), lex)
+            tail = strip_ends(without_years(without_parens(text[last_end:seg_end_abs])), lex)
     year, source = site.year
     if _ANNUAL.search(text, seg.start, seg_end_abs + 15):
         period_end = next((y for y in ctx.years if seg_end_abs <= y.start < ce), None)
