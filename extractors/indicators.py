@@ -173,11 +173,29 @@ class Matcher:
         ]
         # every phrase a rule looks for: each is looked for once per indicator text, not once per rule
         self.phrases = tuple(sorted({p for r in self.rules for p in (*(a for alts in r.all for a in alts), *r.any, *r.none)}))
+        # ... and found from the text's syllables: the phrases that start with each syllable (a padded
+        # phrase occurs in the padded text exactly where its syllables follow one another)
+        self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self.empty = tuple(p for p in self.phrases if not p.split())
+        for p in self.phrases:
+            sylls = tuple(p.split())
+            if sylls:
+                self.by_first.setdefault(sylls[0], []).append((sylls, p))
+
+    def _present(self, sylls: list[str], text: str) -> frozenset[str]:
+        """The catalogue phrases that occur in `text` (the padded `sylls`)."""
+        found = {p for p in self.empty if p in text}
+        for i, syl in enumerate(sylls):
+            for phrase, p in self.by_first.get(syl, ()):
+                if tuple(sylls[i : i + len(phrase)]) == phrase:
+                    found.add(p)
+        return frozenset(found)
 
     def match(self, indicator: str, unit: str, pillar: str | None = None) -> Match | None:
         """The first rule that the indicator text, unit and pillar satisfy; None when none fits."""
-        text = _padded(syllables(indicator, self.abbreviations))
-        present = frozenset(p for p in self.phrases if p in text)
+        sylls = syllables(indicator, self.abbreviations)
+        text = _padded(sylls)
+        present = self._present(sylls, text)
         for r in self.rules:
             if unit not in r.units:
                 continue
