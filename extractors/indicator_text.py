@@ -7,6 +7,8 @@ and joined, with the forms a share of GRDP and a rank take.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from extractors.lexicon import FLAGS, Lexicon, fold, get_lexicon, template
@@ -76,17 +78,38 @@ def _strip_ends(text: str, lex: Lexicon, left: bool) -> str:
         text = pattern.sub(" ", text)
     text = " ".join(text.split())
     changed = True
+    right = _at_end(lex)
     while changed and text:
         changed = False
         for pattern in lex.strip_left if left else ():
-            new = pattern.sub("", text, count=1).strip()
+            m = pattern.match(text)  # anchored at the start (`^`): the one place `sub` could replace
+            new = text[m.end() :].strip() if m else text
             if new != text:
                 text, changed = new, True
-        for pattern in lex.strip_right:
+        for pattern, from_end in right:
+            if from_end is not None and from_end.search(text) is None:
+                continue  # no match ends the text: `sub` would change nothing (searched from the end: cheap)
             new = pattern.sub("", text, count=1).strip()
             if new != text:
                 text, changed = new, True
     return text
+
+
+@lru_cache(maxsize=4)
+def _at_end(lex: Lexicon) -> tuple[tuple[regex.Pattern[str], regex.Pattern[str] | None], ...]:
+    """Each `strip_right` pattern (anchored at the end) with the same pattern searched from the end.
+
+    Both find a match exactly when some match ends the text; the one searched from the end tries
+    the end only, where a forward search tries every character: a cheap test before `sub`.
+    """
+    out = []
+    for pattern in lex.strip_right:
+        try:
+            from_end: regex.Pattern[str] | None = regex.compile(pattern.pattern, pattern.flags | regex.REVERSE)
+        except regex.error:
+            from_end = None
+        out.append((pattern, from_end))
+    return tuple(out)
 
 
 # POS tagging costs about a millisecond per word, and a value's right part can run to a whole

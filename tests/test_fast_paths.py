@@ -162,3 +162,20 @@ def test_leadins_searched_by_the_marks_present_match_the_whole_alternation(left:
     kinds = tuple(mark is None or mark.search(left) is not None for mark in _LEADIN_MARKS)
     every = _cut_before((True,) * len(kinds))
     assert [m.span() for m in _cut_before(kinds).finditer(left)] == [m.span() for m in every.finditer(left)]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "both", "right_only"),
+    [
+        ("Cụ thể, phấn đấu tỷ lệ hồ sơ trực tuyến đạt", "hồ sơ trực tuyến", "Cụ thể, phấn đấu hồ sơ trực tuyến"),
+        ("hồ sơ được xử lý đúng hạn và", "hồ sơ được xử lý đúng hạn", "hồ sơ được xử lý đúng hạn"),
+        ("- toàn tỉnh có", "", "- toàn tỉnh"),
+        ("(đã đạt) dịch vụ công trực tuyến của", "dịch vụ công trực tuyến", "dịch vụ công trực tuyến"),
+    ],
+)
+def test_lead_and_trail_words_stripped(phrase: str, both: str, right_only: str) -> None:
+    """Lead words are matched at the start only, trail words tested from the end before they are replaced."""
+    from extractors.indicator_text import strip_ends
+
+    assert strip_ends(phrase, get_lexicon()) == both
+    assert strip_ends(phrase, get_lexicon(), left=False) == right_only
