@@ -116,6 +116,7 @@ _CONJ_ONLY = regex.compile(template(r"^(?:[\s,;:.\-–—•*+]|{LIST_JOIN})*$")
 _TRAILING_CONJ = regex.compile(template(r"[\s,;:]+{CONJ}?\s*$"), FLAGS)
 _COMMA_OR_COLON = regex.compile(r"[,:]")
 _PAREN = regex.compile(r"[()]")
+_DIGIT = regex.compile(r"\d")  # `\d\s*%|\d` finds a digit wherever a digit is
 _SHARE_VERB = regex.compile(template(r"{SHARE_VERB}\s*(?:\S+\s*)?$"), FLAGS)
 # A comparator after the value ("50% trở lên"), within 30 characters, not an age ("15 tuổi trở lên").
 _AFTER_WORD = regex.compile(template(r"^[^,;]{0,30}?(?<!{AGE_NOUN}\s)(?P<w>{COMPARATOR_AFTER})"), FLAGS)
@@ -286,7 +287,7 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
 def nested(text: str, clause_start: int, pos: int) -> bool:
     """A value in a parenthesis opened after an earlier value (`85% … cấp tỉnh (đến năm 2030 là 98%)`)."""
     opened = open_paren(text, clause_start, pos)
-    return opened is not None and bool(regex.search(r"\d\s*%|\d", text[clause_start:opened]))
+    return opened is not None and _DIGIT.search(text, clause_start, opened) is not None
 
 
 

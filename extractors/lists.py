@@ -33,6 +33,8 @@ _OWN_VERB = regex.compile(template(r"{OWN_VERB}"), FLAGS)
 _RESPECTIVELY = regex.compile(template(r"(?<!\w)(?:{RESPECTIVELY})(?:\s+(?:{LINK_VERB}))?\s*$"), FLAGS)
 _TWO_SHARES = regex.compile(template(r"^(?P<a>.+?{SHARE_IN}.+?),\s+(?P<b>[^,]+?{SHARE_IN}[^,]+)$"), FLAGS)
 
+_WORD = regex.compile(r"\w+")
+
 Records = tuple[Candidate, ...]
 MeasureRule = Callable[[Reading, Lexicon], "tuple[tuple[str, ...], str] | None"]  # (indicators, rule id)
 ListRule = Callable[[Records], Records]
@@ -119,7 +121,7 @@ def list_records(reading: Reading, lex: Lexicon) -> list[Candidate]:
 
 def _head(indicator: str) -> str:
     """The first two syllables of an indicator: the noun its value counts."""
-    words = regex.findall(r"\w+", indicator.lower())[:2]
+    words = _WORD.findall(indicator.lower())[:2]
     return " ".join(words) if len(words) == 2 else ""
 
 

@@ -91,6 +91,7 @@ _THOUSANDS = regex.compile(r"\d{1,3}(?:\.\d{3})+")
 _WORD = regex.compile(r"\w+")
 _STOP = regex.compile(r"[;.\n]")
 _ITEM_STOP = regex.compile(r"[;.\n:]")
+_PHRASE_AFTER = regex.compile(r"[^,;.:()\n]{0,80}")
 _ITEM_JOIN = regex.compile(r"(?:,|\bvà)\s*$", FLAGS)
 
 
@@ -180,7 +181,7 @@ def _plausible_count(text: str, end: int, value: float, lex: Lexicon) -> bool:
     """
     if value < lex.counts.population_size:
         return True
-    phrase = regex.match(r"[^,;.:()\n]{0,80}", text, pos=end)
+    phrase = _PHRASE_AFTER.match(text, end)
     return bool(phrase and lex.digital_kind_re.search(phrase.group(0)))
 
 

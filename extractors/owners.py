@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from extractors.lexicon import FLAGS, Lexicon, word_key
+from extractors.lexicon import AT_END, FLAGS, Lexicon, word_key
 from extractors.nlp import tagged_spans
 from extractors.structure import HEADING_MARK_RE
 
@@ -47,6 +47,7 @@ _NOUNISH = frozenset({"N", "Np", "Nc", "Ny", "Nu", "L", "A", "P"})
 _QUANTIFIER_TAGS = frozenset({"L", "P", "A"})  # `các`, `những`, `tất cả`, `nhiều`
 _PROPER = frozenset({"Np", "Ny"})
 _LEVEL_WORD = "cấp"
+_GENITIVE_BEFORE = regex.compile(r"(?<!\w)của\s+$", AT_END)  # searched from the end: one word, the same match
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ def owner_of_officials(segment: str, lex: Lexicon) -> list[Owner]:
     cls = _classes(lex)
     out: list[Owner] = []
     for m in cls.officials_at.finditer(segment):
-        if regex.search(r"(?<!\w)của\s+$", segment[: m.start()], FLAGS):
+        if _GENITIVE_BEFORE.search(segment[: m.start()]):
             continue  # `của cán bộ …` is a genitive owner
         words, offset = _window(segment, m.start())
         owner = _read_phrase(words, 0, cls, head_owner=False)
