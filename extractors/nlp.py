@@ -260,15 +260,21 @@ def _template_specs(template: tuple[str, ...]) -> tuple[tuple[str, int, int | No
 
 
 def _pos_features(words: list[str], template: list[str]) -> list[list[str]]:
-    """underthesea's POS features of each word (`tagged_feature.word2features`), in one pass."""
+    """underthesea's POS features of each word (`tagged_feature.word2features`), in one pass.
+
+    A feature function (`lower`, `istitle`) is applied once per word, not once per template that
+    names it; the templates are read once per phrase.
+    """
     from underthesea.pipeline.pos_tag.tagged_feature import apply_function
 
     n = len(words)
+    specs = _template_specs(tuple(template))
     columns = (words, ["X"] * n)  # the tagger's input rows are (word, "X")
+    applied: dict[tuple[str, str], str] = {}
     out: list[list[str]] = []
     for i in range(n):
         feats: list[str] = []
-        for syntax, index1, index2, column, function in _template_specs(tuple(template)):
+        for syntax, index1, index2, column, function in specs:
             a = i + index1
             if a < 0:
                 feats.append(f"{syntax}=BOS")
@@ -277,7 +283,13 @@ def _pos_features(words: list[str], template: list[str]) -> list[list[str]]:
                 feats.append(f"{syntax}=EOS")
                 continue
             word = " ".join(columns[column][a : i + index2 + 1]) if index2 is not None else columns[column][a]
-            feats.append(f"{syntax}={apply_function(function, word) if function is not None else word}")
+            if function is not None:
+                key = (function, word)
+                value = applied.get(key)
+                if value is None:
+                    value = applied[key] = f"{apply_function(function, word)}"
+                word = value
+            feats.append(f"{syntax}={word}")
         out.append(feats)
     return out
 
