@@ -179,3 +179,11 @@ def test_lead_and_trail_words_stripped(phrase: str, both: str, right_only: str) 
 
     assert strip_ends(phrase, get_lexicon()) == both
     assert strip_ends(phrase, get_lexicon(), left=False) == right_only
+
+
+def test_one_search_tells_whether_any_word_before_a_value_ends_the_text() -> None:
+    from extractors.clause import _any_word_at_end
+
+    union = _any_word_at_end(get_lexicon())
+    for phrase in [*_phrases_ending_in_words(), "hồ sơ được số hóa", "", "đạt được mức x"]:
+        assert (union.search(phrase) is not None) == any(p.search(phrase) for p in _end_patterns()), phrase  # type: ignore[attr-defined]
