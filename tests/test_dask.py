@@ -2,6 +2,8 @@
 
 A scheduler and two single-thread workers are started on 127.0.0.1 as the `dask` command
 would start them on other hosts, and are stopped at the end, within bounded time.
+How long the Dask run takes is not asserted here (a loaded machine makes any bound flaky):
+that is a figure for a bench, not a behaviour.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,12 +76,10 @@ def dask_address(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> 
 def test_dask_run_stores_what_the_local_run_stores(tmp_path: Path, dask_address: str) -> None:
     write_docs(tmp_path / "in", 12)
     local = flows.run_batch(str(tmp_path / "in"), str(tmp_path / "local.duckdb"), BatchOptions(workers=1, cache=False))
-    started = time.perf_counter()
     remote = flows.run_batch(str(tmp_path / "in"), str(tmp_path / "dask.duckdb"),
                              BatchOptions(chunk_size=3, dask_address=dask_address, cache=False))
     assert remote["runner"] == f"dask:{dask_address}" and remote["workers"] == 2
     assert remote["chunks"] == 4
-    assert time.perf_counter() - started < 120
     for key in ("documents", "processed", "skipped", "failed", "targets"):
         assert remote[key] == local[key], key
     with Store.open(tmp_path / "local.duckdb", read_only=True) as a, \
