@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import itertools
+import socket
+import threading
 import time
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -176,3 +181,108 @@ def test_one_host_gets_one_request_at_a_time_with_the_delay_between(site: HTTPSe
 def test_only_http_urls_are_fetched(url: str) -> None:
     with Fetcher(FetchOptions(robots=False)) as fetcher:
         assert fetch_reason(fetcher, url) == "not an http(s) URL"
+
+
+def test_a_gzip_bomb_never_holds_more_than_the_cap_in_memory(site: HTTPServer) -> None:
+    """The cap holds per decoded piece: one 64 KB network chunk of gzip inflates to 64 MB,
+    and that must not be made in memory before the cap is checked (trial row on web bombs)."""
+    bomb = gzip_bomb(64 * 1024 * 1024)
+    site.expect_request("/bomb64").respond_with_data(
+        bomb, headers={"Content-Encoding": "gzip", "Content-Type": "text/html"})
+    with Fetcher(dataclasses.replace(FAST, max_bytes=1024 * 1024)) as fetcher:
+        tracemalloc.start()
+        try:
+            reason = fetch_reason(fetcher, site.url_for("/bomb64"))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert reason == "body is over the 1048576-byte limit after decoding (gzip)"
+    assert peak < 8 * 1024 * 1024, f"{peak / 2**20:.0f} MB held while decoding"
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "deflate-bare", "gzip, gzip"])
+def test_compressed_bodies_decode_as_sent(site: HTTPServer, encoding: str) -> None:
+    data = PAGE.encode() * 50
+    if encoding == "deflate-bare":  # some servers send deflate without its zlib wrapper
+        packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+        body, header = packer.compress(data) + packer.flush(), "deflate"
+    elif encoding == "deflate":
+        body, header = zlib.compress(data), "deflate"
+    else:
+        body, header = data, encoding
+        for _ in encoding.split(","):
+            body = gzip.compress(body)
+    site.expect_request("/z").respond_with_data(body, headers={"Content-Encoding": header, "Content-Type": "text/html"})
+    with Fetcher(FAST) as fetcher:
+        assert fetcher.fetch(site.url_for("/z")).body == data
+
+
+def test_an_encoding_that_was_not_asked_for_is_refused_in_one_line(site: HTTPServer) -> None:
+    site.expect_request("/br").respond_with_data(b"\x8b\x02\x80", headers={"Content-Encoding": "br"})
+    with Fetcher(FAST) as fetcher:
+        assert fetch_reason(fetcher, site.url_for("/br")) == (
+            "cannot decode the body: Content-Encoding 'br' was not asked for (chitieu accepts gzip, deflate)")
+    assert requests_to(site, "/br")[0].headers["Accept-Encoding"] == "gzip, deflate"
+
+
+def test_a_server_that_trickles_its_body_is_cut_off_at_the_response_deadline(site: HTTPServer) -> None:
+    """A byte every 0.1 s never trips the 0.5 s read timeout; the whole response has 1 s."""
+
+    def trickle(request: Request) -> Response:
+        def body() -> Iterator[bytes]:
+            for _ in range(300):  # 30 s, if nothing stopped it
+                yield b"x"
+                time.sleep(0.1)
+
+        return Response(body(), content_type="text/plain")
+
+    site.expect_request("/trickle").respond_with_handler(trickle)
+    with Fetcher(dataclasses.replace(FAST, max_seconds=1.0)) as fetcher:
+        started = time.monotonic()
+        reason = fetch_reason(fetcher, site.url_for("/trickle"))
+        took = time.monotonic() - started
+    assert reason == "no whole response within 1 s (the server sends too slowly)"
+    assert took < 10, took  # cut at the deadline, not at the end of the 30 s trickle
+    assert len(requests_to(site, "/trickle")) == 1  # not retried: it would trickle again
+
+
+@pytest.fixture
+def trickling_headers() -> Iterator[str]:
+    """A raw server on 127.0.0.1 that sends its status line and headers a byte every 0.1 s."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.recv(65536)
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" * 100:
+                    if stop.is_set():
+                        break
+                    try:
+                        conn.sendall(bytes([byte]))
+                    except OSError:
+                        break
+                    time.sleep(0.1)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        server.close()
+
+
+def test_a_server_that_trickles_its_headers_is_cut_off_too(trickling_headers: str) -> None:
+    with Fetcher(dataclasses.replace(FAST, max_seconds=1.0, robots=False)) as fetcher:
+        started = time.monotonic()
+        reason = fetch_reason(fetcher, trickling_headers)
+    assert reason == "no whole response within 1 s (the server sends too slowly)"
+    assert time.monotonic() - started < 10

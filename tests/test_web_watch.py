@@ -4,6 +4,7 @@ only conditional requests and extracts nothing."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from test_ingest_render import OFFICIAL_PARAGRAPHS, portal_html, word_docx
 from werkzeug import Request, Response
 
 from pipeline.store.db import Store
+from pipeline.store.export import export_store
 from pipeline.web.sources import SourcesError, WebSource, load_sources
 from pipeline.web.watch import watch
 from tests.web_server import FAST
@@ -38,6 +40,7 @@ class Portal:
     def __init__(self, server: HTTPServer) -> None:
         self.server = server
         self.bodies: dict[str, tuple[bytes, str]] = {}
+        self.down: set[str] = set()  # paths that answer 500 for now
 
     def put(self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8",
             etag: bool = True) -> None:
@@ -49,6 +52,8 @@ class Portal:
 
     def _handler(self, path: str, etag: bool) -> Callable[[Request], Response]:
         def answer(request: Request) -> Response:
+            if path in self.down:
+                return Response("lỗi máy chủ", status=500)
             data, content_type = self.bodies[path]
             tag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
             modified = f"Mon, 01 Dec 2025 {int(tag[1:3], 16) % 24:02d}:00:00 GMT"  # changes with the bytes
@@ -117,6 +122,13 @@ def test_watch_extracts_each_discovered_article_and_attachment_once(
     assert page["metadata"]["publisher"] == "Sở TT&TT (thử)"
     assert page["metadata"]["publisher_province"] == "Hải Dương"  # the publisher's, as metadata
     assert page["province"] != "Hải Dương" or "Hải Dương" in PARAS[0]  # the record's stays the text's
+    # A folder export is a full copy: what each URL returned is in it too (README, "The web").
+    written = export_store(store, "csv", tmp_path / "copy")
+    assert tmp_path / "copy" / "fetches.csv" in written
+    with (tmp_path / "copy" / "fetches.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == sum(kinds_n for _, kinds_n in kinds)
+    assert {r["url"] for r in rows} >= {site.url_for("/files/kh-0.docx"), site.url_for("/rss.xml")}
 
 
 def test_a_second_watch_on_unchanged_sources_sends_only_conditional_requests_and_extracts_nothing(
@@ -170,6 +182,29 @@ def test_a_source_that_fails_costs_one_line_and_keeps_what_was_stored(
         assert len(db.plan_records()) == 6
         (etags,) = db.query("SELECT count(*) FROM fetches WHERE sha256 IS NOT NULL")[1]
     assert etags[0] == 11  # a failure kept every earlier validator and body
+
+
+def test_an_attachment_that_failed_is_fetched_again_while_its_article_is_unchanged(
+    portal: Portal, site: HTTPServer, tmp_path: Path
+) -> None:
+    store = tmp_path / "s.duckdb"
+    docx = site.url_for("/files/kh-0.docx")
+    portal.down.add("/files/kh-0.docx")
+    first = watch([source(site)], store, FAST)
+    failed = {f["name"]: f["reason"] for f in first["failures"]}
+    assert failed.keys() == {docx, site.url_for("/noi-bo/mat.html")} and first["extracted"] == 5
+    assert failed[docx].startswith("HTTP 500")
+    portal.down.clear()
+    site.clear_log()
+    again = watch([source(site)], store, FAST)
+    assert again["extracted"] == 1 and [f["name"] for f in again["failures"]] == [site.url_for("/noi-bo/mat.html")]
+    assert [r.path for r, resp in site.log if resp.status_code == 200] == ["/files/kh-0.docx"]
+    with Store.open(store, read_only=True) as db:
+        attached = [p for p in db.plan_records().values() if p["metadata"]["source_url"] == docx]
+    assert attached and attached[0]["metadata"]["attached_to"] == site.url_for("/tin-tuc/bai-0.html")
+    site.clear_log()
+    third = watch([source(site)], store, FAST)  # now fetched well: not asked for again
+    assert third["extracted"] == 0 and "/files/kh-0.docx" not in [r.path for r, _ in site.log]
 
 
 @pytest.mark.parametrize(("yaml_text", "message"), [

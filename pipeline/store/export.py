@@ -8,7 +8,8 @@ Two shapes, chosen by `--out`:
   record per line, the same JSON `chitieu extract` writes; `--history` adds superseded and
   removed versions;
 * a folder (no suffix, or an existing folder): one file per store table
-  (`runs`, `documents`, `names`, `plans`, `targets`, `failures`), for a full copy.
+  (`runs`, `documents`, `names`, `plans`, `targets`, `failures`, `versions`, and `fetches`
+  in a store that `chitieu watch` or a URL run wrote), for a full copy.
 
 DuckDB writes Parquet and CSV itself, so no pyarrow is needed.  Every file is written to a
 temporary name and renamed, so a reader never sees half an export.
@@ -28,7 +29,8 @@ COPY_OPTIONS = {"parquet": "(FORMAT parquet, COMPRESSION zstd)", "csv": "(FORMAT
 _ORDER = {"runs": "started_at", "documents": "first_name", "names": "name, sha256", "plans": "source, sha256",
           "targets": "sha256, ordinal", "failures": "failed_at, name", "versions": "root, doc_id, first_seen",
           "drops": "sha256, ordinal",
-          "current_targets": "doc_id, input_root, ordinal"}
+          "current_targets": "doc_id, input_root, ordinal", "fetches": "url"}
+WEB_TABLES = ("fetches",)  # made by pipeline/web/fetchlog.py in stores that fetched URLs
 # The analyst view (pipeline/store/current.py): one row per target of a current document, with the
 # document's fields, url/title/published and the run beside it.  `history` adds superseded
 # and removed versions with their `version_status`.
@@ -82,7 +84,7 @@ def export_store(store_path: Path, fmt: str, out: Path, history: bool = False,
         if is_folder_target(out):
             written = []
             present = {name for (name,) in store.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-            for table in (*TABLES, "current_targets"):
+            for table in (*TABLES, *(t for t in WEB_TABLES if t in present), "current_targets"):
                 if table == "drops" and table not in present:  # a store no run has written since drops were kept
                     continue
                 path = out / f"{table}{ext}"

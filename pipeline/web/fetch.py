@@ -19,20 +19,23 @@ writes anything (the caller keeps bytes and fetch rows), so a failed URL loses n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpx
 
 from pipeline.errors import ChitieuError
+from pipeline.web.decode import ACCEPT_ENCODING, BodyError, decoded_body
 
 USER_AGENT = "chitieu/0.1 (extracts targets from published plans; honours robots.txt)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -51,8 +54,9 @@ class FetchOptions:
 
     user_agent: str = USER_AGENT
     connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    max_bytes: int = 50 * 1024 * 1024  # of the decoded body: a gzip bomb stops here
+    read_timeout: float = 30.0  # one read from the socket (`--timeout`)
+    max_seconds: float = 300.0  # one whole response: a server trickling bytes is cut off here
+    max_bytes: int = 50 * 1024 * 1024  # of the decoded body, counted as it inflates: a gzip bomb stops here
     max_redirects: int = 5
     retries: int = 3  # after the first try
     backoff: float = 1.0  # seconds before the first retry, doubled each time
@@ -191,11 +195,15 @@ class Fetcher:
         self.robots: RobotsCheck | None = None
         self.crawl_delay: Callable[[str], float | None] = lambda host: None
         o = self.options
+        # No connection is kept alive: each request opens its own, so `Deadline` knows the
+        # socket to cut when a response runs past `max_seconds` (one polite request a
+        # second per host makes the extra handshake cheap).
         self.client = httpx.Client(
-            headers={"User-Agent": o.user_agent, "Accept-Language": "vi, en;q=0.5"},
+            headers={"User-Agent": o.user_agent, "Accept-Language": "vi, en;q=0.5",
+                     "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(o.read_timeout, connect=o.connect_timeout),
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=max(1, o.concurrency) * 2),
+            limits=httpx.Limits(max_connections=max(1, o.concurrency) * 2, max_keepalive_connections=0),
             transport=transport,
         )
         self.requests = 0  # HTTP requests sent (benchmarks and tests read it)
@@ -286,31 +294,84 @@ class Fetcher:
         raise FetchError(f"{last} ({tries} tr{'y' if tries == 1 else 'ies'})")
 
     def _once(self, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-        """One GET; the body is read only for a 200, and never past `max_bytes` decoded."""
-        limit = self.options.max_bytes
+        """One GET; the body is read only for a 200, and never past `max_bytes` decoded.
+
+        The whole response must come within `max_seconds`: httpx's read timeout is per
+        socket read, so a server sending a byte every few seconds never trips it.
+        """
+        o = self.options
         with self._count:
             self.requests += 1
             self.conditional_requests += bool(headers)
-        with self.client.stream("GET", url, headers=headers) as response:
-            resp_headers = {k.lower(): v for k, v in response.headers.items()}
-            if response.status_code != 200:
-                return response.status_code, resp_headers, b""
-            declared = resp_headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit and "content-encoding" not in resp_headers:
-                raise FetchError(f"body is {declared} bytes, over the {limit}-byte limit")
-            chunks: list[bytes] = []
-            total = 0
+        with Deadline(o.max_seconds) as deadline:
             try:
-                for chunk in response.iter_bytes():
-                    total += len(chunk)
-                    if total > limit:
-                        raise FetchError(f"body is over the {limit}-byte limit after decoding "
-                                         f"({resp_headers.get('content-encoding', 'identity')})")
-                    chunks.append(chunk)
-            except httpx.DecodingError as exc:
-                raise FetchError(f"cannot decode the body ({resp_headers.get('content-encoding')}): "
-                                 f"{_oneline(exc)}") from exc
-            return response.status_code, resp_headers, b"".join(chunks)
+                with self.client.stream("GET", url, headers=headers,
+                                        extensions={"trace": deadline.trace}) as response:
+                    resp_headers = {k.lower(): v for k, v in response.headers.items()}
+                    if response.status_code != 200:
+                        return response.status_code, resp_headers, b""
+                    declared = resp_headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > o.max_bytes and "content-encoding" not in resp_headers:
+                        raise FetchError(f"body is {declared} bytes, over the {o.max_bytes}-byte limit")
+                    try:
+                        body = decoded_body(response.iter_raw(), resp_headers.get("content-encoding", ""),
+                                            o.max_bytes)
+                    except BodyError as exc:
+                        raise FetchError(str(exc)) from exc
+                    if deadline.passed:  # a body that ends with its connection ends where it was cut
+                        raise FetchError(deadline.reason)
+                    return response.status_code, resp_headers, body
+            except (httpx.TransportError, httpx.StreamError) as exc:
+                if deadline.passed:  # the socket was cut: not a fault worth a retry
+                    raise FetchError(deadline.reason) from exc
+                raise
+
+
+class Deadline:
+    """Cut a request's socket once `seconds` have passed since it started.
+
+    httpcore reports the socket of each new connection through the request's `trace`
+    extension; a timer shuts it down at the deadline, so a read blocked on a server that
+    trickles bytes returns at once and the fetch fails with that reason.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.passed = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    @property
+    def reason(self) -> str:
+        return f"no whole response within {self.seconds:g} s (the server sends too slowly)"
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if isinstance(sock, socket.socket):
+                with self._lock:
+                    self._sockets.append(sock)
+                    late = self.passed
+                if late:
+                    self._cut()
+
+    def _cut(self) -> None:
+        with self._lock:
+            self.passed = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> Self:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
 
 
 def _oneline(exc: BaseException) -> str:

@@ -150,19 +150,31 @@ class UrlIngest:
         return item
 
     def _fetch_with_attachments(self, seed: Seed) -> list[Fetched]:
+        """The article, then its attachments.
+
+        An unchanged article (a 304) still has its attachments looked at: one whose last
+        fetch failed, or that was never fetched, is fetched now, so an attachment that
+        failed once is not lost for as long as its article stays the same.  One fetched
+        well before is not asked for again.
+        """
         url = normalise_url(seed.url)
         article = self._fetch_one(url, seed, None)
         items = [article]
-        if (self.attachments and article.result is not None and not article.unchanged
-                and article.media_type == HTML):
+        if self.attachments and article.result is not None and article.media_type == HTML:
             try:
                 decoded = decode_body(article.result.body, article.result.content_type, html=True)
                 links = attachment_links(decoded.text, article.result.final_url, self.max_attachments)
             except ChitieuError:
                 links = []
             article.attachments = [u for u in links if u != url]
-            items += [self._fetch_one(link, seed, url) for link in article.attachments]
+            wanted = [u for u in article.attachments if not (article.unchanged and self._fetched_well(u))]
+            items += [self._fetch_one(link, seed, url) for link in wanted]
         return items
+
+    def _fetched_well(self, url: str) -> bool:
+        """Whether an earlier run kept this URL's bytes (the fetch log has a good fetch of it)."""
+        cache = self.fetcher.cache
+        return cache is not None and cache.cached(normalise_url(url)) is not None
 
     def fetch(self, seeds: Iterable[Seed], workers: int) -> Iterator[Fetched]:
         """Every seed's items as they complete (an article before its attachments)."""
