@@ -8,6 +8,7 @@ chunk is stored, and that a stopped run resumes to what a clean run stores.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -235,3 +236,50 @@ def test_kill_9_of_the_main_process_leaves_no_worker_behind(tmp_path: Path, pref
         time.sleep(0.2)
     assert not _sandbox_children(proc.pid)
 
+
+
+@pytestmark_flow
+def test_the_same_bad_bytes_under_several_names_fail_once_per_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial row 28: four empty files and one junk body under four names were one failure
+    each and six silent "duplicates"; every name now has its own failure line, and a copy
+    of bad bytes never replaces the good plan its id had."""
+    from pipeline.cli import main
+
+    folder = tmp_path / "in"
+    docs = write_docs(folder, 2)
+    bad = folder / "bad"  # listed before the documents: they can only be its copies
+    bad.mkdir()
+    empties = [bad / f"empty{suffix}" for suffix in (".txt", ".html", ".pdf", ".docx")]
+    junk = [bad / f"junk{suffix}" for suffix in (".docx", ".htm", ".pdf", ".txt")]
+    for path in empties:
+        path.write_bytes(b"")
+    noise = bytes(range(256)) * 256  # 64 KB that no reader takes
+    for path in junk:
+        path.write_bytes(noise)
+    store = tmp_path / "s.duckdb"
+    argv = ["run", "--input", str(folder), "--store", str(store), "--workers", "1", "--no-cache",
+            "--summary-json", "-q"]
+    code = main(argv)
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out.strip().splitlines()[-1])
+    assert code == 1
+    assert (summary["documents"], summary["processed"], summary["failed"]) == (10, 2, 8)
+    assert (summary["skipped"], summary["duplicates"]) == (0, 0)
+    lines = captured.err.strip().splitlines()
+    for path in empties + junk:
+        assert sum(line.startswith(f"{path}: ") for line in lines) == 1, path
+    first_empty, *other_empties = sorted(empties)
+    for path in other_empties:
+        assert f"{path}: same bytes as {first_empty}, which failed: file is empty" in lines
+    assert set(dict(table(store, "SELECT name, reason FROM failures"))) == {str(p) for p in empties + junk}
+
+    docs[1].write_bytes(b"")  # a good file emptied: now one more copy of the empty bytes
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    again = json.loads(captured.out.strip().splitlines()[-1])
+    assert (again["processed"], again["skipped"], again["failed"]) == (0, 1, 9)
+    assert f"{docs[1]}: same bytes as {first_empty}, which failed: file is empty" in captured.err.splitlines()
+    assert (again["removed"], again["superseded"]) == (0, 0)
+    assert sorted(table(store, "SELECT doc_id FROM current_plans")) == [(docs[0].stem,), (docs[1].stem,)]

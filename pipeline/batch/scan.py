@@ -37,6 +37,30 @@ class Scan:
     stored_versions: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, sha256) already with a plan
     duplicate_versions: list[tuple[str, str]] = field(default_factory=list)  # another id of bytes seen in this run
     unread_ids: list[str] = field(default_factory=list)  # ids found but not readable: not removed, whatever they held
+    copies: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # sha256 -> later (name, doc_id) of it
+    first_names: dict[str, str] = field(default_factory=dict)  # sha256 -> the name it is extracted under
+
+    def failed_copies(self, name: str, sha256: str | None, reason: str | None) -> list[tuple[str, str | None, str]]:
+        """The other names of bytes that just failed, each as its own failure row (trial row 28).
+
+        The same bad bytes under four names were one failure and three silent "duplicates":
+        the failures list missed three bad files.  Each copy now fails in its own line that
+        names the file it duplicates, is counted failed rather than skipped, keeps its id
+        from being marked removed, and never becomes the current version of its id (a failed
+        copy must not supersede that id's last good plan).
+        """
+        if sha256 is None or self.first_names.get(sha256) != name:
+            return []
+        copies = self.copies.pop(sha256, [])
+        if not copies:
+            return []
+        ids = {doc_id for _, doc_id in copies}
+        self.duplicate_versions = [(d, s) for d, s in self.duplicate_versions if not (s == sha256 and d in ids)]
+        self.unread_ids.extend(ids)
+        self.skipped -= len(copies)
+        self.duplicates -= len(copies)
+        because = f"same bytes as {name}, which failed: {reason or 'unknown'}"
+        return [(copy, sha256, because) for copy, _ in copies]
 
 
 def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: Limits,
@@ -47,7 +71,6 @@ def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: L
     entries = list_input(input_path, limits)
     scan.documents = len(entries)
     scan.failures = [(e.name, None, e.reason) for e in entries if isinstance(e, Refused)]
-    seen: set[str] = set()
     pending: list[Job] = []
     names: list[tuple[str, str]] = []
 
@@ -71,13 +94,15 @@ def scan_input(db: Store, run_id: str, input_path: Path, version: str, limits: L
             scan.unread_ids.append(ref.doc_id or Path(ref.name).stem)
             continue
         sha = sha256_bytes(data)
-        if sha in seen:  # the same bytes under another name: one document
+        doc_id = ref.doc_id or Path(ref.name).stem
+        if sha in scan.first_names:  # the same bytes under another name: one document
             scan.skipped += 1
             scan.duplicates += 1
             names.append((sha, ref.name))
-            scan.duplicate_versions.append((ref.doc_id or Path(ref.name).stem, sha))
+            scan.duplicate_versions.append((doc_id, sha))
+            scan.copies.setdefault(sha, []).append((ref.name, doc_id))
             continue
-        seen.add(sha)
+        scan.first_names[sha] = ref.name
         pending.append(listed_job(ref, sha, len(data),
                                   lookup(manifest, Path(ref.path)) if manifest and ref.member is None else None))
         if len(pending) >= NAME_BATCH:

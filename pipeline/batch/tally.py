@@ -53,6 +53,9 @@ class RunTally:
             if o.failed:
                 self.failures.append({"name": o.name, "reason": o.reason or "unknown"})
                 self.scan.unread_ids.append(ids[o.name])
+                copies = self.scan.failed_copies(o.name, o.sha256, o.reason)  # its other names, one line each
+                self.db.add_failures(self.run_id, copies)
+                self.failures += [{"name": n, "reason": r} for n, _, r in copies]
             else:
                 self.processed += 1
                 self.targets += o.targets
