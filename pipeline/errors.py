@@ -40,6 +40,8 @@ E_PDF_OCR_EMPTY = "PDF has no text layer and OCR found no text on its {pages} pa
 E_PDF_OCR_FAILED = "OCR of a scanned page failed: {reason}"
 E_DOCX = "not a readable Word .docx file: {reason}"
 E_HTML_NO_ARTICLE = "HTML page has no article text (only menus, links or scripts)"
+E_HTML_TOO_BIG = ("HTML page of {chars} characters needs about {need} MB of memory to parse, more than the "
+                  "per-document memory bound leaves ({left} MB): not read (raise --max-memory)")
 E_HTML_TOO_DEEP = "HTML nests elements more than {limit} deep (a malformed or hostile page): not read"
 E_DOCX_BOMB = "refused .docx (decompression bomb?): {reason}"
 E_PDF_PAGES = "PDF has {pages} pages, over the {limit}-page limit"

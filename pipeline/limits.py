@@ -21,11 +21,13 @@ MAX_RATIO: Final = 200.0  # inflated / compressed, for parts over RATIO_FLOOR (t
 RATIO_FLOOR: Final = 1 << 20  # small parts may compress well without harm
 MAX_PDF_PAGES: Final = 2_000  # pages of one PDF
 MAX_HTML_DEPTH: Final = 256  # elements nested inside each other in one HTML page
+HTML_TREE_BYTES_PER_CHAR: Final = 36  # memory an HTML page's parse takes per character of markup (measured 39-41)
 MAX_TARGETS: Final = 5_000  # targets of one document (a plan has tens to a few hundred)
 MAX_SECONDS: Final = 300.0  # wall time to read and extract one document (`--max-seconds`)
 MAX_MEMORY_MB: Final = 1_024  # memory one document may add to its worker (`--max-memory`)
 
 __all__ = [
+           "HTML_TREE_BYTES_PER_CHAR",
            "MAX_BYTES",
            "MAX_HTML_DEPTH",
            "MAX_INFLATED",

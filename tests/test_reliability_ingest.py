@@ -182,6 +182,41 @@ def test_html_nested_past_the_depth_bound_is_refused_quickly() -> None:
     assert "90% hồ sơ" in text
 
 
+def article_page(megabytes: float) -> str:
+    """An HTML article of the corpus plan's lines, about `megabytes` MB (trial row 12's page)."""
+    body = "".join(f"<p>{line}</p>\n" for line in _plan_text().splitlines() if line.strip())
+    n = int(megabytes * 2**20 // len(body.encode("utf-8"))) + 1
+    return "<html><head><title>Kế hoạch chuyển đổi số</title></head><body><article>" + body * n + "</article></body></html>"
+
+
+def test_an_html_page_too_big_for_the_memory_bound_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trial row 12: a 40 MB page parsed for a minute, then failed on the memory bound."""
+    from pipeline.ingest import html as html_module
+
+    page = article_page(2)
+    monkeypatch.setattr(html_module, "memory_left", lambda: 50 * 2**20)
+    with pytest.raises(IngestError) as info:
+        html_to_text(page)
+    need = len(page) * 36 // 2**20
+    assert str(info.value) == (f"HTML page of {len(page)} characters needs about {need} MB of memory to parse, "
+                               "more than the per-document memory bound leaves (50 MB): not read (raise --max-memory)")
+    assert "90%" in html_to_text(article_page(0.5))[0]  # a page that fits is read
+    monkeypatch.setattr(html_module, "memory_left", lambda: None)  # no bound (the Python API): read
+    assert "90%" in html_to_text(page)[0]
+
+
+def test_extract_refuses_an_html_page_its_worker_cannot_parse_and_writes_the_rest(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    big = tmp_path / "big.html"
+    big.write_text(article_page(3), encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["extract", str(big), str(PLAN), "--out", str(out), "--max-memory", "60", "-q"])
+    lines = [line for line in capsys.readouterr().err.splitlines() if "big.html" in line]
+    assert code == 1
+    assert len(lines) == 1 and lines[0].startswith(f"{big}: HTML page of ") and "(raise --max-memory)" in lines[0]
+    assert (out / f"{PLAN.stem}.json").is_file()
+
+
 def _pdf(objs: list[bytes]) -> bytes:
     out, offs = bytearray(b"%PDF-1.4\n"), []
     for i, o in enumerate(objs, 1):

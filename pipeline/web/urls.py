@@ -21,6 +21,7 @@ import regex
 from bs4 import BeautifulSoup
 
 from pipeline.errors import ChitieuError, IngestError
+from pipeline.ingest.html import check_parse_fits
 from pipeline.ingest.load import DOCX, source_from_bytes
 from pipeline.ingest.source import Source
 from pipeline.web.fetch import Fetcher, FetchError, FetchResult, check_url, normalise_url
@@ -105,11 +106,8 @@ def source_from_fetch(result: FetchResult, seed: Seed, doc_id: str, parent: str 
     decoded = None
     if media_type in (HTML, TEXT):
         decoded = decode_body(result.body, result.content_type, html=media_type == HTML)
-    if media_type == HTML and decoded is not None:
-        soup = BeautifulSoup(decoded.text, "lxml")
-        reason = login_reason(soup, len(" ".join(soup.get_text(" ").split())))
-        if reason:
-            raise FetchError(reason)
+    if media_type == HTML and decoded is not None and (reason := _login_page(decoded.text)):
+        raise FetchError(reason)
     meta = fetch_metadata(result, seed, parent)
     served = sniff_declared(result.content_type)
     if served and served != media_type:
@@ -117,6 +115,17 @@ def source_from_fetch(result: FetchResult, seed: Seed, doc_id: str, parent: str 
     source = source_from_bytes(result.body, Path(doc_id + SUFFIX[media_type]), media_type=media_type,
                                decoded=decoded, metadata=meta)
     return dataclasses.replace(source, path=result.url)
+
+
+def _login_page(markup: str) -> str | None:
+    """Why the page is a sign-in page and not an article, or None.
+
+    Its own function so that its parse tree is freed before ingest parses the page again
+    (two trees of a big page at once doubled the memory it takes).
+    """
+    check_parse_fits(markup)
+    soup = BeautifulSoup(markup, "lxml")
+    return login_reason(soup, len(" ".join(soup.get_text(" ").split())))
 
 
 def sniff_declared(content_type: str) -> str:
