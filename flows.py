@@ -46,16 +46,18 @@ os.environ.setdefault("DASK_TEMPORARY_DIRECTORY", str(Path(os.environ["PREFECT_H
 
 import contextlib
 import ctypes
+import json
 import logging
 import signal
 import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import asdict
 from datetime import timedelta
 
 import duckdb
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE
 from prefect.futures import PrefectFuture
@@ -68,7 +70,7 @@ from prefect.settings import (
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from extractors.nlp import warm_up
-from pipeline.batch.files import OutputNames
+from pipeline.batch.files import BoundedRunner, OutputNames
 from pipeline.batch.options import BatchOptions
 from pipeline.batch.policy import (
     IN_FLIGHT_PER_WORKER,
@@ -79,18 +81,18 @@ from pipeline.batch.policy import (
 )
 from pipeline.batch.progress import Progress, summary_markdown
 from pipeline.batch.refs import Job, failed_outcome, run_job
-from pipeline.batch.sandbox import SandboxPool, Stopped, current_pool, installed
+from pipeline.batch.sandbox import Bounds, SandboxPool, Stopped, current_pool, installed
 from pipeline.batch.scan import scan_input
 from pipeline.batch.stopping import Interrupted, RunStopped, StopRequest
 from pipeline.batch.tally import RunTally
 from pipeline.errors import ChitieuError
 from pipeline.evaluation.evaluate import evaluate, render_text
 from pipeline.extract import version_tag
-from pipeline.ingest.archive import DocRef, Limits, Reader, check_input
-from pipeline.ingest.inputs import list_folder
+from pipeline.ingest.archive import Limits, Reader, check_input
+from pipeline.ingest.inputs import Document, list_folder
 from pipeline.ingest.sidecar import lookup, manifests_for
 from pipeline.limits import MAX_BYTES
-from pipeline.run import Outcome, failure_reason, run_one
+from pipeline.run import Outcome, failure_reason
 from pipeline.store.db import Store, StoreError, disk_full, pack, unpack
 from pipeline.store.quality import summarize
 from schemas.gold import load_dir
@@ -102,16 +104,21 @@ logging.getLogger("EventsWorker").setLevel(logging.ERROR)
 
 
 @task(name="extract-chunk")
-def extract_chunk(jobs: list[tuple[str, str]] | list[tuple[str, str, str, dict[str, str] | None]]) -> list[Outcome]:
-    """Every stage for a chunk of (document, record path[, doc_id, sidecar metadata]); each outcome is data."""
-    warm_up()
+def extract_chunk(jobs: list[tuple[str, str]] | list[tuple[str, str, str, dict[str, str] | None]],
+                  bounds: dict[str, Any] | None = None) -> list[Outcome]:
+    """Every stage for a chunk of (document, record path[, doc_id, sidecar metadata]); each outcome is data.
+
+    Each document goes to a sandboxed worker under the per-document bounds, as in
+    `chitieu extract` (`pipeline.batch.files.BoundedRunner`): one over its time, memory or
+    target bound fails alone, by name, and the rest of the chunk is written.
+    """
     outcomes = []
-    for job in jobs:
-        path, out = job[0], job[1]
-        doc_id = job[2] if len(job) > 2 else Path(path).stem  # type: ignore[misc]
-        metadata = job[3] if len(job) > 3 else None  # type: ignore[misc]
-        ref = DocRef(name=path, path=path, doc_id=doc_id)
-        outcomes.append(run_one(ref, out=Path(out), metadata=metadata))
+    with BoundedRunner(Bounds(**bounds) if bounds else Bounds()) as runner:
+        for job in jobs:
+            path, out = job[0], job[1]
+            doc_id = job[2] if len(job) > 2 else Path(path).stem  # type: ignore[misc]
+            metadata = job[3] if len(job) > 3 else None  # type: ignore[misc]
+            outcomes.append(runner.run(Document(Path(path), doc_id), Path(out), metadata))
     return outcomes
 
 
@@ -121,9 +128,23 @@ def evaluate_records(gold_dir: str, out_dir: str) -> dict[str, Any]:
     return evaluate(load_dir(Path(gold_dir)), load_dir(Path(out_dir)))
 
 
-@flow(name="chitieu-corpus", log_prints=False)
+def _written_records(jobs: list[tuple[str, str, str, dict[str, str] | None]],
+                     outcomes: list[Outcome]) -> Iterator[dict[str, Any]]:
+    """The records the workers wrote, read back one at a time (for the quality summary)."""
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        if not outcome.failed:
+            yield json.loads(Path(job[1]).read_text(encoding="utf-8"))
+
+
+# A chunk's documents go to one sandboxed worker; chunks run in threads, one worker each,
+# so at most one worker per core extracts at a time.
+_CORPUS_RUNNER: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1)
+
+
+@flow(name="chitieu-corpus", log_prints=False, task_runner=_CORPUS_RUNNER)
 def _corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size: int = DEFAULT_CHUNK,
-                 manifests: list[str] | None = None, show_errors: bool = True) -> dict[str, Any]:
+                 manifests: list[str] | None = None, show_errors: bool = True,
+                 bounds: Bounds | None = None) -> dict[str, Any]:
     files = list_folder(Path(input_dir)).documents
     manifest = manifests_for([Path(input_dir)], [Path(m) for m in manifests or []])
     Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -131,14 +152,15 @@ def _corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size:
     claims = [(doc, names.claim(doc)) for doc in files]
     refused = [c for _, c in claims if isinstance(c, Outcome)]
     jobs = [(str(d.path), str(c), d.doc_id, lookup(manifest, d.path)) for d, c in claims if not isinstance(c, Outcome)]
-    futures = extract_chunk.map(chunked(jobs, chunk_size))
-    outcomes = [o for chunk in futures.result() for o in chunk] + refused
+    futures = extract_chunk.map(chunked(jobs, chunk_size), bounds=unmapped(asdict(bounds or Bounds())))
+    extracted = [o for chunk in futures.result() for o in chunk]
+    outcomes = extracted + refused
     summary: dict[str, Any] = {
         "documents": len(files),
         "written": sum(1 for o in outcomes if not o.failed),
         "targets": sum(o.targets for o in outcomes),
         "failures": [{"path": o.name, "reason": o.reason} for o in outcomes if o.failed],
-        "quality": summarize(o.plan.to_json() for o in outcomes if o.plan is not None),
+        "quality": summarize(_written_records(jobs, extracted)),
     }
     if gold_dir and Path(gold_dir).is_dir():
         result = evaluate_records(gold_dir, out_dir)
@@ -148,12 +170,17 @@ def _corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size:
 
 
 def corpus_flow(input_dir: str, gold_dir: str | None, out_dir: str, chunk_size: int = DEFAULT_CHUNK,
-                manifests: list[str] | None = None, show_errors: bool = True) -> dict[str, Any]:
-    """Run the corpus flow without the +1 s heartbeat join of synchronous flows."""
+                manifests: list[str] | None = None, show_errors: bool = True,
+                bounds: Bounds | None = None) -> dict[str, Any]:
+    """Run the corpus flow without the +1 s heartbeat join of synchronous flows.
+
+    `bounds` are the per-document bounds (time, memory, targets; `chitieu run --max-seconds`,
+    `--max-memory`, `--max-bytes`), the same as `chitieu extract` and `run --store` apply.
+    """
     if not Path(input_dir).is_dir():
         raise FileNotFoundError(f"{input_dir}: not a folder")
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        return _corpus_flow(input_dir, gold_dir, out_dir, chunk_size, manifests, show_errors)
+        return _corpus_flow(input_dir, gold_dir, out_dir, chunk_size, manifests, show_errors, bounds)
 
 
 # --- batch runs into a store (issue #7) -------------------------------------------------

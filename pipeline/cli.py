@@ -207,6 +207,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     check_out_dir(Path(args.out))
     from flows import corpus_flow
+    from pipeline.batch.sandbox import Bounds
 
     started = time.perf_counter()
     summary = corpus_flow(
@@ -215,6 +216,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         out_dir=str(args.out),
         manifests=[str(m) for m in args.manifest or []],
         show_errors=not args.no_errors,
+        bounds=Bounds(max_bytes=args.max_bytes, max_seconds=args.max_seconds, max_memory_mb=args.max_memory),
     )
     summary["skipped"] = len(listing.skipped)
     summary["seconds"] = round(time.perf_counter() - started, 3)
@@ -481,13 +483,13 @@ def _add_max_bytes(p: argparse.ArgumentParser) -> None:
                    help="refuse a document larger than N bytes (K/M/G suffixes allowed; default 50M)")
 
 
-def _add_bounds(p: argparse.ArgumentParser, scope: str = "with --store: ") -> None:
+def _add_bounds(p: argparse.ArgumentParser) -> None:
     from pipeline.limits import MAX_MEMORY_MB, MAX_SECONDS
 
     p.add_argument("--max-seconds", type=positive_float, default=MAX_SECONDS, metavar="S",
-                   help=f"{scope}a document taking longer fails alone (default {MAX_SECONDS:g})")
+                   help=f"a document taking longer fails alone (default {MAX_SECONDS:g})")
     p.add_argument("--max-memory", type=positive_int, default=MAX_MEMORY_MB, metavar="MB",
-                   help=f"{scope}a document needing more memory fails alone (default {MAX_MEMORY_MB})")
+                   help=f"a document needing more memory fails alone (default {MAX_MEMORY_MB})")
 
 
 def _web_arguments(p: argparse.ArgumentParser) -> None:
@@ -531,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
     p.add_argument("--json", action="store_true", help="print the closing summary as one JSON object on stdout")
     _add_max_bytes(p)
-    _add_bounds(p, "")
+    _add_bounds(p)
     _web_arguments(p)
     p.set_defaults(func=cmd_extract)
 

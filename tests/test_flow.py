@@ -57,3 +57,27 @@ def test_run_out_gives_same_named_files_in_two_folders_two_records(prefect_harne
     for folder, value in (("a", 20), ("b", 30)):
         record = json.loads((out / folder / "kh.json").read_text(encoding="utf-8"))
         assert (record["doc_id"], record["targets"][0]["value"]) == (f"{folder}/kh", value)
+
+
+def test_run_without_a_store_bounds_each_document_and_writes_the_rest(
+        prefect_harness: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`chitieu run --out` extracted in its own process with no bounds: a document that ran for
+    minutes held up the run, and one that took all memory took the run with it."""
+    from pipeline.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = sorted(CORPUS.glob("*.txt"))[:2]
+    for path in good:
+        (folder / path.name).write_bytes(path.read_bytes())
+    slow = folder / "slow.txt"
+    slow.write_text("đến năm 2025 đạt 90% hồ sơ " * 2184 * 20, encoding="utf-8")  # well over 5 s to extract
+    out = tmp_path / "records"
+    code = main(["run", "--input", str(folder), "--out", str(out), "--max-seconds", "5", "-q"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert [line for line in err.splitlines() if "slow.txt" in line] == [
+        f"{slow}: took more than 5 s to extract (the per-document time bound; raise --max-seconds)"]
+    assert sorted(p.name for p in out.glob("*.json")) == sorted(f"{p.stem}.json" for p in good)
+    for path in good:
+        assert json.loads((out / f"{path.stem}.json").read_text(encoding="utf-8"))["targets"]
