@@ -185,8 +185,9 @@ def test_only_http_urls_are_fetched(url: str) -> None:
 
 def test_a_gzip_bomb_never_holds_more_than_the_cap_in_memory(site: HTTPServer) -> None:
     """The cap holds per decoded piece: one 64 KB network chunk of gzip inflates to 64 MB,
-    and that must not be made in memory before the cap is checked (trial row on web bombs)."""
-    bomb = gzip_bomb(64 * 1024 * 1024)
+    and that must not be made in memory before the cap is checked.  The code before held
+    142 MB here; the 32 MB allowed is for what other threads of the test process allocate."""
+    bomb = gzip_bomb(128 * 1024 * 1024)
     site.expect_request("/bomb64").respond_with_data(
         bomb, headers={"Content-Encoding": "gzip", "Content-Type": "text/html"})
     with Fetcher(dataclasses.replace(FAST, max_bytes=1024 * 1024)) as fetcher:
@@ -197,7 +198,7 @@ def test_a_gzip_bomb_never_holds_more_than_the_cap_in_memory(site: HTTPServer) -
         finally:
             tracemalloc.stop()
     assert reason == "body is over the 1048576-byte limit after decoding (gzip)"
-    assert peak < 8 * 1024 * 1024, f"{peak / 2**20:.0f} MB held while decoding"
+    assert peak < 32 * 1024 * 1024, f"{peak / 2**20:.0f} MB held while decoding"
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "deflate-bare", "gzip, gzip"])
