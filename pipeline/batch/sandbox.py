@@ -43,6 +43,7 @@ from typing import Any, Self
 
 from pipeline.batch.refs import Job, failed_outcome, run_job
 from pipeline.errors import E_MEMORY_BOUND, E_TIME_BOUND, E_WORKER_DIED, ChitieuError
+from pipeline.ingest.budget import vm_size
 from pipeline.limits import MAX_MEMORY_MB, MAX_SECONDS, MAX_TARGETS
 from pipeline.run import Outcome
 
@@ -259,9 +260,7 @@ def _watch_parent(parent: int) -> None:
 
 def _cap_memory(extra_mb: int) -> None:
     """Address space: what the warmed-up child maps now, plus `extra_mb` for one document."""
-    with open("/proc/self/status", encoding="ascii") as fh:
-        vm = next(int(line.split()[1]) for line in fh if line.startswith("VmSize:")) * 1024
-    limit = vm + extra_mb * 1024 * 1024
+    limit = vm_size() + extra_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
@@ -279,8 +278,8 @@ def _extract(job: Job, reader: Any, bounds: Bounds) -> tuple[Outcome, bool]:
         outcome = run_job(reader, job, bounds.max_targets)
         if outcome.reason and outcome.reason.startswith("internal error (MemoryError)"):
             return _memory_failure(job, bounds, outcome.seconds), True
-        if "out" in job:  # written: the parent needs only what became of it
-            return dataclasses.replace(outcome, plan=None, source=None), False
+        if "out" in job:  # record and drops written: the parent needs only what became of it
+            return dataclasses.replace(outcome, plan=None, source=None, drops=None), False
         return unpack(pack([outcome]))[0], False  # the plan as its JSON text, as the store takes it
     except MemoryError:
         return _memory_failure(job, bounds, 0.0), True

@@ -15,10 +15,16 @@ import resource
 MB = 1 << 20
 
 
-def _mapped() -> int | None:
-    """This process's address space now (VmSize), in bytes."""
-    with contextlib.suppress(OSError, StopIteration, ValueError), open("/proc/self/status", encoding="ascii") as fh:
+def vm_size() -> int:
+    """This process's address space now (VmSize), in bytes; raises where /proc cannot tell (not Linux)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
         return next(int(line.split()[1]) for line in fh if line.startswith("VmSize:")) * 1024
+
+
+def _mapped() -> int | None:
+    """`vm_size()`, or None where it cannot be read."""
+    with contextlib.suppress(OSError, StopIteration, ValueError):
+        return vm_size()
     return None
 
 
