@@ -182,6 +182,7 @@ def tagger_words(text: str) -> tuple[str, ...]:
     return tuple(word_tokenize(text))  # as underthesea's pos_tag segments
 
 
+@phrase_cache
 def tagger_spans(text: str) -> tuple[tuple[int, int], ...] | None:
     """(start, end) of each of `tagger_words(text)`, or None when they do not align with the text
     (the tagger rewrote a character: `tagged_spans` then tokenizes anew)."""
