@@ -8,7 +8,6 @@ after the value (`50% trở lên`) may give the comparator instead.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +17,7 @@ import regex
 from extractors.context import DocContext
 from extractors.indicator_text import strip_ends, without_years
 from extractors.lexicon import AT_END, FLAGS, Lexicon, loose_pattern, template
-from extractors.nlp import word_spans
+from extractors.nlp import syllable_spans, syllable_window, word_spans
 from extractors.numbers import Mention
 from extractors.structure import open_paren
 
@@ -168,7 +167,6 @@ def _cut_hint(lex: Lexicon) -> regex.Pattern[str]:
 # The syllables before and after a possible cut that the segmenter reads it by (its features
 # look two syllables either side; the opener after a comma may have three syllables of its own).
 _BEFORE_CUT, _AFTER_CUT = 5, 8
-_SYLLABLE = regex.compile(r"\S+")
 
 
 def _cut_new_clause(right: str, lex: Lexicon) -> str:
@@ -183,11 +181,9 @@ def _cut_new_clause(right: str, lex: Lexicon) -> str:
     hints = [h.start() for h in _cut_hint(lex).finditer(right, overlapped=True)]
     if not hints:
         return right  # no opener or purpose word anywhere: no word can cut, no need to segment
-    syllables = [(m.start(), m.end()) for m in _SYLLABLE.finditer(right)]
+    syllables = syllable_spans(right)
     for at in hints:
-        k = bisect_right(syllables, (at, len(right))) - 1  # the syllable holding the hint's start
-        first = max(k - _BEFORE_CUT, 0)
-        a, b = syllables[first][0], syllables[min(k + _AFTER_CUT, len(syllables) - 1)][1]
+        first, a, b = syllable_window(syllables, at, _BEFORE_CUT, _AFTER_CUT)
         words = [(s + a, e + a) for s, e in word_spans(right[a:b])]
         j = next((j for j, (s, _) in enumerate(words) if s == at), None)
         if j is None or (b == len(right) and j == len(words) - 1):

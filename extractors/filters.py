@@ -24,7 +24,7 @@ import regex
 
 from extractors.context import DocContext
 from extractors.lexicon import FLAGS, Lexicon, fold, splits_old_tone, template
-from extractors.nlp import tagged_spans, tagger_spans
+from extractors.nlp import syllable_spans, syllable_window, tagged_spans, tagger_spans
 from extractors.numbers import Mention, find_mentions
 from extractors.owners import counts_population
 from extractors.scopes import ScopeFind, find_scopes
@@ -213,7 +213,6 @@ _NOW = regex.compile(r"(?<!\w)hiện(?!\w)", FLAGS)
 # The syllables either side of `hiện` that the segmenter and tagger read it by (their features
 # look two words either side): only these are segmented, not the whole window.
 _AROUND = 5
-_SYLLABLE = regex.compile(r"\S+")
 
 
 def _present_adverb(site: Site, start: int, pos: int) -> str | None:
@@ -230,10 +229,9 @@ def _present_adverb(site: Site, start: int, pos: int) -> str | None:
     if not _NOW.search(text, start, pos):
         return None
     window = text[start:pos]
-    syllables = [(m.start(), m.end()) for m in _SYLLABLE.finditer(window)]
+    syllables = syllable_spans(window)
     for now in _NOW.finditer(window):
-        k = bisect_right(syllables, (now.start(), len(window))) - 1  # the syllable holding `hiện`
-        a, b = syllables[max(k - _AROUND, 0)][0], syllables[min(k + _AROUND, len(syllables) - 1)][1]
+        _, a, b = syllable_window(syllables, now.start(), _AROUND, _AROUND)
         phrase = window[a:b]
         spans = tagger_spans(phrase)
         if spans is not None and not any(phrase[s:e].lower() == "hiện" for s, e in spans):

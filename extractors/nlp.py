@@ -9,12 +9,15 @@ the extractor only needs them inside the clauses that hold a number.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
 
+import regex
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -299,3 +302,24 @@ def clear_caches() -> None:
     """Forget every phrase segmented, tagged or read so far (`phrase_cache`): benchmarks time each round from cold."""
     for cached in _PHRASE_CACHES:
         cached.cache_clear()
+
+
+_SYLLABLE = regex.compile(r"\S+")
+
+
+def syllable_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each syllable (run of non-space characters) of `text`."""
+    return [(m.start(), m.end()) for m in _SYLLABLE.finditer(text)]
+
+
+def syllable_window(syllables: list[tuple[int, int]], at: int, before: int, after: int) -> tuple[int, int, int]:
+    """(index of the first syllable kept, start, end) of the `before` syllables before the one
+    holding offset `at`, that syllable and the `after` ones after it.
+
+    Why: the segmenter and tagger read a word by the few syllables around it, so a reading
+    that asks about one place segments only this window, not the whole phrase.
+    """
+    k = bisect_right(syllables, (at, sys.maxsize)) - 1  # the syllable holding `at`
+    first = max(k - before, 0)
+    return first, syllables[first][0], syllables[min(k + after, len(syllables) - 1)][1]
+
