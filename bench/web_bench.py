@@ -30,15 +30,16 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from synth import documents  # noqa: E402
+from synth import documents
 
-from pipeline.web.fetch import Fetcher, FetchOptions  # noqa: E402
-from pipeline.web.robots import Robots  # noqa: E402
-from pipeline.web.watch import watch  # noqa: E402
+from pipeline.web.fetch import Fetcher, FetchOptions
+from pipeline.web.robots import Robots
+from pipeline.web.watch import watch
 
 
 def page(title: str, text: str) -> bytes:
@@ -52,9 +53,9 @@ thông tin</title></head><body><nav><ul>{menu}</ul></nav><div class="news_column
 
 
 class Site(BaseHTTPRequestHandler):
-    pages: dict[str, bytes] = {}
+    pages: ClassVar[dict[str, bytes]] = {}  # the site's pages, set once before serving
 
-    def do_GET(self) -> None:  # noqa: N802  (http.server's name)
+    def do_GET(self) -> None:
         if self.path == "/robots.txt":
             body, ctype = b"User-agent: *\nAllow: /\n", "text/plain"
         elif self.path in self.pages:
@@ -75,7 +76,7 @@ class Site(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -122,13 +123,14 @@ def main() -> None:
         rows.append((f"fetch+extract+store, delay off ({first['extracted']} extracted)", first["seconds"],
                      first["requests"]))
         second = watch([], store, off, urls=urls, attachments=False)
-        rows.append((f"second run, unchanged ({second['conditional_requests']} conditional, "
-                     f"{second['extracted']} extracted)", second["seconds"], second["requests"]))
+        label = (f"second run, unchanged ({second['conditional_requests']} conditional, "
+                 f"{second['extracted']} extracted)")
+        rows.append((label, second["seconds"], second["requests"]))
     for delay in (0.25,) + (() if args.no_default_delay else (1.0,)):
         seconds, requests = fetch_only(urls, dataclasses.replace(off, host_delay=delay))
         rows.append((f"fetch only, delay {delay:g} s per host", seconds, requests))
     base = rows[0][1]
-    print(f"| run | seconds | pages/s | requests | time vs row 1 |\n|---|---|---|---|---|")
+    print("| run | seconds | pages/s | requests | time vs row 1 |\n|---|---|---|---|---|")
     for label, seconds, requests in rows:
         print(f"| {label} | {seconds:.2f} | {args.n / seconds:.1f} | {requests} | {seconds / base:.1f}x |")
     for server in servers:
