@@ -19,14 +19,12 @@ candidate; it changes no field.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-
-from schemas.plan import Plan
 
 WEIGHTS_FILE = Path(__file__).with_name("lexicon") / "confidence.yaml"
 
@@ -71,10 +69,6 @@ def score(feats: Mapping[str, str], weights: Mapping[str, Any] | None = None) ->
     return round(1 / (1 + math.exp(-z)), 3)
 
 
-def attach(plan: Plan, candidates: Sequence[Any]) -> Plan:
-    """The plan with each target's confidence, from the candidate it was built from (same order)."""
-    if len(candidates) != len(plan.targets):  # never expected: build_plan keeps one target per candidate
-        return plan
-    targets = [t.model_copy(update={"confidence": score(features(c, t.indicator_id))})
-               for t, c in zip(plan.targets, candidates, strict=True)]
-    return plan.model_copy(update={"targets": targets})
+def confidence(candidate: Any, indicator_id: str | None) -> float:
+    """The confidence of the target built from `candidate` and linked to `indicator_id`."""
+    return score(features(candidate, indicator_id))

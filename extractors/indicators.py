@@ -119,10 +119,12 @@ class Catalogue(BaseModel):
 
 def syllables(text: str, abbreviations: dict[str, str] | None = None) -> list[str]:
     """Lower-case syllables in new-style tone placement, abbreviations spelt out."""
-    norm = fold(unicodedata.normalize("NFC", text)).lower()
+    found: list[str] = _SYLLABLE_RE.findall(fold(unicodedata.normalize("NFC", text)).lower())
+    if not abbreviations or abbreviations.keys().isdisjoint(found):
+        return found
     out: list[str] = []
-    for syl in _SYLLABLE_RE.findall(norm):
-        expansion = (abbreviations or {}).get(syl)
+    for syl in found:
+        expansion = abbreviations.get(syl)
         out.extend(expansion.split() if expansion else [syl])
     return out
 
@@ -173,22 +175,29 @@ class Matcher:
         ]
         # every phrase a rule looks for: each is looked for once per indicator text, not once per rule
         self.phrases = tuple(sorted({p for r in self.rules for p in (*(a for alts in r.all for a in alts), *r.any, *r.none)}))
-        # ... and found from the text's syllables: the phrases that start with each syllable (a padded
-        # phrase occurs in the padded text exactly where its syllables follow one another)
-        self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # ... and found from the text's syllables: only the phrases that start with one of them are
+        # looked for (a padded phrase occurs in the padded text exactly where its syllables follow one another)
+        self.by_first: dict[str, list[str]] = {}
         self.empty = tuple(p for p in self.phrases if not p.split())
         for p in self.phrases:
-            sylls = tuple(p.split())
-            if sylls:
-                self.by_first.setdefault(sylls[0], []).append((sylls, p))
+            if p.split():
+                self.by_first.setdefault(p.split()[0], []).append(p)
+        # the rules a text can satisfy: a rule's `all`/`any` test fails unless one of its trigger
+        # phrases (the alternatives of its first `all` entry, else its `any` phrases) is present,
+        # and its `whole` test needs the text itself; `match` tries only those rules, in file order
+        self.by_trigger: dict[str, list[int]] = {}
+        self.by_whole: dict[str, list[int]] = {}
+        for i, r in enumerate(self.rules):
+            for p in r.all[0] if r.all else r.any:
+                self.by_trigger.setdefault(p, []).append(i)
+            for text in r.whole:
+                self.by_whole.setdefault(text, []).append(i)
 
     def _present(self, sylls: list[str], text: str) -> frozenset[str]:
         """The catalogue phrases that occur in `text` (the padded `sylls`)."""
         found = {p for p in self.empty if p in text}
-        for i, syl in enumerate(sylls):
-            for phrase, p in self.by_first.get(syl, ()):
-                if tuple(sylls[i : i + len(phrase)]) == phrase:
-                    found.add(p)
+        for syl in set(sylls).intersection(self.by_first):
+            found.update(p for p in self.by_first[syl] if p in text)
         return frozenset(found)
 
     def match(self, indicator: str, unit: str, pillar: str | None = None) -> Match | None:
@@ -196,7 +205,8 @@ class Matcher:
         sylls = syllables(indicator, self.abbreviations)
         text = _padded(sylls)
         present = self._present(sylls, text)
-        for r in self.rules:
+        tried = {i for p in present for i in self.by_trigger.get(p, ())}.union(self.by_whole.get(text, ()))
+        for r in (self.rules[i] for i in sorted(tried)):
             if unit not in r.units:
                 continue
             if r.pillars is not None and pillar is not None and pillar not in r.pillars:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from schemas.fields import TARGET_FIELDS, choices, is_optional
@@ -11,18 +11,24 @@ from schemas.plan import Plan, Target
 # Closed-set fields that may be null: a candidate's empty string there means "none".
 _BLANK_IS_NONE = tuple(n for n in TARGET_FIELDS if choices(Target, n) is not None and is_optional(Target, n))
 
+# A target's derived fields (its national indicator, its confidence) from its candidate and the
+# fields about to be validated: computed before validation, so each target is built once.
+Derive = Callable[[object, dict[str, Any]], dict[str, Any]]
 
-def build_target(candidate: object) -> Target:
-    """Validate one candidate: every `Target` field it carries, by name (schemas/fields.py).
 
-    Fields the candidate does not carry keep the model's default (the national indicator is
-    linked after validation). A candidate without an indicator phrase falls back to its quote.
+def target_data(candidate: object, derive: Derive | None = None) -> dict[str, Any]:
+    """One candidate's `Target` fields: every field it carries, by name (schemas/fields.py).
+
+    Fields the candidate does not carry keep the model's default, unless `derive` computes them
+    from the candidate and its other fields. A candidate without an indicator phrase falls back to its quote.
     """
     data: dict[str, Any] = {n: getattr(candidate, n) for n in TARGET_FIELDS if hasattr(candidate, n)}
     for name in _BLANK_IS_NONE:
         data[name] = data.get(name) or None
     data["indicator"] = data.get("indicator") or data.get("quote")
-    return Target.model_validate(data)
+    if derive is not None:
+        data.update(derive(candidate, data))
+    return data
 
 
 def build_plan(
@@ -31,13 +37,18 @@ def build_plan(
     text: str,
     candidates: Iterable[object],
     fields: dict[str, Any],
+    derive: Derive | None = None,
 ) -> Plan:
-    """Validate every candidate into a `Target`, then the whole `Plan` and its offsets.
+    """Validate the `Plan` with every candidate as a `Target` (with the fields `derive` adds),
+    then its offsets.
 
     `fields` are the document's fields by their `Plan` names; an unknown name is refused
     (the model forbids extras). A candidate that fails validation is a bug of the
-    extractor, so it raises rather than being dropped silently.
+    extractor, so it raises (naming `targets.<i>.<field>`) rather than being dropped silently.
+    The targets are validated as plain data inside the plan: a `Target` built beforehand
+    would run its model checks twice.
     """
-    plan = Plan.model_validate({"doc_id": doc_id, **fields, "targets": [build_target(c) for c in candidates]})
+    targets = [target_data(c, derive) for c in candidates]
+    plan = Plan.model_validate({"doc_id": doc_id, **fields, "targets": targets})
     plan.check_offsets(text)
     return plan
