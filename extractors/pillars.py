@@ -24,8 +24,10 @@ This module finds those landmarks; `structure.py` turns them into section bounda
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import regex
 
@@ -34,6 +36,8 @@ from extractors.lexicon import FLAGS, Lexicon, template
 # Words live in `lexicon/fragments.yaml` (each with examples run through the pattern that uses it);
 # the shapes, digits and look-arounds stay here.
 _CLAUSE_START = r"(?:^|(?<=[.;:!?]\s{0,3})|(?<=,\s{0,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?"
+# `_CLAUSE_START`'s look-behinds hold right after one of these marks (and up to three spaces later).
+_CLAUSE_MARK = regex.compile(r"[.;:!?,]")
 _DATELINE = r"(?:[\p{Lu}Đ]{2,}\s*[-–]\s*)?"  # `HÀ NỘI - `
 _LINE_START = r"(?:^|(?<=[.!?]\s{1,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?"
 # What opens a lead-in before its pillar: `Về (lĩnh vực) (phát triển) …`, `Cụ thể, đối với …`.
@@ -148,13 +152,12 @@ def leadins(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: 
             continue
         line = text[s:e]
         named = pats.pillar.search(line) is not None  # every lead-in names a pillar: most lines name none
-        for pattern in (pats.topic, pats.bare) if named else ():
-            for m in pattern.finditer(line):
-                if _SUBJECT_WORDS.search(m["rest"]):
-                    continue  # "kinh tế số chiếm 20% GRDP" names a subject, not a section
-                if _lists_pillars(line, m, another, lex):
-                    continue  # "phát triển kinh tế số, xã hội số" lists pillars; it heads nothing
-                out.append(Landmark(s + m.start("p"), one_pillar(m["p"], lex), "leadin"))
+        for m in chain(clause_matches(pats.topic, line), pats.bare.finditer(line)) if named else ():
+            if _SUBJECT_WORDS.search(m["rest"]):
+                continue  # "kinh tế số chiếm 20% GRDP" names a subject, not a section
+            if _lists_pillars(line, m, another, lex):
+                continue  # "phát triển kinh tế số, xã hội số" lists pillars; it heads nothing
+            out.append(Landmark(s + m.start("p"), one_pillar(m["p"], lex), "leadin"))
         for m in set_re.finditer(line) if named else ():
             if _lists_pillars(line, m, another, lex):
                 continue
@@ -171,6 +174,26 @@ def leadins(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: 
         if named:
             out.extend(_colon_leadins(text, lex, s, e, values))
     return out
+
+
+def clause_matches(pattern: regex.Pattern[str], line: str) -> Iterator[regex.Match[str]]:
+    """`pattern.finditer(line)` for a pattern opening with `_CLAUSE_START`, tried only where a clause can start.
+
+    Why: the engine would try the pattern's look-behinds at every character of the line. A
+    match starts at the line's start or up to three spaces after a mark of `_CLAUSE_MARK`, and
+    one starting after spaces would also match from right after the mark (its leading spaces take
+    them), so trying the line's start and the place after each mark, in order, finds the same matches.
+    """
+    done, tried = 0, -1
+    for c in chain([0], (m.end() for m in _CLAUSE_MARK.finditer(line))):
+        c = max(c, done)  # matches do not overlap: a mark inside the last one gives the place after it
+        if c == tried:
+            continue
+        tried = c
+        m = pattern.match(line, c)
+        if m:
+            yield m
+            done = m.end()
 
 
 def _lists_pillars(line: str, m: regex.Match[str], another: regex.Pattern[str], lex: Lexicon) -> bool:

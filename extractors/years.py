@@ -26,15 +26,13 @@ if TYPE_CHECKING:
 # Years that govern targets: "đến năm 2030", "năm 2025", "giai đoạn 2024-2030",
 # "định hướng 2030", "nhiệm kỳ 2025 - 2030", a quarter ("trong quý 2-2026", corpus-dev2 d30).
 # Dates and document numbers are excluded.
-YEAR_RE = regex.compile(
-    template(
-        r"(?<!\w)(?:{YEAR_PREP}\s+)?"
-        r"(?:{YEAR_WORD}\s+"
-        r"|{QUARTER}\s+(?:[1-4]|I{1,3}|IV)\s*(?:[-/]\s*|{YEAR_NOUN}\s+))"
-        r"(?:(?P<from>(?:19|20)\d\d)\s*[-–—]\s*)?(?P<year>(?:19|20)\d\d)(?![\d/])"
-    ),
-    FLAGS,
+_YEAR = (
+    r"(?<!\w)(?:{YEAR_PREP}\s+)?"
+    r"(?:{YEAR_WORD}\s+"
+    r"|{QUARTER}\s+(?:[1-4]|I{1,3}|IV)\s*(?:[-/]\s*|{YEAR_NOUN}\s+))"
+    r"(?:(?P<from>(?:19|20)\d\d)\s*[-–—]\s*)?(?P<year>(?:19|20)\d\d)(?![\d/])"
 )
+YEAR_RE = regex.compile(template(_YEAR), FLAGS)
 # Dates ("ngày 5 tháng 6 năm 2023") and baselines ("tăng 10% so với năm 2021") are not deadlines.
 _DATE_BEFORE = regex.compile(template(r"(?:{MONTH_NOUN}\s+\d{1,2}|\d{1,2}/\d{1,2}/?|{BASELINE})\s*$"), FLAGS)
 # The horizon a title or a plan's name gives: `đến năm 2030`, `Đến 2027, ...` (no `năm`), else the
@@ -77,10 +75,36 @@ _DELIM_BEFORE = regex.compile(template(r"(?:^|[,;:.(\n]|{YEAR_LEAD})\s*$"), FLAG
 _END_AFTER = regex.compile(template(r"^\s*(?:[,;.)\n]|{AND}|$)"), FLAGS)
 
 
+# The characters a YEAR_RE match is made of: its words (letters and spaces), digits, the period's
+# dashes and the quarter's `/`. Any other character ends a run that a year expression lies inside.
+YEAR_RUN_BREAK = regex.compile(r"[^\w\s\-–—/]")
+YEAR_FRAGMENTS = tuple(regex.findall(r"\{([A-Z][A-Z_]*)\}", _YEAR))  # tests/test_years.py: their words break no run
+_RUN_BREAK_BEFORE = regex.compile(YEAR_RUN_BREAK.pattern, regex.REVERSE)
+_YEAR_DIGITS = regex.compile(r"(?:19|20)\d\d")
+
+
+def year_matches(text: str) -> Iterator[regex.Match[str]]:
+    """`YEAR_RE.finditer(text)`, searched only inside the runs of text that hold a `19xx`/`20xx` number.
+
+    Why: YEAR_RE opens with an alternation of words, which the engine tries at every character
+    of the text; four digits are found by a fast scan, and most of a text lies in runs (between
+    punctuation) that hold none. No match spans a run break and every match holds its year's
+    digits, so the matches are the same; a run is searched once however many years it holds.
+    """
+    done = 0  # the text before `done` has been searched
+    for d in _YEAR_DIGITS.finditer(text):
+        if d.start() < done:
+            continue  # inside a run already searched
+        brk = _RUN_BREAK_BEFORE.search(text, done, d.start())
+        nxt = YEAR_RUN_BREAK.search(text, d.end())
+        start, done = brk.end() if brk else done, nxt.start() if nxt else len(text)
+        yield from YEAR_RE.finditer(text, start, done)
+
+
 def find_years(text: str) -> list[YearMention]:
     """Year expressions; a trailing one follows the value it dates, others govern onwards."""
     out: list[YearMention] = []
-    for m in YEAR_RE.finditer(text):
+    for m in year_matches(text):
         if _DATE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             continue
         before = text[max(0, m.start() - 40) : m.start()]

@@ -9,7 +9,15 @@ from extractors.context import build_context
 from extractors.lexicon import get_lexicon
 from extractors.numbers import find_mentions
 from extractors.structure import bounded_spans, is_heading_line, open_paren
-from extractors.years import document_horizon, find_years, resolve_year
+from extractors.years import (
+    YEAR_FRAGMENTS,
+    YEAR_RE,
+    YEAR_RUN_BREAK,
+    document_horizon,
+    find_years,
+    resolve_year,
+    year_matches,
+)
 
 LEX = get_lexicon()
 TITLE = "Kế hoạch chuyển đổi số của tỉnh Bắc Giang\n"  # a title with no year: no horizon
@@ -29,6 +37,31 @@ TITLE = "Kế hoạch chuyển đổi số của tỉnh Bắc Giang\n"  # a titl
 )
 def test_year_mentions(text: str, expected: list[tuple[int, bool]]) -> None:
     assert [(y.year, y.trailing) for y in find_years(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Đến năm 2025, 80% hồ sơ; giai đoạn 2021-2025, nhiệm kỳ 2025 - 2030.",
+        "đến năm 2025 đến năm 2030 định hướng đến 2045",  # one run, several years
+        "trong quý II/2026 (năm 2027) và quý 3 năm 2028",
+        "năm\n\n2025, năm  2026",  # spaces and lines between the word and its year
+        "năm 20250; năm 2025/26; 2019-năm 2020",  # digits that are no year
+        "năm 2025",
+        "",
+    ],
+)
+def test_year_matches_are_the_patterns_matches(text: str) -> None:
+    # searching only the runs that hold four digits finds what a scan of the whole text finds
+    assert [m.span() for m in year_matches(text)] == [m.span() for m in YEAR_RE.finditer(text)]
+
+
+def test_year_words_stay_inside_a_run() -> None:
+    # year_matches holds only while no word of YEAR_RE holds a character that breaks a run
+    assert YEAR_FRAGMENTS == ("YEAR_PREP", "YEAR_WORD", "QUARTER", "YEAR_NOUN")
+    for name in YEAR_FRAGMENTS:
+        for word in LEX.fragment_words(name):
+            assert not YEAR_RUN_BREAK.search(word), (name, word)
 
 
 @pytest.mark.parametrize(
