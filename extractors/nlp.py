@@ -8,7 +8,6 @@ the extractor only needs them inside the clauses that hold a number.
 
 from __future__ import annotations
 
-import re
 import sys
 import threading
 import unicodedata
@@ -23,8 +22,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 from spacy.vocab import Vocab
-from underthesea import pos_tag, word_tokenize
+from underthesea import pos_tag
 from underthesea.pipeline.text_normalize.text_normalizer import character_map
+
+from extractors.pos_tagger import get_pos_tagger
+from extractors.segmenter import get_segmenter, word_tokenize
 
 TOKENIZER_NAME = "chitieu.underthesea_tokenizer.v1"
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -54,8 +56,9 @@ def warm_up() -> None:
     global _WARMED
     with _MODEL_LOCK:
         if not _WARMED:
-            word_tokenize("khởi động")
+            get_segmenter()  # loads underthesea's segmenter and POS model, then checks our reading of them
             pos_tag("khởi động")
+            get_pos_tagger()
             _WARMED = True
 
 
@@ -220,82 +223,11 @@ def pos_words(text: str) -> tuple[tuple[str, str], ...]:
     if not text.strip():
         return ()
     warm_up()
-    tagger = _crf_tagger()
+    tagger = get_pos_tagger()
     if tagger is None:  # another underthesea layout: its own function, slower
         return tuple((w, t) for w, t in pos_tag(text))
     words = list(tagger_words(text))
-    return tuple(zip(words, tagger.model.tag(_pos_features(words, tagger.transformer.template)), strict=True))
-
-
-# underthesea's POS tagger is a CRF over features named by templates (`T[-1].lower`,
-# `T[0,1]`, `T[-2][1]`); its own featurizer rebuilds every column of the phrase for every
-# template of every word, so its cost grows with the square of the phrase. The same features
-# are computed here once per word, then tagged by underthesea's model: the tags are the same
-# (tests/test_nlp.py compares them with `underthesea.pos_tag`), for a fraction of the time.
-_TEMPLATE = re.compile(r"T\[(?P<index1>\-?\d+)(\,(?P<index2>\-?\d+))?\](\[(?P<column>.*)\])?(\.(?P<function>.*))?")
-
-
-@lru_cache(maxsize=1)
-def _crf_tagger() -> Any:
-    """underthesea's CRF POS model (its `pos_tag` default), or None when its layout has changed."""
-    try:
-        from underthesea.pipeline.pos_tag.model_crf import CRFPOSTagPredictor
-
-        tagger = CRFPOSTagPredictor.Instance()
-        tagger.model.tag  # noqa: B018  (the model's tag method, checked up front)
-        tagger.transformer.template  # noqa: B018
-    except (ImportError, AttributeError):
-        return None
-    return tagger
-
-
-@lru_cache(maxsize=8)
-def _template_specs(template: tuple[str, ...]) -> tuple[tuple[str, int, int | None, int, str | None], ...]:
-    """Each template as (name, first offset, last offset or None, column, function)."""
-    specs = []
-    for syntax in template:
-        m = _TEMPLATE.match(syntax)
-        if m is None:
-            raise ValueError(f"unreadable POS feature template {syntax!r}")
-        index2 = m.group("index2")
-        specs.append((syntax, int(m.group("index1")), int(index2) if index2 else None,
-                      int(m.group("column") or 0), m.group("function")))
-    return tuple(specs)
-
-
-def _pos_features(words: list[str], template: list[str]) -> list[list[str]]:
-    """underthesea's POS features of each word (`tagged_feature.word2features`), in one pass.
-
-    A feature function (`lower`, `istitle`) is applied once per word, not once per template that
-    names it; the templates are read once per phrase.
-    """
-    from underthesea.pipeline.pos_tag.tagged_feature import apply_function
-
-    n = len(words)
-    specs = _template_specs(tuple(template))
-    columns = (words, ["X"] * n)  # the tagger's input rows are (word, "X")
-    applied: dict[tuple[str, str], str] = {}
-    out: list[list[str]] = []
-    for i in range(n):
-        feats: list[str] = []
-        for syntax, index1, index2, column, function in specs:
-            a = i + index1
-            if a < 0:
-                feats.append(f"{syntax}=BOS")
-                continue
-            if a >= n or (index2 is not None and i + index2 >= n):
-                feats.append(f"{syntax}=EOS")
-                continue
-            word = " ".join(columns[column][a : i + index2 + 1]) if index2 is not None else columns[column][a]
-            if function is not None:
-                key = (function, word)
-                value = applied.get(key)
-                if value is None:
-                    value = applied[key] = f"{apply_function(function, word)}"
-                word = value
-            feats.append(f"{syntax}={word}")
-        out.append(feats)
-    return out
+    return tuple(zip(words, tagger.tags(words), strict=True))
 
 
 def clear_caches() -> None:

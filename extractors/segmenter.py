@@ -1,0 +1,189 @@
+"""underthesea's word segmentation (`underthesea.word_tokenize`), the same words for less work.
+
+`word_tokenize` is three steps: its regex tokenizer cuts the text into syllables and marks
+(`regex_tokenize.tokenize`), a Rust featurizer (`CRFFeaturizer.process`) writes 43 feature
+strings per syllable, and a CRF (`CRFTagger.tag`) tags each syllable as the start (`B-W`) or the
+inside (`I-W`) of a word. The featurizer rebuilds every n-gram for every template of every
+syllable and costs twice the tagging; here the features come from `crf_features.Featurizer`, a
+column at a time and only those the model has a weight for, and the tokens are read from the
+regex's match (`m.group()`) instead of a dictionary of its 16 named groups per token. The tagger
+is underthesea's own.
+
+The model's templates, dictionary and attributes are read from underthesea's model folder, and a
+probe of awkward tokens (numbers, signs, marks, capitals, dictionary words) is featurized both
+ways once: if underthesea's layout has changed, one feature string differs or the tags and their
+score differ, `word_tokenize` is underthesea's own function (tests/test_nlp.py compares the two
+on a table of phrases).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from extractors.crf_features import Featurizer, Grams, Template, known_values, parse_templates
+
+_I32 = (-(2**31), 2**31 - 1)
+
+# Tokens on which the featurizer's functions could disagree with a re-implementation: digits
+# with signs and beyond 32 bits, marks, capitals of Vietnamese letters, dictionary n-grams.
+_PROBE = (
+    "Ngày 15/3/2025, UBND tỉnh Thừa Thiên Huế ban hành Kế hoạch số 215/KH-UBND: 100% hồ sơ "
+    "(trừ hồ sơ mật) đạt 2.147.483.648 đồng, 2147483648 và 2147483647, +5 -3 - +; TP.HCM, "
+    "e-mail so@tttt.gov.vn, Th.S Nguyễn Văn A; ĐẠI HỘI, Ðiều hành ðô thị, hoà nhập, thuỷ lợi … "
+    "“chuyển đổi số” 4.0 ¼ ² Σίσυφος İstanbul ǅ"
+)
+
+
+def _rust_isdigit(word: str) -> str:
+    """`isdigit` as the Rust featurizer writes it: whether the text parses as a 32-bit integer
+    (an optional sign, then ASCII digits), not Python's `str.isdigit`."""
+    body = word[1:] if word[:1] in "+-" else word
+    if not (body.isascii() and body.isdigit()):
+        return "False"
+    return str(_I32[0] <= int(word) <= _I32[1])
+
+
+def _rust_istitle(word: str) -> bool:
+    """`istitle` as the Rust featurizer reads it: every space-separated part starts with a
+    character that its upper case leaves unchanged (a digit or a mark counts), not `str.istitle`."""
+    if " " not in word:
+        return word[:1] == word[:1].upper()
+    return all(part[:1] == part[:1].upper() for part in word.split(" "))
+
+
+class _SyllableValues:
+    """The Rust featurizer's value of each template over the syllables of one phrase, each
+    (width, function) computed once.
+
+    `istitle` of an n-gram is that of each syllable, all together: the n-gram's space-separated
+    parts are its syllables' parts, since `" ".join(a).split(" ")` is the parts of each `a`.
+    """
+
+    def __init__(self, tokens: list[str], dictionary: frozenset[str]) -> None:
+        self.grams = Grams(tokens)
+        self.dictionary = dictionary
+        self._cache: dict[tuple[int, str | None], list[str]] = {}
+
+    def __call__(self, t: Template) -> list[str]:
+        return self._values(t.width, t.function)
+
+    def _values(self, width: int, function: str | None) -> list[str]:
+        key = (width, function)
+        values = self._cache.get(key)
+        if values is None:
+            values = self._cache[key] = self._compute(width, function)
+        return values
+
+    def _compute(self, width: int, function: str | None) -> list[str]:
+        if function is None:
+            return self.grams.joined(width)
+        if function == "lower":
+            return [g.lower() for g in self.grams.joined(width)]
+        if function == "is_in_dict":
+            d = self.dictionary
+            return ["True" if g in d else "False" for g in self._values(width, "lower")]
+        if function == "istitle":
+            if width == 0:
+                return [str(_rust_istitle(token)) for token in self.grams.words]
+            title = self._values(0, "istitle")
+            return ["False" if "False" in title[j : j + width + 1] else "True" for j in range(len(title) - width)]
+        if function == "isdigit":
+            return [_rust_isdigit(g) for g in self.grams.joined(width)]
+        raise ValueError(f"no such feature function {function!r}")
+
+
+class Segmenter:
+    """underthesea's word segmenter, featurized here and tagged by its own CRF."""
+
+    FUNCTIONS = ("lower", "is_in_dict", "istitle", "isdigit")
+
+    def __init__(self, tagger: Any, featurizer: Featurizer, dictionary: frozenset[str]) -> None:
+        self.tagger = tagger
+        self.featurizer = featurizer
+        self.dictionary = dictionary
+
+    def features(self, tokens: list[str]) -> list[tuple[str, ...]]:
+        """The features of each syllable that the model has a weight for, in underthesea's order."""
+        return self.featurizer.rows(len(tokens), _SyllableValues(tokens, self.dictionary))
+
+    def words(self, text: str, use_token_normalize: bool) -> list[str]:
+        """`underthesea.word_tokenize(text, use_token_normalize=...)`."""
+        tokens = regex_tokens(text, use_token_normalize)
+        if not tokens:
+            return []
+        words: list[str] = []
+        for tag, token in zip(self.tagger.tag(self.features(tokens)), tokens, strict=True):
+            if tag == "I-W" and words:
+                words[-1] = words[-1] + " " + token
+            else:
+                words.append(token)
+        return words
+
+
+def regex_tokens(text: str, use_token_normalize: bool) -> list[str]:
+    """underthesea's regex tokens of `text` (`regex_tokenize.tokenize`).
+
+    Each alternative of underthesea's combined pattern is one named group that spans it, and its
+    `extract_match` returns the first named group that matched: the alternative that matched,
+    whose text is the whole match.
+    """
+    from underthesea.pipeline.text_normalize import token_normalize
+    from underthesea.pipeline.text_normalize.character_normalize import normalize_characters_in_text
+    from underthesea.pipeline.word_tokenize import regex_tokenize
+
+    tokens = [m.group() for m in regex_tokenize.patterns.finditer(normalize_characters_in_text(text))]
+    if use_token_normalize:
+        tokens = [token_normalize(token) for token in tokens]
+    return tokens
+
+
+def word_tokenize(text: str, use_token_normalize: bool = True) -> list[str]:
+    """The words of `underthesea.word_tokenize(text, use_token_normalize=...)`, by `Segmenter`
+    when underthesea's layout is the one checked, else by underthesea itself."""
+    segmenter = get_segmenter()
+    if segmenter is None:
+        from underthesea import word_tokenize as underthesea_word_tokenize
+
+        return list(underthesea_word_tokenize(text, use_token_normalize=use_token_normalize))
+    return segmenter.words(text, use_token_normalize)
+
+
+@lru_cache(maxsize=1)
+def get_segmenter() -> Segmenter | None:
+    """underthesea's loaded word-segmentation model with its templates, dictionary and known
+    attributes, or None when its layout differs from the one read here or the probe's features
+    or tags differ from underthesea's."""
+    try:
+        import joblib
+        from underthesea import word_tokenize as underthesea_word_tokenize
+        from underthesea.pipeline import word_tokenize as ws
+        from underthesea.pipeline.word_tokenize import regex_tokenize
+
+        underthesea_word_tokenize("khởi động")  # loads underthesea's model
+        model = ws.word_tokenize_model
+        folder = Path(ws.__file__).parent / "models" / "ws_crf_vlsp2013_20230727"
+        templates = parse_templates(joblib.load(folder / model.path_features))
+        if any(t.column != 0 or (t.function is not None and t.function not in Segmenter.FUNCTIONS) for t in templates):
+            return None
+        dictionary = frozenset(joblib.load(folder / model.path_dictionary))
+        try:
+            known: dict[str, set[str]] | None = known_values(folder / model.path_model)
+        except (OSError, ValueError, UnicodeDecodeError):  # not read: every feature is written
+            known = None
+        segmenter = Segmenter(model.estimator, Featurizer(templates, known), dictionary)
+        every = Segmenter(model.estimator, Featurizer(templates), dictionary)  # every string, as underthesea writes
+        normalized = regex_tokenize.normalize_characters_in_text(_PROBE)
+        matches = list(regex_tokenize.patterns.finditer(normalized))
+        if [m.group() for m in matches] != [regex_tokenize.extract_match(m)[0] for m in matches]:
+            return None
+        for tokens in ([], ["số"], ["Số", "5"], regex_tokens(_PROBE, True), regex_tokens(_PROBE, False)):
+            features = every.features(tokens)
+            if features != [tuple(f) for f in model.featurizer.process([[[t] for t in tokens]])[0]]:
+                return None
+            if tokens and segmenter.tagger.tag_with_score(segmenter.features(tokens)) != model.estimator.tag_with_score(features):
+                return None
+    except (ImportError, AttributeError, OSError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
+        return None
+    return segmenter
