@@ -26,6 +26,8 @@ from typing import Any
 
 import yaml
 
+from extractors.nlp import phrase_cache
+
 WEIGHTS_FILE = Path(__file__).with_name("lexicon") / "confidence.yaml"
 
 
@@ -71,4 +73,11 @@ def score(feats: Mapping[str, str], weights: Mapping[str, Any] | None = None) ->
 
 def confidence(candidate: Any, indicator_id: str | None) -> float:
     """The confidence of the target built from `candidate` and linked to `indicator_id`."""
-    return score(features(candidate, indicator_id))
+    return _score_of(tuple(features(candidate, indicator_id).items()))
+
+
+@phrase_cache
+def _score_of(feats: tuple[tuple[str, str], ...]) -> float:
+    """`score` with the fitted weights, by feature values: a document's targets share a few dozen
+    combinations of them, so each is scored once (forgotten by `clear_caches`, as phrase readings)."""
+    return score(dict(feats))

@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from extractors.lexicon import LEXICON_DIR, fold
+from extractors.nlp import phrase_cache
 
 DATA = LEXICON_DIR / "indicators.yaml"
 UnitName = Literal["percent", "rank", "count"]
@@ -244,6 +245,8 @@ def get_matcher() -> Matcher:
     return Matcher(load_catalogue())
 
 
+@phrase_cache
 def match_indicator(indicator: str, unit: str, pillar: str | None = None) -> Match | None:
-    """`indicator_id` and rule of one target, from its own fields."""
+    """`indicator_id` and rule of one target, from its own fields (the records of one value, one
+    per level, and restated measures share them: each is matched once until `clear_caches`)."""
     return get_matcher().match(indicator, unit, pillar)

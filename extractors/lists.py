@@ -58,7 +58,8 @@ def _credit(c: Candidate, rule: str, fields: tuple[str, ...], **changes: Any) ->
 
 def two_shares(reading: Reading, lex: Lexicon) -> tuple[tuple[str, ...], str] | None:
     """`tỷ trọng X trong Y, Z trong W` with nothing after the value: two shares of one value (guide §2)."""
-    two = _TWO_SHARES.match(reading.base.indicator) if not reading.right_clean else None
+    indicator = reading.base.indicator
+    two = _TWO_SHARES.match(indicator) if not reading.right_clean and "," in indicator else None  # no `,`, no match: spares the pattern
     return ((two["a"].strip(), two["b"].strip()), "two_shares") if two else None
 
 

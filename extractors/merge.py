@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from extractors.filters import RESTATEMENT
+from extractors.nlp import phrase_cache
 from extractors.numbers import Mention
 from extractors.overlap import indicator_overlap, syllables
 from extractors.types import Candidate, Drop
@@ -20,6 +21,12 @@ from extractors.years import WEAK_YEARS
 
 Records = tuple[Candidate, ...]
 HEADLINE_RESTATEMENT = "headline_restatement"
+
+
+@phrase_cache
+def _syllables(indicator: str) -> frozenset[str]:
+    """`overlap.syllables` of an indicator, read once: a kept record is compared with every later one of its value."""
+    return frozenset(syllables(indicator))
 
 
 def drop_conflicting_carry(cands: Records) -> Records:
@@ -46,7 +53,7 @@ def drop_conflicting_carry(cands: Records) -> Records:
     for para in sorted(carried_in):
         while added < len(order) and out[order[added]].paragraph_start < para:
             p = out[order[added]]
-            sp = frozenset(syllables(p.indicator))
+            sp = _syllables(p.indicator)
             if sp:
                 seen.setdefault((p.deadline_year, p.unit, p.scope), {}).setdefault(sp, set()).add((p.value, p.value_max))
             added += 1
@@ -61,7 +68,7 @@ def drop_conflicting_carry(cands: Records) -> Records:
 
 def _conflicts(c: Candidate, seen: dict[tuple[Any, ...], dict[frozenset[str], set[tuple[Any, Any]]]]) -> bool:
     """An earlier record of the same year, unit and scope, one indicator inside the other, with another value."""
-    sc = frozenset(syllables(c.indicator))
+    sc = _syllables(c.indicator)
     if not sc:
         return False
     own = (c.value, c.value_max)
@@ -90,7 +97,7 @@ def _restates(a: Candidate, b: Candidate) -> bool:
         return False
     if a.deadline_year != b.deadline_year and a.year_source not in WEAK_YEARS and b.year_source not in WEAK_YEARS:
         return False
-    sa, sb = syllables(a.indicator), syllables(b.indicator)
+    sa, sb = _syllables(a.indicator), _syllables(b.indicator)
     if not sa or not sb:
         return False
     return (sa <= sb or sb <= sa) and indicator_overlap(a.indicator, b.indicator) >= 0.5

@@ -8,6 +8,7 @@ governing section or else the value's own words (`pillars.py`).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import regex
@@ -84,11 +85,12 @@ def read_value(
         if last_end > m.end:
             tail = strip_ends(without_years(without_parens(text[last_end:seg_end_abs])), lex)
     year, source = site.year
-    if _ANNUAL.search(text, seg.start, seg_end_abs + 15):
-        period_end = next((y for y in ctx.years if seg_end_abs <= y.start < ce), None)
-        if period_end is not None:
-            year, source = period_end.year, "clause"
-            rules["deadline_year"] = "year_annual_period"
+    # the first year after the value in its clause; only then can an annual wording move the deadline
+    i = bisect_left(ctx.year_starts(), seg_end_abs)
+    period_end = ctx.years[i] if i < len(ctx.years) and ctx.years[i].start < ce else None
+    if period_end is not None and _ANNUAL.search(text, seg.start, seg_end_abs + 15):
+        year, source = period_end.year, "clause"
+        rules["deadline_year"] = "year_annual_period"
     rules.setdefault("deadline_year", f"year_{source}")
     uncarried = year
     if source == "carried":  # kept in case the carry is withdrawn (drop_conflicting_carry)
