@@ -56,6 +56,9 @@ class _Classes:
     patterns that find where one may start (only there is the text tagged)."""
 
     level_of: dict[str, str]  # level word -> scope (scopes.yaml)
+    level_alone: tuple[str, ...]  # the words that can name a level wherever they stand (`_may_name_level`)
+    province_words: tuple[str, ...]
+    province_markers: tuple[str, ...]  # the words that mark a province word as the level
     officials: frozenset[str]
     bodies: frozenset[str]
     province_bodies: frozenset[str]
@@ -81,8 +84,12 @@ def _classes(lex: Lexicon) -> _Classes:
     heads = _alternation(words["OFFICIAL_NOUN"] | words["BODY_NOUN"] | words["PROVINCE_BODY"])
     quantifier = lex.template(r"(?:{OWNER_QUANTIFIER}\s+)*")
     owner_head = rf"(?:{heads}|{low}|cấp\s+{level})(?!\w)"
+    province = {w for w, scope in level_of.items() if scope == "province"}
     return _Classes(
         level_of=level_of,
+        level_alone=tuple(sorted((set(level_of) - province) | words["PROVINCE_BODY"])),
+        province_words=tuple(sorted(province)),
+        province_markers=tuple(sorted(words["LEVEL_RELATION"] | {_LEVEL_WORD})),
         officials=words["OFFICIAL_NOUN"],
         bodies=words["BODY_NOUN"],
         province_bodies=words["PROVINCE_BODY"],
@@ -204,6 +211,20 @@ def _read_phrase(words: list[_Word], k: int, cls: _Classes, head_owner: bool) ->
     return Owner(unique, words[k].start, end, level_span)
 
 
+def _may_name_level(text: str, cls: _Classes) -> bool:
+    """Whether some word of `text` can give `_read_phrase` a level, asked before tagging it: a
+    district or commune word or a province body, or a province word with `cấp` or a relation
+    word (`trực thuộc`) to mark it; most owners (`của cơ quan quản lý nhà nước`) name none.
+
+    A text test that gives the tagged reading's answer: a word's key (lower case, single spaces)
+    is a stretch of the key of the text that holds the word, so a text whose key holds none of
+    these words' keys has no such word, and `_read_phrase` finds no level in it."""
+    key = word_key(text)
+    if any(w in key for w in cls.level_alone):
+        return True
+    return any(w in key for w in cls.province_words) and any(w in key for w in cls.province_markers)
+
+
 def _window(text: str, start: int) -> tuple[list[_Word], int]:
     """The tagged words of a short window of `text` from `start`, and the window's offset."""
     return _words(text[start : start + _MAX_OWNER_CHARS]), start
@@ -235,6 +256,8 @@ def owner_genitive(segment: str, lex: Lexicon) -> list[Owner]:
     for m in cls.genitive_at.finditer(segment):
         if out and m.start() < out[-1].end:
             continue
+        if not _may_name_level(segment[m.start() : m.start() + _MAX_OWNER_CHARS], cls):
+            continue
         words, offset = _window(segment, m.start())
         owner = _read_phrase(words, 1, cls, head_owner=False) if words and words[0].key == "của" else None
         if owner is not None:
@@ -264,7 +287,7 @@ def head_owner(lead: str, lex: Lexicon) -> tuple[str, ...]:
     cls = _classes(lex)
     m = _fronted(lex).match(lead)
     head = lead[m.end() if m else 0 :]
-    if not cls.head_at.match(head):
+    if not cls.head_at.match(head) or not _may_name_level(head[:_MAX_OWNER_CHARS], cls):
         return ()
     owner = _read_phrase(_words(head[:_MAX_OWNER_CHARS]), 0, cls, head_owner=True)
     return owner.scopes if owner is not None else ()
