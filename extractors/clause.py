@@ -123,6 +123,9 @@ _LINK_AT_END = regex.compile(
 )
 _CONJ_ONLY = regex.compile(template(r"^(?:[\s,;:.\-–—•*+]|{LIST_JOIN})*$"), FLAGS)
 _TRAILING_CONJ = regex.compile(template(r"[\s,;:]+{CONJ}?\s*$"), FLAGS)
+# What `_TRAILING_CONJ` needs at the very end: a space or mark, or a conjunction (searched from the end).
+_TRAILING_MARK = regex.compile(r"[\s,;:]", FLAGS)
+_ENDS_IN_CONJ = regex.compile(template(r"{CONJ}$"), AT_END)
 _COMMA_OR_COLON = regex.compile(r"[,:]")
 _PAREN = regex.compile(r"[()]")
 _DIGIT = regex.compile(r"\d")  # `\d\s*%|\d` finds a digit wherever a digit is
@@ -290,6 +293,15 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
     )
 
 
+def _without_trailing_conj(right: str) -> str:
+    """`right` without the marks and conjunction that end it (`hồ sơ cấp tỉnh, và`): the pattern,
+    anchored at the end, is tried at every space of a long right part, so it is run only when the
+    right part ends as a match must (a space or mark last, or a conjunction)."""
+    if right and not _TRAILING_MARK.match(right, len(right) - 1) and _ENDS_IN_CONJ.search(right) is None:
+        return right
+    return _TRAILING_CONJ.sub("", right)
+
+
 def nested(text: str, clause_start: int, pos: int) -> bool:
     """A value in a parenthesis opened after an earlier value (`85% … cấp tỉnh (đến năm 2030 là 98%)`)."""
     opened = open_paren(text, clause_start, pos)
@@ -332,7 +344,7 @@ def segments(ctx: DocContext, lex: Lexicon, mentions: list[Mention]) -> Iterator
         else:
             seg_end, next_start = ce, None
         right_raw = text[m.end : seg_end]
-        right_trim = _TRAILING_CONJ.sub("", right_raw)
+        right_trim = _without_trailing_conj(right_raw)
         right_trim = _cut_new_clause(right_trim, lex)
         right_trim = _before_unmatched_close(right_trim)
         yield ValueClause(

@@ -203,6 +203,8 @@ def _conjunct_end(words: list[Word], k: int, joins: list[int]) -> int:
 def _may_repeat_a_head(phrase: str) -> bool:
     """A cheap test before tagging: some word after a `,` or `và` also stands before it."""
     low = phrase.lower()
+    if "," not in low and "và" not in low:
+        return False  # no join at all (most phrases): no need to scan for one
     for m in _AFTER_JOIN.finditer(low):
         if _has_whole_word(low, m["word"], m.start()):
             return True
