@@ -11,6 +11,7 @@ and the caller uses `underthesea.pos_tag`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,19 @@ class PosTagger:
     """underthesea's CRF POS model with its templates, featurized here."""
 
     def __init__(self, model: Any, featurizer: Featurizer) -> None:
+        from underthesea.pipeline.pos_tag import tagged_feature as tf
+
         self.model = model
         self.featurizer = featurizer
+        # `tagged_feature.apply_function`'s own table, without the dict it builds on every call
+        self.functions: dict[str, Callable[[str], Any]] = {
+            "lower": tf.text_lower, "istitle": tf.text_istitle, "isallcap": tf.text_isallcap,
+            "isdigit": tf.text_isdigit, "is_in_dict": tf.text_is_in_dict,
+        }
 
     def features(self, words: list[str]) -> list[tuple[str, ...]]:
         """The POS features of each word (`word2features` of the rows `(word, "X")`) that the model knows."""
-        from underthesea.pipeline.pos_tag.tagged_feature import apply_function
-
+        functions = self.functions
         grams = (Grams(words), Grams(["X"] * len(words)))
         computed: dict[tuple[int, int, str | None], list[str]] = {}
 
@@ -40,10 +47,11 @@ class PosTagger:
             key = (t.width, t.column, t.function)
             found = computed.get(key)
             if found is None:
-                joined = grams[t.column].joined(t.width)
-                found = computed[key] = (  # formatted as its `f"{prefix}{result}"` does (some functions give a bool)
-                    joined if t.function is None else [str(apply_function(t.function, g)) for g in joined]
-                )
+                found = grams[t.column].joined(t.width)
+                if t.function is not None:
+                    function = functions[t.function]
+                    found = [str(function(g)) for g in found]  # as its f"{prefix}{result}" writes a bool
+                computed[key] = found
             return found
 
         return self.featurizer.rows(len(words), values)

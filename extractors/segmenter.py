@@ -18,6 +18,7 @@ on a table of phrases).
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -89,8 +90,8 @@ class _SyllableValues:
                 return [str(_rust_istitle(token)) for token in self.grams.words]
             title = self._values(0, "istitle")
             return ["False" if "False" in title[j : j + width + 1] else "True" for j in range(len(title) - width)]
-        if function == "isdigit":
-            return [_rust_isdigit(g) for g in self.grams.joined(width)]
+        if function == "isdigit":  # an integer ends with a digit: most syllables are answered by that test
+            return [_rust_isdigit(g) if g[-1:].isdigit() else "False" for g in self.grams.joined(width)]
         raise ValueError(f"no such feature function {function!r}")
 
 
@@ -123,20 +124,74 @@ class Segmenter:
 
 
 def regex_tokens(text: str, use_token_normalize: bool) -> list[str]:
-    """underthesea's regex tokens of `text` (`regex_tokenize.tokenize`).
-
-    Each alternative of underthesea's combined pattern is one named group that spans it, and its
-    `extract_match` returns the first named group that matched: the alternative that matched,
-    whose text is the whole match.
-    """
+    """underthesea's regex tokens of `text` (`regex_tokenize.tokenize`), read by `_tokens`."""
     from underthesea.pipeline.text_normalize import token_normalize
     from underthesea.pipeline.text_normalize.character_normalize import normalize_characters_in_text
-    from underthesea.pipeline.word_tokenize import regex_tokenize
 
-    tokens = [m.group() for m in regex_tokenize.patterns.finditer(normalize_characters_in_text(text))]
+    tokens = _tokens(normalize_characters_in_text(text))
     if use_token_normalize:
         tokens = [token_normalize(token) for token in tokens]
     return tokens
+
+
+# The text of underthesea's combined pattern that `_tokens` was worked out for (see there).
+_PATTERN_SHA256 = "ed7f6df4bba1133b"
+
+
+def _tokens(text: str) -> list[str]:
+    r"""The matches of underthesea's combined pattern in `text`, each read by `m.group()`.
+
+    Each alternative of the pattern is one named group that spans it, and underthesea's
+    `extract_match` returns the first named group that matched: the whole match.
+
+    Most chunks of a phrase (runs of non-space characters) are plain syllables, which the pattern
+    takes whole, but only after trying its 13 other alternatives on them; here a text test finds
+    them instead. For the pattern whose text `_PATTERN_SHA256` names:
+    - no alternative matches a space, and only the abbreviation `Th.S` (`.` is any character)
+      matches across one, so a match never crosses from one chunk to the next except from a
+      chunk ending in `Th`;
+    - a chunk of letters only (`str.isalpha`), without underthesea's `ʺ` (a letter that is also
+      one of its marks) and not opening with `Th`, can start no alternative but `\w+`, which
+      takes it whole;
+    - a match looks at most one character back (`\b`, `(?<!@)`) and two ahead (`(?=\s)`, `$`).
+    So such a chunk, unless it follows one ending in `Th`, is one token; the other chunks are
+    matched as underthesea does, with one character before them and two after them in view.
+    For another pattern (another underthesea, or its `fixed_words`) every chunk is matched.
+    """
+    from underthesea.pipeline.word_tokenize import regex_tokenize
+
+    pattern = regex_tokenize.patterns
+    if _pattern_digest(pattern.pattern) != _PATTERN_SHA256:
+        return [m.group() for m in pattern.finditer(text)]
+    tokens: list[str] = []
+    run_start = run_end = -1  # the chunks not known to be one token, waiting to be matched
+    after_th = False
+    pos = 0
+    for chunk in text.split():
+        start = text.find(chunk, pos)
+        pos = start + len(chunk)
+        if after_th or not chunk.isalpha() or "ʺ" in chunk or chunk.startswith("Th"):
+            run_start = start if run_start < 0 else run_start
+            run_end = pos
+        else:
+            if run_start >= 0:
+                tokens.extend(_matches(pattern, text, run_start, run_end))
+                run_start = -1
+            tokens.append(chunk)
+        after_th = chunk.endswith("Th")
+    if run_start >= 0:
+        tokens.extend(_matches(pattern, text, run_start, run_end))
+    return tokens
+
+
+def _matches(pattern: Any, text: str, start: int, end: int) -> list[str]:
+    """The pattern's matches that start in `text[start:end]`, read with two characters after it in view."""
+    return [m.group() for m in pattern.finditer(text, start, min(len(text), end + 2)) if m.start() < end]
+
+
+@lru_cache(maxsize=4)
+def _pattern_digest(pattern: str) -> str:
+    return hashlib.sha256(pattern.encode()).hexdigest()[:16]
 
 
 def word_tokenize(text: str, use_token_normalize: bool = True) -> list[str]:
@@ -175,8 +230,7 @@ def get_segmenter() -> Segmenter | None:
         segmenter = Segmenter(model.estimator, Featurizer(templates, known), dictionary)
         every = Segmenter(model.estimator, Featurizer(templates), dictionary)  # every string, as underthesea writes
         normalized = regex_tokenize.normalize_characters_in_text(_PROBE)
-        matches = list(regex_tokenize.patterns.finditer(normalized))
-        if [m.group() for m in matches] != [regex_tokenize.extract_match(m)[0] for m in matches]:
+        if _tokens(normalized) != [regex_tokenize.extract_match(m)[0] for m in regex_tokenize.patterns.finditer(normalized)]:
             return None
         for tokens in ([], ["số"], ["Số", "5"], regex_tokens(_PROBE, True), regex_tokens(_PROBE, False)):
             features = every.features(tokens)

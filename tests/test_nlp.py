@@ -100,6 +100,23 @@ def test_segmenter_gives_underthesea_words(phrase: str, normalize: bool) -> None
     assert segmenter.words(phrase, normalize) == word_tokenize(phrase, use_token_normalize=normalize)
 
 
+@pytest.mark.parametrize(
+    "phrase",
+    UNDERTHESEA_PHRASES
+    + ["(Th Sơn", "xTh Sơn", "Th\tSơn", "Th\nSơn", "Th", "Thesis", "ʺhồ sơʺ", "UBND.", "UBND.\n", "UBND.\nx",
+       ":D", "a :D b", "a :D", "v.v", "TP. HCM", "\u200bhồ sơ", "hồ\xa0sơ", "giá 5.000đ/tháng", "100%,"],
+)
+@pytest.mark.parametrize("normalize", [True, False])
+def test_regex_tokens_are_underthesea_own(phrase: str, normalize: bool) -> None:
+    """The syllables known to be one token without underthesea's regex, and the others matched
+    with their neighbours in view, give its tokenizer's tokens (`Th.S` matches across a space)."""
+    from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
+
+    from extractors.segmenter import regex_tokens
+
+    assert regex_tokens(phrase, normalize) == tokenize(phrase, use_token_normalize=normalize)
+
+
 @pytest.mark.parametrize("phrase", [p for p in UNDERTHESEA_PHRASES if p.strip()])
 def test_segmenter_features_are_underthesea_own(phrase: str) -> None:
     """Every feature string is the Rust featurizer's; the ones left out change neither tags nor score."""
