@@ -23,12 +23,13 @@ RANGE_RE = regex.compile(
     template(rf"(?<![\w.,/%-])(?P<a>{_NUM}){_SP}*%?{_SP}*(?:-|–|—|{{RANGE_JOIN}}){_SP}*(?P<b>{_NUM})\s?(?:%|phần\s+trăm)"),
     FLAGS,
 )
-# "top 25", "Top 20", "nhóm 10 tỉnh, thành phố dẫn đầu", "nhóm 30/63 tỉnh", "nhóm 40 nước"
+# "top 25", "Top 20", "nhóm 10 tỉnh, thành phố dẫn đầu", "nhóm 30/63 tỉnh", "nhóm 40 nước".
+# `\m` (regex: the start of a word) is `(?<!\w)` before a word's first letter, tried ~30% faster.
 RANK_RE = regex.compile(
-    r"(?<!\w)(?:top|tốp)\s*(?P<a>\d{1,2})(?!\d)"
-    r"|(?<!\w)nhóm\s+(?:top\s+)?(?P<b>\d{1,2})(?:\s*/\s*6[23])?(?=\s+(?:các\s+)?(?:tỉnh|thành|địa\s+phương|nước|quốc\s+gia|đơn\s+vị))"
+    r"\m(?:top|tốp)\s*(?P<a>\d{1,2})(?!\d)"
+    r"|\mnhóm\s+(?:top\s+)?(?P<b>\d{1,2})(?:\s*/\s*6[23])?(?=\s+(?:các\s+)?(?:tỉnh|thành|địa\s+phương|nước|quốc\s+gia|đơn\s+vị))"
     # "1 trong 15 tỉnh dẫn đầu", "một trong 30 quốc gia hàng đầu" (unseen-errors T10; corpus-dev2 d41)
-    r"|(?<!\w)(?:một|1)\s+trong\s+(?:số\s+)?(?P<c>\d{1,2})(?=\s+(?:tỉnh|thành|địa\s+phương|nước|quốc\s+gia))",
+    r"|\m(?:một|1)\s+trong\s+(?:số\s+)?(?P<c>\d{1,2})(?=\s+(?:tỉnh|thành|địa\s+phương|nước|quốc\s+gia))",
     FLAGS,
 )
 # "khoảng 17-19 tỉnh/thành phố": a range of ranks
@@ -214,15 +215,18 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
     for m in RANK_RE.finditer(text):
         group = "a" if m["a"] else "b" if m["b"] else "c"
         add(Mention(m.start(group), m.end(group), float(m[group]), None, "rank", rule="rank"))
-    percent_heads = sorted((p.start, _head(text, p.end)) for p in found if p.unit == "percent")
+    percents = sorted((p.start, p.end) for p in found if p.unit == "percent")
     for m in BARE_RE.finditer(text):
         if int(m["a"]) > 100:
             continue
-        head = _head(text, m.end())
         # guide §2: a bare number before a noun always measured as a share, or in a list
-        # parallel to percentages of the same noun ("90% hồ sơ ..., 80 hồ sơ ...")
-        near = percent_heads[bisect_left(percent_heads, (m.start() - 199,)) : bisect_left(percent_heads, (m.start(),))]
-        parallel = any(h == head and not _STOP.search(text, p, m.start()) for p, h in near if h)
+        # parallel to percentages of the same noun ("90% hồ sơ ..., 80 hồ sơ ..."); the nouns are
+        # read only for the percentages just before a bare number
+        near = percents[bisect_left(percents, (m.start() - 199,)) : bisect_left(percents, (m.start(),))]
+        head = _head(text, m.end()) if near else ""
+        parallel = bool(head) and any(
+            _head(text, end) == head and not _STOP.search(text, start, m.start()) for start, end in near
+        )
         if lex.percent_noun_re.match(text, m.end()) or parallel:
             rule = "percent_noun" if not parallel else "percent_parallel"
             add(Mention(m.start("a"), m.end("a"), float(m["a"]), None, "percent", rule=rule))

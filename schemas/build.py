@@ -11,6 +11,8 @@ from schemas.plan import Plan, Target
 # Closed-set fields that may be null: a candidate's empty string there means "none".
 _BLANK_IS_NONE = tuple(n for n in TARGET_FIELDS if choices(Target, n) is not None and is_optional(Target, n))
 
+_ABSENT = object()  # a field the candidate does not carry (one getattr per field, not hasattr then getattr)
+
 # A target's derived fields (its national indicator, its confidence) from its candidate and the
 # fields about to be validated: computed before validation, so each target is built once.
 Derive = Callable[[object, dict[str, Any]], dict[str, Any]]
@@ -22,7 +24,7 @@ def target_data(candidate: object, derive: Derive | None = None) -> dict[str, An
     Fields the candidate does not carry keep the model's default, unless `derive` computes them
     from the candidate and its other fields. A candidate without an indicator phrase falls back to its quote.
     """
-    data: dict[str, Any] = {n: getattr(candidate, n) for n in TARGET_FIELDS if hasattr(candidate, n)}
+    data: dict[str, Any] = {n: v for n in TARGET_FIELDS if (v := getattr(candidate, n, _ABSENT)) is not _ABSENT}
     for name in _BLANK_IS_NONE:
         data[name] = data.get(name) or None
     data["indicator"] = data.get("indicator") or data.get("quote")
