@@ -154,3 +154,62 @@ def test_a_folded_text_sliced_is_the_slice_folded_unless_an_old_tone_pair_is_cut
         b = a + len(_PLACES)
         same = folded[a:b] == fold(text[a:b])
         assert same is not (splits_old_tone(text, a) or splits_old_tone(text, b)), (a, text[a - 1 : a + 1])
+
+
+def _lexicon_patterns() -> list[tuple[str, regex.Pattern[str]]]:
+    lex = get_lexicon()
+    return [(entry, pattern) for entries in lex.cue_entries.values() for entry, pattern in entries]
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS) + ["cased"])
+def test_tried_only_where_an_opening_word_occurs_the_matches_are_finditers(name: str) -> None:
+    """Every cue entry's matches over the whole text (what `marks` reads), tried only where an
+    opening word occurs, are `finditer`'s; upper-case cue words are found too."""
+    text = TEXTS.get(name) or "ĐÃ ĐẠT 90%. Hiện Nay Tỉnh ĐẠT ĐƯỢC NHIỀU KẾT QUẢ; THEO ĐÁNH GIÁ 80%, ĐẾN NAY\n" * 3
+    index = CueIndex(text, get_lexicon())
+    for entry, pattern in _lexicon_patterns():
+        got = [m.span() for m in index._of(entry, pattern).every_match()]
+        assert got == [m.span() for m in pattern.finditer(text)], entry
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words", "text_start"),
+    [
+        (r"(?<!\(\s*)\bđã\s+(?!được)", ("đã",), False),  # look-arounds and `\b` do not move the start
+        (r"\b(?:thời\s+gian|những\s+năm|năm)\s+qua\b|\bĐạt\s+kết", ("những", "năm", "thời", "đạt"), False),
+        (r"\bhiện (?:nay|tại)\b|\bhiện\s+đang", ("hiện",), False),  # `hiện ` adds no start to `hiện`
+        (r"\bqua\s+\d+\s+năm|^\s*kết\s+quả", ("qua",), True),  # `^`: the text's start only
+        (r"\w+\s+đã", None, False),  # may start at any word
+        (r"\bđã|\s+qua", None, False),  # one branch may start anywhere
+        (r"\bx\b", None, False),  # one letter opens too many places
+        (r"(?m)^đã", None, False),  # `^` at every line
+        (r"(?-i:đã)", None, False),  # a group that sets flags
+    ],
+)
+def test_opening_words_are_read_only_where_every_match_opens_with_one(
+    pattern: str, words: tuple[str, ...] | None, text_start: bool
+) -> None:
+    found = cue_index._pattern_openings(pattern, FLAGS)
+    if words is None:
+        assert found is None
+    else:
+        assert found is not None and sorted(found.words) == sorted(words) and found.text_start is text_start
+
+
+def test_every_character_matching_an_opening_letter_ignoring_case_folds_to_it() -> None:
+    """Why looking opening words up in the case-folded text finds every place a pattern can
+    match: any character `regex` matches to one of their letters ignoring case folds to that
+    letter's folding (checked over every code point, for every letter of the lexicon's words).
+    A character whose folding is longer (`İ` folds to `i̇`) moves offsets: a text holding one
+    is searched directly."""
+    letters: set[str] = set()
+    for _, pattern in _lexicon_patterns():
+        openings = cue_index._pattern_openings(pattern.pattern, pattern.flags)
+        for word in openings.words if openings else ():
+            letters.update(word)
+    assert letters
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for letter in sorted(letters):
+        for ch in regex.findall(regex.escape(letter), every, FLAGS):
+            assert ch.casefold() == letter.casefold() or len(ch.casefold()) > 1, (letter, ch)
+    assert CueIndex("Tỉnh İzmir đã đạt", get_lexicon()).casefolded is None
