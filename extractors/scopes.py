@@ -14,6 +14,7 @@ import regex
 
 from extractors.lexicon import FLAGS, Lexicon, template
 from extractors.owners import GENITIVE_RULE, OFFICIALS_RULE, owner_genitive, owner_of_officials
+from extractors.pattern_shape import casefolded, may_hold, required_words
 
 # Words live in `lexicon/fragments.yaml` (each with examples run through the pattern that uses it);
 # the shapes stay here.
@@ -62,7 +63,9 @@ def find_scopes(segment: str, lex: Lexicon, owners: bool = True) -> ScopeFind:
     scopes: list[str] = []
     spans: list[tuple[int, int]] = []
     rules: dict[str, str] = {}
-    for m in listed.finditer(segment):
+    # every scope phrase holds a word the pattern requires (`cấp`, `quan`): most segments hold none, unscanned
+    held = may_hold(required_words(listed.pattern, listed.flags), casefolded(segment))
+    for m in listed.finditer(segment) if held else ():
         spans.append((m.start(), m.end()))
         phrase = m.group(0)
         if _BODIES.search(phrase):

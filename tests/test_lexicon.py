@@ -240,3 +240,23 @@ def test_entry_values_are_the_record_enums(model: type[BaseModel], field: str, e
         assert value == member.value and type(value) is str
     with pytest.raises(ValidationError, match=rf"'nonsense' is not a {enum.__name__} \(one of "):
         model.model_validate({**base, field: "nonsense"})
+
+
+def test_the_old_tone_letters_match_only_their_own_two_cases_ignoring_case() -> None:
+    """`fold` finds the old-tone pairs by each letter's two cases; `regex` ignoring case matches
+    them to nothing else (every code point checked), so it finds the pairs it found ignoring case."""
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for letter in sorted({ch for pair in lexicon_module._OLD_TONE for ch in pair}):
+        assert set(regex.findall(regex.escape(letter), every, regex.IGNORECASE)) == {letter, letter.upper()}, letter
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Thanh Hoá, Khánh Hoà, THUỶ LỢI, hoà nhập", "Thanh Hóa, Khánh Hòa, THỦY LỢI, hòa nhập"),
+        ("Hòa Bình, quy định, xoá bỏ", "Hòa Bình, quy định, xóa bỏ"),
+        ("OÀ Uỷ", "ÒA Ủy"),
+    ],
+)
+def test_fold_writes_new_tone_placement_keeping_case(text: str, folded: str) -> None:
+    assert lexicon_module.fold(text) == folded
