@@ -73,6 +73,8 @@ class _Matches:
         self._text = index.text
         self._read = 0  # characters read by direct searches so far
         self._found: tuple[list[int], list[regex.Match[str]]] | None = None
+        # the offsets where a match can start, sorted (None: anywhere): every search reads them
+        self.starts = self._opening_starts()
 
     @cached_property
     def reach(self) -> int | None:
@@ -81,9 +83,8 @@ class _Matches:
         formula = reach_formula(self.pattern.pattern)
         return None if formula is None else measure(formula, self._index.runs.longest)
 
-    @cached_property
-    def starts(self) -> list[int] | None:
-        """The offsets where a match can start, sorted: where an opening word occurs (None: anywhere)."""
+    def _opening_starts(self) -> list[int] | None:
+        """Where an opening word of the pattern occurs in the text, sorted (None: not known)."""
         opened = openings(self.pattern.pattern, self.pattern.flags)
         folded = self._index.casefolded
         if opened is None or folded is None:
@@ -165,11 +166,8 @@ class PatternIndex:
         self.text = text
         self.runs = _Runs(text)
         self._matches: dict[str, _Matches] = {}
-
-    @cached_property
-    def casefolded(self) -> str | None:
-        """The text case-folded, where that keeps every offset (None otherwise: no opening words are looked up)."""
-        return casefolded(self.text)
+        # the text case-folded, where that keeps every offset (None: no opening words are looked up)
+        self.casefolded = casefolded(text)
 
     def _of(self, key: str, pattern: regex.Pattern[str]) -> _Matches:
         found = self._matches.get(key)
