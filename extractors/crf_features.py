@@ -103,9 +103,12 @@ class Featurizer:
                 return name + value if known is None or value in known.get(name[:-1], ()) else None
 
             strings = None
-            if known is not None:
-                values = set().union(*(known.get(name[:-1], ()) for name in names))
-                strings = {v: tuple(feature(name, v) for name in names) for v in values}
+            if known is not None:  # each value the model knows for a member: its feature for each member
+                slots: dict[str, list[str | None]] = {}
+                for slot, name in enumerate(names):
+                    for v in known.get(name[:-1], ()):
+                        slots.setdefault(v, [None] * len(names))[slot] = name + v
+                strings = {v: tuple(features) for v, features in slots.items()}
             self._groups.append(_Group(
                 members,
                 before=max(max(-self.templates[k].first, 0) for k in members),
