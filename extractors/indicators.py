@@ -183,6 +183,7 @@ class Matcher:
         for p in self.phrases:
             if p.split():
                 self.by_first.setdefault(p.split()[0], []).append(p)
+        self.first_syllables = frozenset(self.by_first)  # a set: intersected from the text's few syllables
         # the rules a text can satisfy: a rule's `all`/`any` test fails unless one of its trigger
         # phrases (the alternatives of its first `all` entry, else its `any` phrases) is present,
         # and its `whole` test needs the text itself; `match` tries only those rules, in file order
@@ -197,7 +198,7 @@ class Matcher:
     def _present(self, sylls: list[str], text: str) -> frozenset[str]:
         """The catalogue phrases that occur in `text` (the padded `sylls`)."""
         found = {p for p in self.empty if p in text}
-        for syl in set(sylls).intersection(self.by_first):
+        for syl in set(sylls) & self.first_syllables:
             found.update(p for p in self.by_first[syl] if p in text)
         return frozenset(found)
 
