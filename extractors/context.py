@@ -17,12 +17,12 @@ from extractors.lexicon import Lexicon, fold
 from extractors.pillars import official_title_pillar, one_pillar
 from extractors.structure import (
     CLAUSE_SPLIT_RE,
-    SENTENCE_END_RE,
     Boundary,
     bounded_spans,
     is_heading_line,
     pick_title,
     pillar_boundaries,
+    sentence_breaks,
 )
 from extractors.years import YearMention, bound_years, document_horizon, find_years
 
@@ -111,9 +111,9 @@ class DocContext:
         if spans is None:
             spans = []
             start = ps
-            for m in SENTENCE_END_RE.finditer(self.text, ps, pe):
-                spans.extend(bounded_spans(self.text, start, m.start()))
-                start = m.end()
+            for brk_start, brk_end in sentence_breaks(self.text, ps, pe):
+                spans.extend(bounded_spans(self.text, start, brk_start))
+                start = brk_end
             spans.extend(bounded_spans(self.text, start, pe))
             self._sentences[ps] = spans
             self._sentence_ends[ps] = [e for _, e in spans]

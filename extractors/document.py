@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
 
 from extractors.lexicon import FLAGS, Lexicon, fold, template
+from extractors.search_at import matches_at, runs_holding
 
 # A full number with its issuer code (`215/KH-UBND`, `51-NQ/TU`, `942/ QĐ-TTg` with a stray
 # space): counts with or without `số` (guide §4); a bare ordinal (`Nghị quyết 111`) does not.
@@ -55,6 +57,7 @@ CITED_NUMBER_BEFORE = regex.compile(
     r"(?P<num>\d{1,5}/\s?[\wĐđ.\-/]+|" + FULL_NUMBER + template(r")\s*,?\s*(?:{DAY_NOUN}\s*)?$"), FLAGS
 )
 _SPACES = regex.compile(r"\s+")
+_WORD_NEXT = regex.compile(r"\s+\w")  # a word follows the document noun: it names a document
 PAGE_YEAR_RE = regex.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?P<y>(?:19|20)\d\d)(?!\d)|date\s+(?P<y2>(?:19|20)\d\d)-\d\d")
 
 
@@ -100,15 +103,30 @@ def find_province(text: str, lex: Lexicon) -> str | None:
     return name
 
 
+@lru_cache(maxsize=4)
+def _doc_types(lex: Lexicon) -> tuple[dict[str, str], list[regex.Pattern[str]]]:
+    """The document kinds by folded lower-case name, and each kind's words alone (for `_kind_starts`)."""
+    names: dict[str, str] = {}
+    for d in lex.doctypes:
+        names.setdefault(fold(d.name).lower(), d.name)
+    # the words as `words_pattern` writes them, without the word boundaries: a literal the engine finds fast
+    words = [regex.compile(regex.escape(d.name).replace(r"\ ", r"\s+"), FLAGS) for d in lex.doctypes]
+    return names, words
+
+
 def _doc_type_at(lex: Lexicon, text: str) -> str | None:
     m = lex.doctype_re.search(text)
-    if not m:
-        return None
-    found = fold(m.group(0)).lower()
-    for d in lex.doctypes:
-        if fold(d.name).lower() == regex.sub(r"\s+", " ", found):
-            return d.name
-    return None
+    return _doc_types(lex)[0].get(_SPACES.sub(" ", fold(m.group(0)).lower())) if m else None
+
+
+def _kind_starts(lex: Lexicon, text: str) -> list[int]:
+    """Every offset of `text` where a document kind (`lex.doctype_re`) matches, in order.
+
+    Each kind's words are found alone (overlapping ones too), then checked with `doctype_re`:
+    the alternation of all kinds with their word boundaries is slow to try at every character.
+    """
+    found = {m.start() for p in _doc_types(lex)[1] for m in p.finditer(text, overlapped=True)}
+    return [k for k in sorted(found) if lex.doctype_re.match(text, k)]
 
 
 @dataclass(frozen=True)
@@ -149,9 +167,18 @@ def _dates_in(text: str, start: int, end: int, own_number: str | None, page_year
     return sorted(out)
 
 
+@dataclass(frozen=True)
+class _Mention:
+    """One way a news text names its own document (`_mention_patterns`)."""
+
+    how: str  # issue, named, carried, implemented, subject
+    pattern: regex.Pattern[str]
+    lead: str  # the part before the document's kind
+
+
 @lru_cache(maxsize=4)
-def _mention_patterns(lex: Lexicon) -> list[tuple[str, regex.Pattern[str]]]:
-    """The ways a news text names its own document, each a (kind, pattern) pair."""
+def _mention_patterns(lex: Lexicon) -> list[_Mention]:
+    """The ways a news text names its own document."""
     kind = r"(?P<type>" + lex.doctype_re.pattern + r")"
     number = lex.template(
         r"(?:(?:\s+\p{Ll}+){0,2}?\s+{NUMBER_WORD}\s*(?P<num>" + FULL_NUMBER + r")"
@@ -162,13 +189,57 @@ def _mention_patterns(lex: Lexicon) -> list[tuple[str, regex.Pattern[str]]]:
     def cues(cue_kind: str) -> str:
         return "|".join(f"(?:{c.pattern.rstrip('$').rstrip()})" for c in lex.cues if c.kind == cue_kind)
 
-    return [
-        ("issue", regex.compile(ISSUE_VERBS + r"\s+" + kind + number, FLAGS)),
-        ("named", regex.compile(NAMED_BY.pattern + kind + number, FLAGS)),
-        ("carried", regex.compile(r"(?:" + cues("doc_carried_out") + r")\s*" + kind + number, FLAGS)),
-        ("implemented", regex.compile(r"(?:" + cues("doc_implemented") + r")\s*" + kind + number, FLAGS)),
-        ("subject", regex.compile(r"(?:^|(?<=[.!?:]\s{1,3})|(?<=\n)|(?<=" + SUBJECT_LEAD.pattern + "))" + kind + number, FLAGS)),
+    leads = [
+        ("issue", ISSUE_VERBS + r"\s+"),
+        ("named", NAMED_BY.pattern),
+        ("carried", r"(?:" + cues("doc_carried_out") + r")\s*"),
+        ("implemented", r"(?:" + cues("doc_implemented") + r")\s*"),
+        ("subject", r"(?:^|(?<=[.!?:]\s{1,3})|(?<=\n)|(?<=" + SUBJECT_LEAD.pattern + "))"),
     ]
+    return [_Mention(how, regex.compile(lead + kind + number, FLAGS), lead + kind) for how, lead in leads]
+
+
+# The tokens of a pattern that matches words and spaces only (letters, `\s`, groups, quantifiers,
+# word boundaries): its matches lie inside one run of word characters and spaces.
+_WORDS_ONLY = regex.compile(r"(?:\\[sbw]|\(\?<!\\w\)|\(\?!\\w\)|\(\?:|\(\?P<\w+>|[)|?+*]|\{\d*,?\d*\}|[^\W\d_]|\s)*")
+_WORDS_RUN_BREAK = regex.compile(r"[^\w\s]")
+
+
+@lru_cache(maxsize=16)
+def _lead_in_words(lead: str) -> regex.Pattern[str] | None:
+    """`lead` compiled, when its matches hold only words and spaces (`_WORDS_ONLY`), else None."""
+    return regex.compile(lead, FLAGS) if _WORDS_ONLY.fullmatch(lead) else None
+
+
+def _mentions(mention: _Mention, head: str, kinds: list[int]) -> Iterator[regex.Match[str]]:
+    """`mention.pattern.finditer(head)`, searched only where a document kind (at `kinds`) can be part of a match.
+
+    A pattern opening with the kind (`subject`, look-behinds only before it) is tried at each
+    kind. One whose part before the kind holds only words and spaces (`issue`, `named`) has
+    that part and the kind inside one run of words and spaces: the runs holding a kind are
+    searched for it, and the whole pattern (its number is optional) is matched where it starts.
+    """
+    if mention.how == "subject":
+        yield from matches_at(mention.pattern, head, kinds)
+        return
+    lead = _lead_in_words(mention.lead)
+    if lead is None:
+        yield from mention.pattern.finditer(head)
+        return
+    done = 0
+    for start, end in runs_holding(head, kinds, _WORDS_RUN_BREAK):
+        while (found := lead.search(head, max(done, start), end)) is not None:
+            m = mention.pattern.match(head, found.start())
+            assert m is not None  # what follows the kind is optional
+            yield m
+            done = m.end()
+
+
+@lru_cache(maxsize=4)
+def _approved(lex: Lexicon) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """What a decision (`DECIDES_ON`) or another document (`APPROVES`) approves, up to that document's kind."""
+    kind = r"(?P<t2>" + lex.doctype_re.pattern + r")"
+    return regex.compile(DECIDES_ON.pattern + kind, FLAGS), regex.compile(APPROVES.pattern + kind, FLAGS)
 
 
 def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None, national: bool = False) -> list[_Named]:
@@ -179,8 +250,11 @@ def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None, national: 
     """
     found: list[_Named] = []
     head = text[:6000]
-    for how, pattern in _mention_patterns(lex):
-        for m in pattern.finditer(head):
+    kinds = _kind_starts(lex, head)
+    decides_on, approves = _approved(lex)
+    for mention in _mention_patterns(lex):
+        how = mention.how
+        for m in _mentions(mention, head, kinds):
             num = m["num"] or m["num2"] or m["num3"] or None
             if num and not national and NATIONAL_CODES.search(num):
                 continue
@@ -193,12 +267,11 @@ def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None, national: 
             lower = m["type"][0].islower()
             if how == "named" and lower and not num and not _titled(text, m.end()):
                 continue  # "tại chương trình." is an event; a document is capitalised, numbered or titled
-            if how in ("issue", "carried", "implemented") and not num and not regex.match(r"\s+\w", text[m.end() : m.end() + 3]):
+            if how in ("issue", "carried", "implemented") and not num and not _WORD_NEXT.match(text[m.end() : m.end() + 3]):
                 continue  # "thời điểm ban hành kế hoạch.": the act of planning, no document named
             doc_type = _doc_type_at(lex, m["type"])
             follow = text[m.end() : m.end() + 160]
-            lead = DECIDES_ON if doc_type == "Quyết định" else APPROVES
-            approved = regex.match(lead.pattern + r"(?P<t2>" + lex.doctype_re.pattern + r")", follow, FLAGS)
+            approved = (decides_on if doc_type == "Quyết định" else approves).match(follow)
             if approved:
                 doc_type = _doc_type_at(lex, approved["t2"])  # a decision approving a plan gives the plan (D1-a)
             sent_start = max(text.rfind("\n", 0, m.start()), text.rfind(". ", 0, m.start())) + 1
@@ -274,7 +347,7 @@ def _find_document(
             continue
         if lex.cue("doc_generic", title, max(0, m.start() - 60), m.start()):
             continue
-        if not regex.match(r"\s+\w", title[m.end() : m.end() + 3]):
+        if not _WORD_NEXT.match(title[m.end() : m.end() + 3]):
             continue  # "… thời điểm ban hành kế hoạch.": no document named
         return _doc_type_at(lex, m.group(0)), None, None
     return None, None, None

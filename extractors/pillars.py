@@ -32,6 +32,7 @@ from itertools import chain
 import regex
 
 from extractors.lexicon import FLAGS, Lexicon, template
+from extractors.search_at import matches_at
 
 # Words live in `lexicon/fragments.yaml` (each with examples run through the pattern that uses it);
 # the shapes, digits and look-arounds stay here.
@@ -64,7 +65,7 @@ CONTINUATION = regex.compile(template(r"^\s*{PARAGRAPH_CONTINUES}\s*,"), FLAGS)
 _DOC_SUBJECT = regex.compile(template(r"{PLAN_DOC_NOUN}[^.,;\n]{0,80}$"), FLAGS)
 _ANOTHER_LEAD = template(r"\s*(?:,|{AND}|;)?\s*(?:{PILLAR_VERB}\s+)?")
 _NO_LIST_AFTER = template(r"(?!\s*(?:,|;|{AND}))")  # "Phát triển X, Y, …" coordinates objects: an action, no topic
-_SENTENCE_END = regex.compile(r"(?<=[.!?…])\s+|\n")
+_STOP_SPACES = regex.compile(r"[.!?…]\s+")  # after a stop, the next sentence of the line (matched from the stop: fast)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class Landmark:
 
 def pillars_named(text: str, lex: Lexicon) -> set[str]:
     """The distinct pillars that `text` names."""
+    if not _patterns(lex).pillar.search(text):
+        return set()  # one search for any pillar word first: most texts name none
     return {pillar for pattern, pillar in lex.pillar_words if pattern.search(text)}
 
 
@@ -179,21 +182,11 @@ def leadins(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: 
 def clause_matches(pattern: regex.Pattern[str], line: str) -> Iterator[regex.Match[str]]:
     """`pattern.finditer(line)` for a pattern opening with `_CLAUSE_START`, tried only where a clause can start.
 
-    Why: the engine would try the pattern's look-behinds at every character of the line. A
-    match starts at the line's start or up to three spaces after a mark of `_CLAUSE_MARK`, and
-    one starting after spaces would also match from right after the mark (its leading spaces take
-    them), so trying the line's start and the place after each mark, in order, finds the same matches.
+    A match starts at the line's start or up to three spaces after a mark of `_CLAUSE_MARK`, and
+    one starting after spaces would also match from right after the mark (its leading spaces
+    take them): the line's start and the place after each mark are the places to try.
     """
-    done, tried = 0, -1
-    for c in chain([0], (m.end() for m in _CLAUSE_MARK.finditer(line))):
-        c = max(c, done)  # matches do not overlap: a mark inside the last one gives the place after it
-        if c == tried:
-            continue
-        tried = c
-        m = pattern.match(line, c)
-        if m:
-            yield m
-            done = m.end()
+    return matches_at(pattern, line, chain([0], (m.end() for m in _CLAUSE_MARK.finditer(line))))
 
 
 def _lists_pillars(line: str, m: regex.Match[str], another: regex.Pattern[str], lex: Lexicon) -> bool:
@@ -265,8 +258,8 @@ def topics(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: l
             continue
         topic: str | None = None
         start = s
-        for sep in list(_SENTENCE_END.finditer(text, s, e)) + [None]:
-            end = sep.start() if sep is not None else e
+        for sep in [(m.start() + 1, m.end()) for m in _STOP_SPACES.finditer(text, s, e)] + [None]:
+            end = sep[0] if sep is not None else e
             sentence = text[start:end]
             if end <= first:  # a sentence with no value, before the first one
                 named = one_pillar(sentence, lex)
@@ -283,7 +276,7 @@ def topics(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: l
                     out.append(Landmark(start, subject, "topic", end))
             if sep is None or start > first:
                 break
-            start = sep.end()
+            start = sep[1]
         until = e
         if topic is not None:
             k2 = k + 1

@@ -8,6 +8,7 @@ the pillar words (`pillars.py`). `context.py` assembles them into one `DocContex
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,9 @@ if TYPE_CHECKING:
 
 # A line that opens a section: numbered/lettered/bulleted heading or a short line with a colon.
 HEADING_MARK_RE = regex.compile(r"^\s*(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s*", FLAGS)
-SENTENCE_END_RE = regex.compile(r"(?<=[.!?…])\s+(?=[\p{Lu}\d\"“(])|\n")
+# Between the sentences of a line: the spaces after a stop, before a capital, a digit or a quote.
+# Matched from the stop (not with a look-behind for it, which the engine tries at every character).
+_STOP_SPACES = regex.compile(r"[.!?…]\s+(?=[\p{Lu}\d\"“(])")
 # Inside a sentence, clauses of a target list end at ";" or an ellipsis ("…", "...").
 CLAUSE_SPLIT_RE = regex.compile(r";|…|\.\.\.")
 _PAREN = regex.compile(r"[()]")
@@ -48,6 +51,11 @@ def bounded_spans(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHA
         start = cut + 1 if text[cut : cut + 1] == " " else cut
     spans.append((start, end))
     return spans
+
+
+def sentence_breaks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The spans of spaces that end the sentences of the line text[start:end] (a paragraph: no `\\n`)."""
+    return ((m.start() + 1, m.end()) for m in _STOP_SPACES.finditer(text, start, end))
 
 
 @dataclass(frozen=True)

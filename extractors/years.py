@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from extractors.lexicon import FLAGS, template
+from extractors.search_at import runs_holding
 from extractors.structure import Boundary, open_parens_at
 
 if TYPE_CHECKING:
@@ -79,7 +80,6 @@ _END_AFTER = regex.compile(template(r"^\s*(?:[,;.)\n]|{AND}|$)"), FLAGS)
 # dashes and the quarter's `/`. Any other character ends a run that a year expression lies inside.
 YEAR_RUN_BREAK = regex.compile(r"[^\w\s\-–—/]")
 YEAR_FRAGMENTS = tuple(regex.findall(r"\{([A-Z][A-Z_]*)\}", _YEAR))  # tests/test_years.py: their words break no run
-_RUN_BREAK_BEFORE = regex.compile(YEAR_RUN_BREAK.pattern, regex.REVERSE)
 _YEAR_DIGITS = regex.compile(r"(?:19|20)\d\d")
 
 
@@ -88,17 +88,11 @@ def year_matches(text: str) -> Iterator[regex.Match[str]]:
 
     Why: YEAR_RE opens with an alternation of words, which the engine tries at every character
     of the text; four digits are found by a fast scan, and most of a text lies in runs (between
-    punctuation) that hold none. No match spans a run break and every match holds its year's
-    digits, so the matches are the same; a run is searched once however many years it holds.
+    punctuation) that hold none. Every match holds its year's digits and no run break.
     """
-    done = 0  # the text before `done` has been searched
-    for d in _YEAR_DIGITS.finditer(text):
-        if d.start() < done:
-            continue  # inside a run already searched
-        brk = _RUN_BREAK_BEFORE.search(text, done, d.start())
-        nxt = YEAR_RUN_BREAK.search(text, d.end())
-        start, done = brk.end() if brk else done, nxt.start() if nxt else len(text)
-        yield from YEAR_RE.finditer(text, start, done)
+    digits = (d.start() for d in _YEAR_DIGITS.finditer(text))
+    for start, end in runs_holding(text, digits, YEAR_RUN_BREAK):
+        yield from YEAR_RE.finditer(text, start, end)
 
 
 def find_years(text: str) -> list[YearMention]:

@@ -6,7 +6,13 @@ import datetime as dt
 
 import pytest
 
-from extractors.document import find_fields
+from extractors.document import (
+    _kind_starts,
+    _lead_in_words,
+    _mention_patterns,
+    _mentions,
+    find_fields,
+)
 from extractors.lexicon import get_lexicon
 
 LEX = get_lexicon()
@@ -48,3 +54,29 @@ def test_document_fields(text: str, expected: tuple[object, ...]) -> None:
 
 def test_province_keeps_the_texts_spelling() -> None:
     assert find_fields("Kế hoạch của UBND tỉnh Khánh Hoà về chuyển đổi số.", LEX).province == "Khánh Hoà"
+
+
+MENTION_TEXTS = [
+    "Ngày 29/4/2022, UBND tỉnh ban hành Kế hoạch số 698/KH-UBND về việc chuyển đổi số. Theo đó, Kế hoạch đề ra 5 mục tiêu.",
+    "Chủ tịch UBND vừa ký Quyết định số 861/QĐ-UBND-HC ngày 5/8/2022 ban hành Đề án chuyển đổi số tỉnh Đồng Tháp.",
+    "Nhằm thực hiện Nghị quyết số 09-NQ/TU, tỉnh đang triển khai Kế hoạch 77/KH-UBND theo Chương trình chuyển đổi số.",
+    "ban hành  Kế hoạch, theo Nghị quyết định hướng; phê duyệt Đề án: Kế hoạch này nêu rõ\nQuyết định 12 về việc",
+    "UBND tỉnh ban hành kế hoạch. ban hành",
+]
+
+
+@pytest.mark.parametrize("text", MENTION_TEXTS)
+def test_mentions_are_found_where_a_full_scan_finds_them(text: str) -> None:
+    # the mention patterns, searched only around the document nouns, match what a scan of the text matches
+    kinds = _kind_starts(LEX, text)
+    assert kinds == [m.start() for m in LEX.doctype_re.finditer(text, overlapped=True)]
+    for mention in _mention_patterns(LEX):
+        found = [(m.span(), m.groupdict()) for m in _mentions(mention, text, kinds)]
+        assert found == [(m.span(), m.groupdict()) for m in mention.pattern.finditer(text)], mention.how
+
+
+def test_mention_leads_made_of_words_are_searched_by_runs() -> None:
+    leads = {m.how: _lead_in_words(m.lead) for m in _mention_patterns(LEX)}
+    assert leads["issue"] is not None and leads["named"] is not None  # `ban hành Kế hoạch`, `theo Kế hoạch`
+    assert _lead_in_words(r"(?:số|\d+)\s+") is None  # a digit class, a stop or a comma may break a run
+    assert _lead_in_words(r"(?:số\.)\s+") is None

@@ -135,3 +135,18 @@ def test_the_parenthesis_open_at_a_value() -> None:
     text = "85% hồ sơ (đến năm 2030 là 98%) và 90%"
     assert open_paren(text, 0, text.index("98%")) == text.index("(")
     assert open_paren(text, 0, text.index("90%")) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Đạt 80%. Phấn đấu 90%… 100% hồ sơ! (năm 2025)", ["Đạt 80%.", "Phấn đấu 90%…", "100% hồ sơ!", "(năm 2025)"]),
+        ("TP. Hồ Chí Minh.  2025 là năm đầu. tiếp theo", ["TP.", "Hồ Chí Minh.", "2025 là năm đầu. tiếp theo"]),
+        ("không có dấu chấm", ["không có dấu chấm"]),
+        (". Mở đầu", [".", "Mở đầu"]),
+    ],
+)
+def test_sentences_of_a_line(line: str, expected: list[str]) -> None:
+    # a sentence ends at a stop followed by spaces and a capital, a digit or a quote
+    ctx = build_context(line, LEX, [])
+    assert [line[s:e] for s, e in sorted({ctx.sentence_of(p) for p in range(len(line))})] == expected
