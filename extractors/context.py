@@ -48,6 +48,7 @@ class DocContext:
     _own_starts: list[int] = field(default_factory=list)
     _own_ends: list[int] = field(default_factory=list)
     _sentence_ends: dict[int, list[int]] = field(default_factory=dict)
+    _sentence_at: dict[int, tuple[int, int]] = field(default_factory=dict)  # sentence_of by offset
     _clause_cuts: dict[tuple[int, int], tuple[list[int], list[int]]] = field(default_factory=dict)  # by sentence
     # Boundaries of one kind with their offsets, for bisecting (built once: boundaries never change).
     _section_heads: list[Boundary] = field(default_factory=list)
@@ -106,6 +107,13 @@ class DocContext:
         return self.paragraphs[i]
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
+        """The sentence holding `pos`, kept by offset: the stages ask about a value's offset several times."""
+        found = self._sentence_at.get(pos)
+        if found is None:
+            found = self._sentence_at[pos] = self._sentence_of(pos)
+        return found
+
+    def _sentence_of(self, pos: int) -> tuple[int, int]:
         ps, pe = self.paragraph_of(pos)
         spans = self._sentences.get(ps)
         if spans is None:
@@ -129,7 +137,7 @@ class DocContext:
         ss, se = self.sentence_of(pos)
         cuts = self._clause_cuts.get((ss, se))
         if cuts is None:
-            found = [(ss + m.start(), ss + m.end()) for m in CLAUSE_SPLIT_RE.finditer(self.text[ss:se])]
+            found = [m.span() for m in CLAUSE_SPLIT_RE.finditer(self.text, ss, se)]
             cuts = self._clause_cuts[ss, se] = ([a for a, _ in found], [b for _, b in found])
         starts, ends = cuts
         i = bisect_left(starts, pos)  # the first cut at or after pos

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import regex
 
@@ -57,6 +58,7 @@ CITED_NUMBER_BEFORE = regex.compile(
     r"(?P<num>\d{1,5}/\s?[\wĐđ.\-/]+|" + FULL_NUMBER + template(r")\s*,?\s*(?:{DAY_NOUN}\s*)?$"), FLAGS
 )
 _SPACES = regex.compile(r"\s+")
+_NEWLINE = regex.compile(r"\n")
 _WORD_NEXT = regex.compile(r"\s+\w")  # a word follows the document noun: it names a document
 PAGE_YEAR_RE = regex.compile(r"(?<!\d)\d{1,2}/\d{1,2}/(?P<y>(?:19|20)\d\d)(?!\d)|date\s+(?P<y2>(?:19|20)\d\d)-\d\d")
 
@@ -173,7 +175,8 @@ class _Mention:
 
     how: str  # issue, named, carried, implemented, subject
     pattern: regex.Pattern[str]
-    lead: str  # the part before the document's kind
+    lead: str  # the pattern up to the document's kind (its number, after it, is optional)
+    at_kind: bool  # only look-behinds stand before the kind: a match opens at the kind
 
 
 @lru_cache(maxsize=4)
@@ -190,13 +193,13 @@ def _mention_patterns(lex: Lexicon) -> list[_Mention]:
         return "|".join(f"(?:{c.pattern.rstrip('$').rstrip()})" for c in lex.cues if c.kind == cue_kind)
 
     leads = [
-        ("issue", ISSUE_VERBS + r"\s+"),
-        ("named", NAMED_BY.pattern),
-        ("carried", r"(?:" + cues("doc_carried_out") + r")\s*"),
-        ("implemented", r"(?:" + cues("doc_implemented") + r")\s*"),
-        ("subject", r"(?:^|(?<=[.!?:]\s{1,3})|(?<=\n)|(?<=" + SUBJECT_LEAD.pattern + "))"),
+        ("issue", ISSUE_VERBS + r"\s+", False),
+        ("named", NAMED_BY.pattern, False),
+        ("carried", r"(?:" + cues("doc_carried_out") + r")\s*", False),
+        ("implemented", r"(?:" + cues("doc_implemented") + r")\s*", False),
+        ("subject", r"(?:^|(?<=[.!?:]\s{1,3})|(?<=\n)|(?<=" + SUBJECT_LEAD.pattern + "))", True),
     ]
-    return [_Mention(how, regex.compile(lead + kind + number, FLAGS), lead + kind) for how, lead in leads]
+    return [_Mention(how, regex.compile(lead + kind + number, FLAGS), lead + kind, at) for how, lead, at in leads]
 
 
 # The tokens of a pattern that matches words and spaces only (letters, `\s`, groups, quantifiers,
@@ -214,12 +217,13 @@ def _lead_in_words(lead: str) -> regex.Pattern[str] | None:
 def _mentions(mention: _Mention, head: str, kinds: list[int]) -> Iterator[regex.Match[str]]:
     """`mention.pattern.finditer(head)`, searched only where a document kind (at `kinds`) can be part of a match.
 
-    A pattern opening with the kind (`subject`, look-behinds only before it) is tried at each
-    kind. One whose part before the kind holds only words and spaces (`issue`, `named`) has
-    that part and the kind inside one run of words and spaces: the runs holding a kind are
-    searched for it, and the whole pattern (its number is optional) is matched where it starts.
+    A pattern opening at the kind (`subject`: look-behinds only before it) is tried at each
+    kind. One whose part up to the kind holds only words and spaces (`ban hành Kế hoạch`,
+    `theo Kế hoạch`, the cues' words) lies inside one run of words and spaces: the runs holding
+    a kind are searched for that part, and the whole pattern is matched where it starts.
+    Any other pattern is searched in the whole head.
     """
-    if mention.how == "subject":
+    if mention.at_kind:
         yield from matches_at(mention.pattern, head, kinds)
         return
     lead = _lead_in_words(mention.lead)
@@ -314,11 +318,17 @@ def find_document(
     return doc_type or (_code_type(meta_number, lex) if meta_number else None), meta_number or number, meta_issued or issued
 
 
+def header_number(text: str) -> regex.Match[str] | None:
+    """`HEADER_NUMBER_RE.search(text[:3000])`, tried at line starts only (where its `(?m)^` lets a match open)."""
+    head = text[:3000]
+    return next(matches_at(HEADER_NUMBER_RE, head, chain([0], (m.end() for m in _NEWLINE.finditer(head)))), None)
+
+
 def _find_document(
     text: str, lex: Lexicon, page_year: int | None, national: bool
 ) -> tuple[str | None, str | None, dt.date | None]:
     # 1. an official header
-    hn = HEADER_NUMBER_RE.search(text[:3000])
+    hn = header_number(text)
     if hn:
         after = text[hn.end() : hn.end() + 800]
         doc_type = None

@@ -7,11 +7,13 @@ import datetime as dt
 import pytest
 
 from extractors.document import (
+    HEADER_NUMBER_RE,
     _kind_starts,
     _lead_in_words,
     _mention_patterns,
     _mentions,
     find_fields,
+    header_number,
 )
 from extractors.lexicon import get_lexicon
 
@@ -80,3 +82,18 @@ def test_mention_leads_made_of_words_are_searched_by_runs() -> None:
     assert leads["issue"] is not None and leads["named"] is not None  # `ban hành Kế hoạch`, `theo Kế hoạch`
     assert _lead_in_words(r"(?:số|\d+)\s+") is None  # a digit class, a stop or a comma may break a run
     assert _lead_in_words(r"(?:số\.)\s+") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ỦY BAN NHÂN DÂN TỈNH HẢI DƯƠNG\nSố: 1914/KH-UBND\nHải Dương, ngày 05 tháng 6 năm 2023",
+        "| Số: 77/KH-UBND | Hà Tĩnh\n  Số :12/QĐ-UBND",
+        "Kế hoạch số: 5/KH-UBND trong câu\n\n\n   Số: 9/KH-UBND",  # a number inside a line is no header
+        "Số hiệu: 3/KH-UBND",
+        "",
+    ],
+)
+def test_header_number_is_searched_at_line_starts(text: str) -> None:
+    found, expected = header_number(text), HEADER_NUMBER_RE.search(text[:3000])
+    assert (found and (found.span(), found["num"])) == (expected and (expected.span(), expected["num"]))
