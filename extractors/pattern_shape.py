@@ -147,11 +147,8 @@ def reach_formula(pattern: str) -> Reach | None:
     the lexicon's patterns are the same for every document; the longest runs it is measured by
     are the text's (`measure`).
     """
-    try:
-        parsed = sre_parse.parse(pattern, sre.SRE_FLAG_IGNORECASE)
-    except (sre.error, OverflowError, RecursionError):
-        return None
-    if parsed.getwidth()[0] == 0:  # empty matches: searched directly
+    parsed = _standard_parse(pattern)
+    if parsed is None or parsed.getwidth()[0] == 0:  # empty matches: searched directly
         return None
     reach = _formula(parsed)
     return None if reach is None else _sum([reach, 2])
@@ -238,15 +235,29 @@ def _inner_openings(op: Any, av: Any) -> tuple[set[str], bool] | None:
 _OTHER_READING = regex.MULTILINE | regex.REVERSE | regex.FULLCASE | regex.ASCII | regex.VERBOSE | regex.V1
 
 
+# `regex`'s fuzzy constraints (`(?:x){e<=1}`, `{i<=1,d<=1}`, `{e}`) read as literal text to the
+# standard parser, whose shape of them would be wrong (a fuzzy match may open with, hold and read
+# other characters): a brace group naming an error kind is taken as fuzzy. A false alarm
+# (`\p{Lowercase}`) only sends the pattern to a direct search.
+_FUZZY = regex.compile(r"(?<!\\)\{[^}]*[eids][^}]*\}")
+
+
+def _standard_parse(pattern: str) -> Any:
+    """The standard library's parse of a `regex` pattern, or None when it cannot be read that way."""
+    if _FUZZY.search(pattern):
+        return None
+    try:
+        return sre_parse.parse(pattern, sre.SRE_FLAG_IGNORECASE)
+    except (sre.error, OverflowError, RecursionError):
+        return None
+
+
 def _parse_folded(pattern: str, flags: int) -> Any:
     """The parse of a case-insensitive pattern whose words can be looked up case-folded, or None."""
     if not flags & regex.IGNORECASE or flags & _OTHER_READING:
         return None
-    try:
-        parsed = sre_parse.parse(pattern, sre.SRE_FLAG_IGNORECASE)
-    except (sre.error, OverflowError, RecursionError):
-        return None
-    return None if parsed.state.flags & sre.SRE_FLAG_MULTILINE else parsed
+    parsed = _standard_parse(pattern)
+    return None if parsed is None or parsed.state.flags & sre.SRE_FLAG_MULTILINE else parsed
 
 
 @lru_cache(maxsize=4096)

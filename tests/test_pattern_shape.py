@@ -11,7 +11,7 @@ import pytest
 import regex
 
 from extractors.lexicon import FLAGS, get_lexicon
-from extractors.pattern_shape import casefolded, may_hold, openings, required_words
+from extractors.pattern_shape import casefolded, may_hold, openings, reach_formula, required_words
 from extractors.scopes import _scope_patterns
 from tests.conftest import CORPUS
 
@@ -117,3 +117,16 @@ def test_a_segment_without_a_required_word_holds_no_scope_phrase() -> None:
             assert may_hold(words, casefolded(segment))
     assert skipped > 100
     assert all(listed.search(t) and may_hold(words, casefolded(t)) for t in ("Các Cơ Quan tỉnh", "CẤP XÃ", "ở cấp huyện"))
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"(?:đã){e<=1}\s+đạt", r"\bhiện{i<=1,d<=1}\s+nay", r"(?:cấp\s+xã){e}", r"(?:theo\s+số\s+liệu){1<=e<=2}"],
+)
+def test_a_fuzzy_pattern_has_no_shape_from_the_standard_parser(pattern: str) -> None:
+    """The standard parser reads `{e<=1}` as text: a fuzzy pattern is searched directly, never ruled out."""
+    assert openings(pattern, FLAGS) is None
+    assert required_words(pattern, FLAGS) is None
+    assert reach_formula(pattern) is None
+    assert regex.search(pattern, "Tỉnh đa đạt; hiện nay; cấp xa; theo so lieu", FLAGS)  # each matches a near spelling
+
