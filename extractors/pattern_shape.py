@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re._constants as sre  # the standard parser reads the patterns' structure
 import re._parser as sre_parse
+import warnings
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -237,18 +238,25 @@ _OTHER_READING = regex.MULTILINE | regex.REVERSE | regex.FULLCASE | regex.ASCII 
 
 # `regex`'s fuzzy constraints (`(?:x){e<=1}`, `{i<=1,d<=1}`, `{e}`) read as literal text to the
 # standard parser, whose shape of them would be wrong (a fuzzy match may open with, hold and read
-# other characters): a brace group naming an error kind is taken as fuzzy. A false alarm
-# (`\p{Lowercase}`) only sends the pattern to a direct search.
-_FUZZY = regex.compile(r"(?<!\\)\{[^}]*[eids][^}]*\}")
+# other characters): any brace group naming an error kind is taken as fuzzy, escaped or not. A
+# false alarm (`\p{Lowercase}`, `\{e}`) only sends the pattern to a direct search.
+_FUZZY = regex.compile(r"\{[^}]*[eids][^}]*\}")
 
 
 def _standard_parse(pattern: str) -> Any:
-    """The standard library's parse of a `regex` pattern, or None when it cannot be read that way."""
+    """The standard library's parse of a `regex` pattern, or None when it cannot be read that way.
+
+    Where the two syntaxes part, the standard parser warns instead of failing (`[[:alpha:]]` is one
+    POSIX class to `regex` but a set and a `]` to it; `[a-z--aeiou]` is a set difference to `regex`
+    V1): its warning is taken as a refusal, so such a pattern is searched directly.
+    """
     if _FUZZY.search(pattern):
         return None
     try:
-        return sre_parse.parse(pattern, sre.SRE_FLAG_IGNORECASE)
-    except (sre.error, OverflowError, RecursionError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FutureWarning)
+            return sre_parse.parse(pattern, sre.SRE_FLAG_IGNORECASE)
+    except (sre.error, OverflowError, RecursionError, FutureWarning):
         return None
 
 
