@@ -104,11 +104,22 @@ def test_one_worker_serves_a_batch_and_the_next_batch(tmp_path: Path) -> None:
         assert again._box is box
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """Ctrl-C's default action in the child, as a shell gives a command it starts.
+
+    An ignored SIGINT is inherited across exec and Python then keeps it ignored; a test run
+    (or whatever started it) that ignores SIGINT would otherwise hand that to the command,
+    which would then run to its end and exit 0 whatever this test sends it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_ends_extract_in_seconds_with_one_line_and_no_worker_left(tmp_path: Path) -> None:
     slow = tmp_path / "slow.txt"
     slow.write_text(RUN_ON, encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", str(slow), "--out", str(tmp_path / "o")],
-                            cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_ctrl_c_as_in_a_terminal)  # noqa: PLW1509  (signal only)
     try:
         deadline = time.monotonic() + 180
         workers: list[psutil.Process] = []
