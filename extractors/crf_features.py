@@ -5,9 +5,10 @@ underthesea's featurizers (the Rust `CRFFeaturizer` of its word segmenter, the P
 template names, apply its function and format the string. Most of that is shared: the bigram
 `T[-1,0]` of a word is the `T[0,1]` of the word before it, and `T[0].lower` is the `T[1].lower` of
 the word before. Here each (n-gram width, column, function) is computed once per phrase and each
-template's column of features is a slice of it; a feature the model has no weight for is left out
-(the tagger skips it), and the others are strings made once, when the model is read. The tags are
-the same (tests/test_nlp.py compares with underthesea's own functions).
+template's column of features is a slice of it (the group's rows transposed once, in C, not a
+Python loop per word and template); a feature the model has no weight for is left out (the tagger
+skips it), and the others are strings made once, when the model is read. The tags are the same
+(tests/test_nlp.py compares with underthesea's own functions).
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class _Group:
     members: list[int]  # the templates' places in the template list
     before: int  # how far before the word the group's n-grams start, at most
     after: int  # how far past the last n-gram of the phrase a template can read, at most
+    starts: list[int]  # where each member's column starts in the group's padded rows (`before + first`)
     bos: tuple[str | None, ...]  # each member's feature when its n-gram starts before the phrase
     eos: tuple[str | None, ...]  # and when it ends after it
     strings: dict[str, tuple[str | None, ...]] | None  # value -> each member's feature; None: format them
@@ -109,9 +111,11 @@ class Featurizer:
                     for v in known.get(name[:-1], ()):
                         slots.setdefault(v, [None] * len(names))[slot] = name + v
                 strings = {v: tuple(features) for v, features in slots.items()}
+            before = max(max(-self.templates[k].first, 0) for k in members)
             self._groups.append(_Group(
                 members,
-                before=max(max(-self.templates[k].first, 0) for k in members),
+                before=before,
+                starts=[before + self.templates[k].first for k in members],
                 after=max(max(self.templates[k].first + self.templates[k].width, 0) for k in members),
                 bos=tuple(feature(name, "BOS") for name in names),
                 eos=tuple(feature(name, "EOS") for name in names),
@@ -121,8 +125,9 @@ class Featurizer:
     def rows(self, n: int, values: Callable[[Template], Sequence[str]]) -> list[tuple[str, ...]]:
         """The feature strings of each of the `n` words of a phrase, in template order: `BOS` when
         the n-gram starts before the phrase, `EOS` when it ends after it, else the template's value
-        of the n-gram (`values(t)[j]` for the one starting at word `j`)."""
-        columns: list[list[str | None]] = [[] for _ in self.templates]
+        of the n-gram (`values(t)[j]` for the one starting at word `j`). With `known`, a feature the
+        model has no weight for is left out."""
+        columns: list[tuple[str | None, ...]] = [()] * len(self.templates)
         templates = self.templates
         for g in self._groups:
             grams = values(templates[g.members[0]])
@@ -132,13 +137,15 @@ class Featurizer:
                 missing = (None,) * len(g.members)
                 inside = [g.strings.get(v, missing) for v in grams]  # one look-up per n-gram for the group
             # the n-gram of word i for a template that starts `first` words away is padded[before + first + i]:
-            # before the phrase its BOS, past the last n-gram its EOS
+            # before the phrase its BOS, past the last n-gram its EOS; each member's column of the
+            # padded rows (one transposition, in C) is sliced for each template
             padded = [g.bos] * g.before + inside + [g.eos] * (g.after + n - len(grams))
-            for slot, k in enumerate(g.members):
-                start = g.before + templates[k].first
-                columns[k] = [e[slot] for e in padded[start : start + n]]
+            for k, start, column in zip(g.members, g.starts, zip(*padded, strict=True), strict=True):
+                columns[k] = column[start : start + n]
         if not columns:
             return [() for _ in range(n)]
+        if not self.filtered:  # no feature left out
+            return list(zip(*columns, strict=True))  # type: ignore[arg-type]
         return [tuple(filter(None, row)) for row in zip(*columns, strict=True)]
 
 
