@@ -22,8 +22,10 @@ from extractors.numbers import Mention
 from extractors.structure import open_paren
 
 _SPLIT_DELIMS = regex.compile(template(r":|,|;|\(|\s+{CONJ}\s+|\s+-\s+"), FLAGS)
-# Searched from the end (`AT_END`): tried at the end only, the same match as a forward search
-# (longest word first; tests/test_fast_paths.py compares both ways).
+# Compiled from the end (`AT_END`) and tried with `.match`, anchored at the end: one attempt there, the
+# same match as a forward search (longest word first; tests/test_fast_paths.py and
+# tests/test_reading_shortcuts.py compare the ways). A `.search` from the end that fails would try
+# every character before giving up, as a forward search does.
 _LINK_VERB = regex.compile(template(r"{LINK_VERB}\s*$"), AT_END)
 _HAVE_VERB = regex.compile(template(r"(?<!\w){HAVE_VERB}\s*$"), AT_END)
 # A value's left part is cut after its last lead-in: a colon, a fronted period (`Đến năm 2025,`), a
@@ -56,7 +58,7 @@ def _comparator_before(
     any_word = _any_word_at_end(lex)
     for _ in range(4):
         text = text.rstrip(" (")
-        if any_word.search(text) is None:
+        if any_word.match(text) is None:
             break  # no comparator, linking, direction or having word ends the text: nothing to read
         hit = False
         found = lex.comparator_before(text)  # the longest comparator word over all entries
@@ -66,13 +68,13 @@ def _comparator_before(
             if not (entry == "ge_from" and mention.value_max is not None) and comparator is None:
                 comparator, rules["comparator"] = cmp, entry
             text, hit = text[:at].rstrip(), True
-        m = _LINK_VERB.search(text)
+        m = _LINK_VERB.match(text)
         if m:
             if comparator is None:
                 comparator, rules["comparator"] = "=", "LINK_VERB"
             text, hit = text[: m.start()].rstrip(), True
         for pattern, dirn in lex.direction_before:
-            m = pattern.search(text)
+            m = pattern.match(text)
             if m:
                 if direction == "level":
                     direction = dirn
@@ -80,7 +82,7 @@ def _comparator_before(
                 text, hit = text[: m.start()].rstrip(), True
                 break
         # `ít nhất có 4 doanh nghiệp`: a verb of having between the comparator word and the number
-        m = _HAVE_VERB.search(text) if not hit else None
+        m = _HAVE_VERB.match(text) if not hit else None
         if m and lex.comparator_before(text[: m.start()].rstrip()):
             text, hit = text[: m.start()].rstrip(), True
         if not hit:
@@ -119,7 +121,7 @@ def _cut_leadin(left: str) -> int:
 
 
 _LINK_AT_END = regex.compile(
-    template(r"(?:{LINK_VERB}|{CHANGE_VERB})(?:\s*\(?\s*(?:{AVERAGE}|{COMPARATOR_BEFORE}))*\s*$"), FLAGS
+    template(r"(?:{LINK_VERB}|{CHANGE_VERB})(?:\s*\(?\s*(?:{AVERAGE}|{COMPARATOR_BEFORE}))*\s*$"), AT_END
 )
 _CONJ_ONLY = regex.compile(template(r"^(?:[\s,;:.\-–—•*+]|{LIST_JOIN})*$"), FLAGS)
 _TRAILING_CONJ = regex.compile(template(r"[\s,;:]+{CONJ}?\s*$"), FLAGS)
@@ -129,7 +131,7 @@ _ENDS_IN_CONJ = regex.compile(template(r"{CONJ}$"), AT_END)
 _COMMA_OR_COLON = regex.compile(r"[,:]")
 _PAREN = regex.compile(r"[()]")
 _DIGIT = regex.compile(r"\d")  # `\d\s*%|\d` finds a digit wherever a digit is
-_SHARE_VERB = regex.compile(template(r"{SHARE_VERB}\s*(?:\S+\s*)?$"), FLAGS)
+_SHARE_VERB = regex.compile(template(r"{SHARE_VERB}\s*(?:\S+\s*)?$"), AT_END)
 # A comparator after the value ("50% trở lên"), within 30 characters, not an age ("15 tuổi trở lên").
 _AFTER_WORD = regex.compile(template(r"^[^,;]{0,30}?(?<!{AGE_NOUN}\s)(?P<w>{COMPARATOR_AFTER})"), FLAGS)
 
@@ -149,7 +151,7 @@ def _split_between(text: str, a_end: int, b_start: int) -> tuple[int, bool]:
     colon = [d for d in delims if d.group(0) == ":"]
     if colon:
         return colon[-1].end(), True
-    chosen = delims[0] if _LINK_AT_END.search(text, a_end, b_start) else delims[-1]
+    chosen = delims[0] if _LINK_AT_END.match(text, a_end, b_start) else delims[-1]
     return chosen.end(), False
 
 
@@ -279,7 +281,7 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
     left_raw = text[seg_start : m.start]
     rules: dict[str, str] = {}
     comparator, direction, left_core = _comparator_before(left_raw, lex, m, rules)
-    share_verb = bool(_SHARE_VERB.search(left_raw))
+    share_verb = bool(_SHARE_VERB.match(left_raw))
     return _Segment(
         start=seg_start,
         left_raw=left_raw,
@@ -297,7 +299,7 @@ def _without_trailing_conj(right: str) -> str:
     """`right` without the marks and conjunction that end it (`hồ sơ cấp tỉnh, và`): the pattern,
     anchored at the end, is tried at every space of a long right part, so it is run only when the
     right part ends as a match must (a space or mark last, or a conjunction)."""
-    if right and not _TRAILING_MARK.match(right, len(right) - 1) and _ENDS_IN_CONJ.search(right) is None:
+    if right and not _TRAILING_MARK.match(right, len(right) - 1) and _ENDS_IN_CONJ.match(right) is None:
         return right
     return _TRAILING_CONJ.sub("", right)
 

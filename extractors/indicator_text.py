@@ -87,8 +87,8 @@ def _strip_ends(text: str, lex: Lexicon, left: bool) -> str:
             if new != text:
                 text, changed = new, True
         for pattern, from_end in right:
-            if from_end is not None and from_end.search(text) is None:
-                continue  # no match ends the text: `sub` would change nothing (searched from the end: cheap)
+            if from_end is not None and from_end.match(text) is None:
+                continue  # no match ends the text: `sub` would change nothing (one attempt, at the end)
             new = pattern.sub("", text, count=1).strip()
             if new != text:
                 text, changed = new, True
@@ -97,10 +97,12 @@ def _strip_ends(text: str, lex: Lexicon, left: bool) -> str:
 
 @lru_cache(maxsize=4)
 def _at_end(lex: Lexicon) -> tuple[tuple[regex.Pattern[str], regex.Pattern[str] | None], ...]:
-    """Each `strip_right` pattern (anchored at the end) with the same pattern searched from the end.
+    """Each `strip_right` pattern (anchored at the end) with the same pattern compiled from the end.
 
-    Both find a match exactly when some match ends the text; the one searched from the end tries
-    the end only, where a forward search tries every character: a cheap test before `sub`.
+    `.match` of the one compiled from the end is one attempt at the end of the text, where a
+    forward search (or a failing `.search` from the end) tries every character. Both find a
+    match exactly when some match ends the text, as `_strip_ends` holds it (no space last, so
+    `$` cannot match before a final newline): a cheap test before `sub`.
     """
     out = []
     for pattern in lex.strip_right:
@@ -167,10 +169,11 @@ def clean_right(right: str, lex: Lexicon, unit: str) -> str:
 def build_indicator(
     left: str, right: str, lex: Lexicon, share_verb: bool, unit: str, whole_left: bool = False
 ) -> str:
-    """The indicator from a value's left and right words; `whole_left` when the left words are
-    already the value's own subject and verb (`predicates.purpose_predicate`), not to be cut at a comma."""
+    """The indicator from a value's left words and its right words as `clean_right` left them
+    (the caller keeps that text too: `reading.Reading.right_clean`, so it is cleaned once);
+    `whole_left` when the left words are already the value's own subject and verb
+    (`predicates.purpose_predicate`), not to be cut at a comma."""
     left = without_years(left)
-    right = clean_right(right, lex, unit)
     if right and not whole_left:
         left = left.rsplit(",", 1)[-1]
     left = _strip_provinces(strip_ends(left, lex), lex)

@@ -23,7 +23,7 @@ from typing import Any
 import regex
 
 from extractors.coordination import split_predicates, split_repeated_head
-from extractors.indicator_text import build_indicator, without_years
+from extractors.indicator_text import build_indicator, clean_right, without_years
 from extractors.lexicon import FLAGS, Lexicon, template
 from extractors.reading import Reading
 from extractors.types import Candidate
@@ -75,12 +75,14 @@ def shared_value(reading: Reading, lex: Lexicon) -> tuple[tuple[str, ...], str] 
         parts = _measures(right, after_verb=True)
         if parts is None:
             return None
-        return tuple(build_indicator(left, part, lex, reading.share_verb, unit) for part in parts[0]), parts[1]
+        return tuple(
+            build_indicator(left, clean_right(part, lex, unit), lex, reading.share_verb, unit) for part in parts[0]
+        ), parts[1]
     subject = " ".join(without_years(left).split())  # raw: `tỷ lệ A và tỷ lệ B` repeats its head
     parts = _measures(subject, after_verb=False) if subject else None
     if parts is None:
         return None
-    return tuple(build_indicator(part, right, lex, reading.share_verb, unit) for part in parts[0]), parts[1]
+    return tuple(build_indicator(part, reading.right_clean, lex, reading.share_verb, unit) for part in parts[0]), parts[1]
 
 
 def _measures(phrase: str, after_verb: bool) -> tuple[list[str], str] | None:

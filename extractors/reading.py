@@ -62,9 +62,9 @@ def read_value(
     left_for_ind = strip_scopes(seg.left_core, spans, 0)
     right_for_ind = strip_scopes(right_trim, spans, m.end - seg.start)
     own = purpose_predicate(left_for_ind) if seg.rules.get("comparator") != "LINK_VERB" else None
-    indicator = build_indicator(own or left_for_ind, right_for_ind, lex, seg.share_verb, m.unit, whole_left=bool(own))
-    rules["indicator"] = "indicator_purpose_predicate" if own else "indicator_clause"
     right_clean = clean_right(right_for_ind, lex, m.unit)
+    indicator = build_indicator(own or left_for_ind, right_clean, lex, seg.share_verb, m.unit, whole_left=bool(own))
+    rules["indicator"] = "indicator_purpose_predicate" if own else "indicator_clause"
     if seg.bare and prev_phrase and right_clean and not has_verb(right_clean):
         indicator, rules["indicator"] = f"{prev_phrase} {right_clean}", "list_elided_verb"
     elif seg.bare and not right_clean and not strip_ends(left_for_ind, lex):
