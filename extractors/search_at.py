@@ -9,10 +9,13 @@ the pattern there alone finds the same matches, for much less.
 
 from __future__ import annotations
 
+import re._constants as sre
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import regex
+
+from extractors.pattern_shape import _standard_parse
 
 
 def matches_at(pattern: regex.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[regex.Match[str]]:
@@ -33,6 +36,58 @@ def matches_at(pattern: regex.Pattern[str], text: str, starts: Iterable[int]) ->
         if m:
             yield m
             done = m.end()
+
+
+@lru_cache(maxsize=256)
+def opens_at_line_start(pattern: regex.Pattern[str]) -> bool:
+    """Whether every match of `pattern` starts a line: it opens with `^` under `(?m)`, outside any alternation.
+
+    Read from the pattern's parse (`pattern_shape._standard_parse`): `(?m)^a|b` opens with an
+    alternation whose second branch matches anywhere; a pattern the parser cannot read is not one.
+    """
+    if pattern.flags & regex.REVERSE:
+        return False
+    parsed = _standard_parse(pattern.pattern)
+    if parsed is None or not len(parsed) or parsed[0] != (sre.AT, sre.AT_BEGINNING):
+        return False
+    return bool(parsed.state.flags & sre.SRE_FLAG_MULTILINE or pattern.flags & regex.MULTILINE)
+
+
+def at_line_starts(pattern: regex.Pattern[str], text: str) -> Iterator[regex.Match[str]]:
+    """`pattern.finditer(text)` for a pattern whose matches start lines (`opens_at_line_start`), tried at each line's start.
+
+    Such a match starts at the text's start or after a `\\n`, which `str.find` finds far faster
+    than `regex` tries the pattern at every character.
+    """
+    if not opens_at_line_start(pattern):
+        raise ValueError(f"not opening at a line's start: {pattern.pattern[:40]!r}")
+    return matches_at(pattern, text, _line_starts(text))
+
+
+def _line_starts(text: str) -> Iterator[int]:
+    yield 0
+    i = text.find("\n")
+    while i >= 0:
+        yield i + 1
+        i = text.find("\n", i + 1)
+
+
+def word_starts(folded: str, words: Iterable[str]) -> list[int]:
+    """Every offset where one of `words` occurs in `folded` (overlapping ones too), sorted.
+
+    `folded` is a text case-folded (`pattern_shape.casefolded`) and `words` are case-folded: a
+    character that a case-insensitive pattern matches to a letter folds to that letter's folding
+    (tests/test_search_at.py checks it for the words looked up), so every place a pattern opening
+    with one of the words can match is found. `str.find` reads a text far faster than `regex`
+    tries a pattern at each of its characters.
+    """
+    found: set[int] = set()
+    for word in words:
+        i = folded.find(word)
+        while i >= 0:
+            found.add(i)
+            i = folded.find(word, i + 1)
+    return sorted(found)
 
 
 @lru_cache(maxsize=8)

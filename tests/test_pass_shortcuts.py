@@ -1,0 +1,173 @@
+"""The per-document passes' shortcuts find what a scan of the whole text finds.
+
+Numbers, province names and metadata lines are searched only where a match can start (a short
+number's first digit, a name found by the standard `re` in the text case-folded, a line's start).
+Each shortcut is compared with the plain scan over the corpora and over random texts made of the
+patterns' own words, and each comparison is shown to fail when its shortcut is broken on purpose.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+import pytest
+import regex
+
+from extractors import document, numbers
+from extractors.lexicon import FLAGS, fold, get_lexicon
+from extractors.search_at import at_line_starts, opens_at_line_start, word_starts
+from tests.conftest import CORPUS, SHARED
+
+LEX = get_lexicon()
+
+PIECES = [
+    " ", " ", " ", "  ", "\n", ", ", ". ", "; ", ": ", "(", ")", "/", "-", "–", "%", " %", "0", "1", "5", "02",
+    "10", "25", "100", "2025", "1.000", "2,5", "30-40", "19/19", "top", "Top", "TỐP", "tốp", "nhóm", "NHÓM",
+    "một", "Một", "trong", "số", "lượng", "tỉnh", "thành", "nước", "đạt", "đạt được", "tối thiểu", "ít nhất",
+    "phấn đấu", "có", "từ", "đến", "phần trăm", "bậc", "doanh nghiệp", "hồ sơ", "trên", "dân", "ngày", "tháng",
+    "Bắc Ninh", "BẮC NINH", "bắc  ninh", "Hà Nội", "Khánh Hoà", "Thừa Thiên - Huế", "TP.HCM", "Hồ Chí Minh",
+    "an", "Nam", "xBắc Ninh", "Số hiệu văn bản: 77/KH-UBND", "Ngày ban hành: 05-03-2026", "- Số ký hiệu:",
+    "Số: 12/KH-UBND", "İ", "ſ", "K", "٣",
+]
+
+
+def _random_texts(n: int = 400, seed: int = 11) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 40))) for _ in range(n)]
+
+
+def _corpus_texts() -> list[str]:
+    folders = [CORPUS, SHARED / "corpus-dev", SHARED / "corpus-dev2"]
+    from pipeline.ingest.load import expand_inputs, load_source
+
+    return [load_source(p).text for p in expand_inputs([f for f in folders if f.is_dir()])]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return _corpus_texts() + _random_texts()
+
+
+def _spans(matches: Iterable[regex.Match[str]]) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
+def _differ(shortcut: Callable[[str], Iterator[regex.Match[str]]], scan: Callable[[str], Iterator[regex.Match[str]]],
+            texts: list[str]) -> list[str]:
+    """The texts on which the shortcut's matches are not the scan's."""
+    return [t for t in texts if _spans(shortcut(t)) != _spans(scan(t))]
+
+
+def _numbers_shortcut(pattern: regex.Pattern[str]) -> Callable[[str], Iterator[regex.Match[str]]]:
+    return lambda t: numbers.number_matches(pattern, t, numbers.short_numbers(t))
+
+
+@pytest.mark.parametrize("index", range(len(numbers.AT_SHORT_NUMBERS)))
+def test_number_patterns_tried_at_short_numbers_find_the_scans_matches(texts: list[str], index: int) -> None:
+    pattern = numbers.AT_SHORT_NUMBERS[index]
+    assert not _differ(_numbers_shortcut(pattern), pattern.finditer, texts)
+
+
+def test_rank_pattern_tried_at_its_words_and_numbers_finds_the_scans_matches(texts: list[str]) -> None:
+    assert not _differ(lambda t: numbers.rank_matches(t, numbers.short_numbers(t)), numbers.RANK_RE.finditer, texts)
+
+
+def test_number_shortcuts_fail_when_broken(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # a pattern that does not open at a short number is missed by the shortcut
+    year = regex.compile(r"(?<!\w)năm\s+\d{4}", FLAGS)
+    assert _differ(lambda t: numbers.matches_at(year, t, numbers.short_numbers(t)), year.finditer, texts)
+    # three-digit numbers left out: `100%` is missed
+    monkeypatch.setattr(numbers, "_SHORT_NUMBER", regex.compile(r"(?<!\d)\d{1,2}(?!\d)"))
+    assert _differ(_numbers_shortcut(numbers.PERCENT_RE), numbers.PERCENT_RE.finditer, texts)
+    monkeypatch.undo()
+    monkeypatch.setattr(numbers, "RANK_WORDS", ("top", "tốp", "một"))  # `nhóm 10 tỉnh` is missed
+    assert _differ(lambda t: numbers.rank_matches(t, numbers.short_numbers(t)), numbers.RANK_RE.finditer, texts)
+
+
+def test_mentions_in_text_order_without_overlaps() -> None:
+    found = numbers.find_mentions("Top 10 tỉnh; nhóm 20 tỉnh dẫn đầu, 1 trong 15 tỉnh; 90% và 100 % hồ sơ, 3-5% dân", LEX)
+    assert [(m.value, m.unit, m.rule) for m in found] == [
+        (10.0, "rank", "rank"), (20.0, "rank", "rank"), (15.0, "rank", "rank"),
+        (90.0, "percent", "percent"), (100.0, "percent", "percent"), (3.0, "percent", "percent_range"),
+    ]
+
+
+def _province_scan(text: str) -> Iterator[regex.Match[str]]:
+    return LEX.province_re.finditer(fold(text))
+
+
+def _province_shortcut(text: str) -> Iterator[regex.Match[str]]:
+    return document.province_matches(fold(text), LEX)
+
+
+def test_province_names_found_by_the_standard_engine_are_the_scans(texts: list[str]) -> None:
+    assert not _differ(_province_shortcut, _province_scan, texts)
+
+
+def test_province_shortcut_fails_when_broken(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(document, "casefolded", lambda t: t)  # not case-folded: `BẮC NINH` is missed
+    assert _differ(_province_shortcut, _province_scan, texts)
+
+
+def test_every_character_matching_a_province_names_letter_folds_to_it() -> None:
+    """Why the case-folded look-up finds every name `province_re` matches: any character `regex`
+    matches to a letter of a name ignoring case folds to that letter's folding (or folds longer,
+    and then the text is scanned), and every space `regex` matches is a space to the standard `re`."""
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    letters = {ch for name in LEX.province_canon for ch in name if not ch.isspace()}
+    assert len(letters) > 20
+    for letter in sorted(letters):
+        for ch in regex.findall(regex.escape(letter), every, FLAGS):
+            assert ch.casefold() == letter.casefold() or len(ch.casefold()) > 1, (letter, ch)
+    spaces = regex.findall(r"\s", every, FLAGS)
+    assert spaces and all(re.fullmatch(r"\s", ch.casefold()) for ch in spaces)
+
+
+@pytest.mark.parametrize("kind", ["doc_metadata_number", "doc_metadata_date"])
+def test_metadata_lines_tried_at_line_starts_are_the_cues(texts: list[str], kind: str) -> None:
+    def pair(found: tuple[str, regex.Match[str]] | None) -> object:
+        return found and (found[0], found[1].span(), found[1].groupdict())
+
+    assert [pair(document.line_cue(LEX, kind, t)) for t in texts] == [pair(LEX.cue(kind, t)) for t in texts]
+
+
+def test_line_starts_shortcut_fails_when_broken(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractors import search_at
+
+    pattern = LEX.cue_entries["doc_metadata_number"][0][1]
+    monkeypatch.setattr(search_at, "_line_starts", lambda t: iter([0]))  # the first line only
+    assert _differ(lambda t: at_line_starts(pattern, t), pattern.finditer, texts)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "at_line_start"),
+    [
+        (r"(?m)^\s*Số\s*:", True),
+        (r"(?m)^(?:Số|Ngày)\s*:", True),
+        (r"(?m)^Số|Ngày", False),  # the second branch matches anywhere
+        (r"^Số", False),  # the text's start only, not a line's
+        (r"(?m)\n^Số", False),
+        (r"(?m)[[:alpha:]]^", False),
+    ],
+)
+def test_patterns_opening_at_a_line_start(pattern: str, at_line_start: bool) -> None:
+    compiled = regex.compile(pattern, FLAGS)
+    assert opens_at_line_start(compiled) is at_line_start
+    if not at_line_start:
+        with pytest.raises(ValueError):
+            at_line_starts(compiled, "Số: 1")
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "expected"),
+    [
+        ("bà rịa, bàbà", ["bà"], [0, 8, 10]),
+        ("tp.hcm hcm", ["tp.hcm", "hcm"], [0, 3, 7]),  # overlapping occurrences too
+        ("", ["a"], []),
+    ],
+)
+def test_word_starts(text: str, words: list[str], expected: list[int]) -> None:
+    assert word_starts(text, words) == expected
+
