@@ -14,10 +14,12 @@ skips it), and the others are strings made once, when the model is read. The tag
 from __future__ import annotations
 
 import re
-import struct
+import weakref
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from extractors.crf_model import crfsuite_attributes
 
 _TEMPLATE = re.compile(r"T\[(?P<index1>-?\d+)(,(?P<index2>-?\d+))?\](\[(?P<column>.*)\])?(\.(?P<function>.*))?")
 
@@ -55,6 +57,7 @@ class Grams:
     def __init__(self, words: Sequence[str]) -> None:
         self.words = words
         self._joined: dict[int, list[str]] = {0: list(words)}
+        self.derived: dict[str, list[str]] = {}  # a featurizer's own values of the words, made once
 
     def joined(self, width: int) -> list[str]:
         """The n-gram of `width + 1` words starting at each word that has that many after it."""
@@ -149,33 +152,138 @@ class Featurizer:
         return [tuple(filter(None, row)) for row in zip(*columns, strict=True)]
 
 
-def crfsuite_attributes(path: Path) -> list[str]:
-    """Every attribute (feature string) of a CRFsuite model file, in id order.
+# A featurizer's function over the n-grams of a phrase: (its n-grams, their width, where the ones
+# wanted start) -> the function's value of each of those.
+GramFunction = Callable[[Grams, int, list[int]], list[str]]
 
-    The file (`lCRF` header) keeps its attributes in a CQDB chunk whose backward array gives the
-    offset of each id's record: the id, the key's size, the key and a NUL. ValueError when the
-    file is not laid out so.
+# A memo of n-grams past this many entries starts over: a long batch of documents keeps it bounded.
+_MEMO_LIMIT = 200_000
+_MEMOS: weakref.WeakSet[IdColumns] = weakref.WeakSet()
+
+
+def clear_memos() -> None:
+    """Forget the n-grams every `IdColumns` has seen (`extractors.nlp.clear_caches`)."""
+    for columns in list(_MEMOS):
+        columns.clear()
+
+
+@dataclass
+class _GramSet:
+    """The templates that read the n-grams of one input column at one width (`T[-1]`,
+    `T[0].lower`, `T[1].istitle`): one look-up per n-gram gives the attribute ids of them all."""
+
+    members: list[int]  # the templates' places in the template list, those of one function together
+    starts: list[int]  # where each member's column starts in the set's padded rows
+    before: int  # how far before the word the set's n-grams start, at most
+    after: int  # how far past the last n-gram of the phrase a template can read, at most
+    bos: tuple[int, ...]  # each member's attribute when its n-gram starts before the phrase
+    eos: tuple[int, ...]  # and when it ends after it
+    # per function (None: the n-gram itself): its value -> the ids of its members, and the ids
+    # when the model knows no such value
+    tables: list[tuple[GramFunction | None, dict[str, tuple[int, ...]], tuple[int, ...]]]
+    known: dict[str, tuple[int, ...]]  # the ids of each n-gram the model has a value for, worked out when read
+    memo: dict[str, tuple[int, ...]]  # those, and the ids of the n-grams of the phrases seen since `clear`
+
+
+class IdColumns:
+    """Each template's column of attribute ids over a phrase, for `crf_model.Decoder`.
+
+    The features are those `Featurizer` writes, as the model's attribute ids instead of strings
+    (`unknown` for a feature the model has no weight for, which the tagger would skip). The ids of
+    every template that reads an n-gram are worked out once for it, by the featurizer's functions
+    (`functions`: a template's function name -> `GramFunction`), and kept in a
+    memo: those of the n-grams the model has a value for (most syllables and many word pairs of a
+    text) when the model is read, those of a document's other n-grams as they come, until
+    `extractors.nlp.clear_caches` (`clear_memos`).
     """
-    data = path.read_bytes()
-    try:
-        magic, _, kind, _, _, _, n_attrs, _, _, at = struct.unpack_from("<4sI4sIIIIIII", data, 0)
-        if magic != b"lCRF" or kind != b"FOMC":
-            raise ValueError(f"{path.name}: not a CRFsuite model")
-        chunk, _, _, _, count, backward = struct.unpack_from("<4sIIIII", data, at)
-        if chunk != b"CQDB" or count != n_attrs:
-            raise ValueError(f"{path.name}: no attribute table where its header says")
-        out: list[str] = []
-        for i, (offset,) in enumerate(struct.iter_unpack("<I", data[at + backward : at + backward + 4 * count])):
-            record_id, size = struct.unpack_from("<II", data, at + offset)
-            key = data[at + offset + 8 : at + offset + 8 + size]
-            if record_id != i or len(key) != size or not key.endswith(b"\0"):
-                raise ValueError(f"{path.name}: attribute {i} is not where its table says")
-            out.append(key[:-1].decode())
-    except struct.error as e:
-        raise ValueError(f"{path.name}: cut short ({e})") from None
-    if len(out) != n_attrs:
-        raise ValueError(f"{path.name}: {len(out)} attributes where its header says {n_attrs}")
-    return out
+
+    def __init__(
+        self,
+        templates: Sequence[Template],
+        attribute_ids: Mapping[str, int],
+        unknown: int,
+        functions: Mapping[str, GramFunction],
+    ) -> None:
+        self.templates = tuple(templates)
+        self.unknown = unknown
+        by_syntax: dict[str, dict[str, int]] = {}  # template -> value -> attribute id
+        for attribute, i in attribute_ids.items():
+            syntax, _, v = attribute.partition("=")
+            by_syntax.setdefault(syntax, {})[v] = i
+        by_key: dict[tuple[int, int], dict[str | None, list[int]]] = {}
+        for k, t in enumerate(self.templates):
+            by_key.setdefault((t.width, t.column), {}).setdefault(t.function, []).append(k)
+        self._sets: list[tuple[int, int, _GramSet]] = []
+        for (width, column), by_function in by_key.items():
+            members = [k for ks in by_function.values() for k in ks]
+            ids_of = [by_syntax.get(self.templates[k].prefix[:-1], {}) for k in members]
+            before = max(max(-self.templates[k].first, 0) for k in members)
+            tables = []
+            for function, ks in by_function.items():
+                table: dict[str, list[int]] = {}
+                for slot, k in enumerate(ks):
+                    for v, i in by_syntax.get(self.templates[k].prefix[:-1], {}).items():
+                        table.setdefault(v, [unknown] * len(ks))[slot] = i
+                call = None if function is None else functions[function]
+                tables.append((call, {v: tuple(ids) for v, ids in table.items()}, (unknown,) * len(ks)))
+            self._sets.append((width, column, _GramSet(
+                members,
+                starts=[before + self.templates[k].first for k in members],
+                before=before,
+                after=max(max(self.templates[k].first + self.templates[k].width, 0) for k in members),
+                bos=tuple(ids.get("BOS", unknown) for ids in ids_of),
+                eos=tuple(ids.get("EOS", unknown) for ids in ids_of),
+                tables=tables,
+                known={},
+                memo={},
+            )))
+        for width, _, s in self._sets:  # the n-grams the model knows, as the text may write them
+            values = sorted({v for _, table, _ in s.tables for v in table} - {"BOS", "EOS"})
+            words = [v.split(" ") for v in values]
+            words = [w for w in words if len(w) == width + 1]
+            # one run of all their words: the n-gram at every (width + 1)-th word is one of them
+            # (the functions read an n-gram's own words only)
+            self._look_up(s, Grams([w for ws in words for w in ws]), width, list(range(0, len(words) * (width + 1), width + 1)))
+            s.known = dict(s.memo)
+        _MEMOS.add(self)
+
+    def clear(self) -> None:
+        """Forget the n-grams seen in phrases so far."""
+        for _, _, s in self._sets:
+            s.memo = dict(s.known)
+
+    @staticmethod
+    def _look_up(s: _GramSet, grams: Grams, width: int, at: list[int]) -> None:
+        """Work out the ids of the n-grams starting at `at` and keep them in the memo: each
+        function's values of them all at once, then one look-up per value in its members' table."""
+        if len(s.memo) + len(at) > len(s.known) + _MEMO_LIMIT:
+            s.memo = dict(s.known)
+        joined = grams.joined(width)
+        keys = [joined[j] for j in at]
+        parts = [
+            [table.get(v, missing) for v in (keys if call is None else call(grams, width, at))]
+            for call, table, missing in s.tables
+        ]
+        for gram, ids in zip(keys, zip(*parts, strict=True), strict=True):
+            s.memo[gram] = sum(ids, ())
+
+    def columns(self, n: int, inputs: Sequence[Grams]) -> list[tuple[int, ...]]:
+        """Each template's attribute id at each of the `n` words of a phrase whose input columns
+        are `inputs`: `BOS` when its n-gram starts before the phrase, `EOS` when it ends after it."""
+        columns: list[tuple[int, ...]] = [()] * len(self.templates)
+        if n == 0:
+            return columns
+        for width, column, s in self._sets:
+            grams = inputs[column].joined(width)
+            found = list(map(s.memo.get, grams))
+            if None in found:
+                self._look_up(s, inputs[column], width, [j for j, ids in enumerate(found) if ids is None])
+                found = list(map(s.memo.__getitem__, grams))
+            # the n-gram of word i for a template that starts `first` words away is padded[before + first + i]
+            padded = [s.bos] * s.before + found + [s.eos] * (s.after + n - len(grams))
+            for k, start, ids in zip(s.members, s.starts, zip(*padded, strict=True), strict=True):
+                columns[k] = ids[start : start + n]
+        return columns
 
 
 def known_values(model: Path) -> dict[str, set[str]]:

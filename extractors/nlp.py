@@ -25,6 +25,7 @@ from spacy.vocab import Vocab
 from underthesea import pos_tag
 from underthesea.pipeline.text_normalize.text_normalizer import character_map
 
+from extractors.crf_features import clear_memos
 from extractors.pos_tagger import get_pos_tagger
 from extractors.segmenter import get_segmenter, word_tokenize
 
@@ -231,9 +232,11 @@ def pos_words(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def clear_caches() -> None:
-    """Forget every phrase segmented, tagged or read so far (`phrase_cache`): benchmarks time each round from cold."""
+    """Forget every phrase segmented, tagged or read so far (`phrase_cache`), and the n-grams the
+    CRF featurizers have looked up: benchmarks time each round from cold."""
     for cached in _PHRASE_CACHES:
         cached.cache_clear()
+    clear_memos()
 
 
 _SYLLABLE = regex.compile(r"\S+")

@@ -4,27 +4,41 @@
 (`regex_tokenize.tokenize`), a Rust featurizer (`CRFFeaturizer.process`) writes 43 feature
 strings per syllable, and a CRF (`CRFTagger.tag`) tags each syllable as the start (`B-W`) or the
 inside (`I-W`) of a word. The featurizer rebuilds every n-gram for every template of every
-syllable and costs twice the tagging; here the features come from `crf_features.Featurizer`, a
-column at a time and only those the model has a weight for, and the tokens are read from the
-regex's match (`m.group()`) instead of a dictionary of its 16 named groups per token. The tagger
-is underthesea's own.
+syllable and costs twice the tagging, and the tagger hashes each string back to the model's
+attribute id. Here the features are the model's attribute ids (`crf_features.IdColumns`: one
+look-up per n-gram for every template that reads it) and the CRF is decoded from the model's
+weights (`crf_model.Decoder`: the same float additions in the same order, so the same tags and
+score); the tokens are read from the regex's match (`m.group()`) instead of a dictionary of its
+16 named groups per token.
 
-The model's templates, dictionary and attributes are read from underthesea's model folder, and a
-probe of awkward tokens (numbers, signs, marks, capitals, dictionary words) is featurized both
-ways once: if underthesea's layout has changed, one feature string differs or the tags and their
-score differ, `word_tokenize` is underthesea's own function (tests/test_nlp.py compares the two
-on a table of phrases).
+The model's templates, dictionary and weights are read from underthesea's model folder, and a
+probe of awkward tokens (numbers, signs, marks, capitals, dictionary words) is featurized and
+tagged both ways once: if underthesea's layout has changed or one feature string differs,
+`word_tokenize` is underthesea's own function; if the decoded tags or their score differ from
+its tagger's, the strings the model has a weight for (`crf_features.Featurizer`) go to its
+tagger instead, and if those differ too underthesea's own function is used (tests/test_nlp.py
+compares them on a table of phrases, every phrase of the corpora and random syllables).
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from extractors.crf_features import Featurizer, Grams, Template, known_values, parse_templates
+from extractors.crf_features import (
+    Featurizer,
+    GramFunction,
+    Grams,
+    IdColumns,
+    Template,
+    known_values,
+    parse_templates,
+)
+from extractors.crf_model import Decoder, read_model
 
 _I32 = (-(2**31), 2**31 - 1)
 
@@ -96,27 +110,75 @@ class _SyllableValues:
         raise ValueError(f"no such feature function {function!r}")
 
 
+def syllable_functions(dictionary: frozenset[str]) -> dict[str, GramFunction]:
+    """The Rust featurizer's functions of n-grams of syllables, as `_SyllableValues` computes
+    them over a whole phrase, for the n-grams wanted only."""
+
+    def lower(grams: Grams, width: int, at: list[int]) -> list[str]:
+        joined = grams.joined(width)
+        return [joined[j].lower() for j in at]
+
+    def is_in_dict(grams: Grams, width: int, at: list[int]) -> list[str]:
+        joined = grams.joined(width)
+        return ["True" if joined[j].lower() in dictionary else "False" for j in at]
+
+    def istitle(grams: Grams, width: int, at: list[int]) -> list[str]:
+        title = grams.derived.get("istitle")
+        if title is None:
+            title = grams.derived["istitle"] = [str(_rust_istitle(token)) for token in grams.words]
+        if width == 0:
+            return [title[j] for j in at]
+        return ["False" if "False" in title[j : j + width + 1] else "True" for j in at]
+
+    def isdigit(grams: Grams, width: int, at: list[int]) -> list[str]:
+        joined = grams.joined(width)
+        return [_rust_isdigit(g) if g[-1:].isdigit() else "False" for g in (joined[j] for j in at)]
+
+    return {"lower": lower, "is_in_dict": is_in_dict, "istitle": istitle, "isdigit": isdigit}
+
+
 class Segmenter:
-    """underthesea's word segmenter, featurized here and tagged by its own CRF."""
+    """underthesea's word segmenter, featurized here and tagged by its own CRF, or decoded here
+    from the model's weights when `decoder` is given (`crf_model`: the same tags and score)."""
 
     FUNCTIONS = ("lower", "is_in_dict", "istitle", "isdigit")
 
-    def __init__(self, tagger: Any, featurizer: Featurizer, dictionary: frozenset[str]) -> None:
+    def __init__(
+        self,
+        tagger: Any,
+        featurizer: Featurizer,
+        dictionary: frozenset[str],
+        decoder: tuple[IdColumns, Decoder] | None = None,
+    ) -> None:
         self.tagger = tagger
         self.featurizer = featurizer
         self.dictionary = dictionary
+        self.decoder = decoder
 
     def features(self, tokens: list[str]) -> list[tuple[str, ...]]:
         """The features of each syllable that the model has a weight for, in underthesea's order."""
         return self.featurizer.rows(len(tokens), _SyllableValues(tokens, self.dictionary))
+
+    def tag_with_score(self, tokens: list[str]) -> tuple[list[str], float]:
+        """The tags of the syllables and their score, as underthesea's tagger gives them."""
+        if self.decoder is None:
+            tags, score = self.tagger.tag_with_score(self.features(tokens))
+            return list(tags), score
+        columns, decoder = self.decoder
+        return decoder.decode(columns.columns(len(tokens), (Grams(tokens),)))
 
     def words(self, text: str, use_token_normalize: bool) -> list[str]:
         """`underthesea.word_tokenize(text, use_token_normalize=...)`."""
         tokens = regex_tokens(text, use_token_normalize)
         if not tokens:
             return []
+        if self.decoder is None:
+            tags = self.tagger.tag(self.features(tokens))
+        else:
+            columns, decoder = self.decoder
+            tags = decoder.decode(columns.columns(len(tokens), (Grams(tokens),)))[0]
         words: list[str] = []
-        for tag, token in zip(self.tagger.tag(self.features(tokens)), tokens, strict=True):
+        for tag, token in zip(tags, tokens, strict=True):
             if tag == "I-W" and words:
                 words[-1] = words[-1] + " " + token
             else:
@@ -219,11 +281,35 @@ def _load_set(path: Path) -> set[str]:
     return data if isinstance(data, set) else set(joblib.load(path))
 
 
+def _fast_segmenters(tagger: Any, templates: tuple[Template, ...], dictionary: frozenset[str], model: Path) -> Iterator[Segmenter]:
+    """The segmenters to try, fastest first, each built only when the one before it is refused:
+    decoding from the model's weights, then underthesea's tagger given only the features the model
+    has a weight for (every feature when the model's attributes cannot be read)."""
+    try:
+        crf = read_model(model)
+    except (OSError, ValueError, UnicodeDecodeError):
+        crf = None
+    if crf is not None:
+        attribute_ids = {a: i for i, a in enumerate(crf.attributes)}
+        columns = IdColumns(templates, attribute_ids, crf.unknown, syllable_functions(dictionary))
+        yield Segmenter(tagger, Featurizer(templates), dictionary, (columns, Decoder(crf)))
+    try:
+        known: dict[str, set[str]] | None = known_values(model)
+    except (OSError, ValueError, UnicodeDecodeError):  # not read: every feature is written
+        known = None
+    yield Segmenter(tagger, Featurizer(templates, known), dictionary)
+
+
 @lru_cache(maxsize=1)
 def get_segmenter() -> Segmenter | None:
-    """underthesea's loaded word-segmentation model with its templates, dictionary and known
-    attributes, or None when its layout differs from the one read here or the probe's features
-    or tags differ from underthesea's."""
+    """underthesea's loaded word-segmentation model with its templates, dictionary and weights,
+    or None when its layout differs from the one read here or the probe's features or tags differ
+    from underthesea's.
+
+    The probe's features must be those of underthesea's featurizer, and a faster segmenter
+    (`_fast_segmenters`) must give the probe's tags and score exactly as underthesea's tagger
+    does: the first that does is used.
+    """
     try:
         import joblib
         from underthesea import word_tokenize as underthesea_word_tokenize
@@ -237,21 +323,21 @@ def get_segmenter() -> Segmenter | None:
         if any(t.column != 0 or (t.function is not None and t.function not in Segmenter.FUNCTIONS) for t in templates):
             return None
         dictionary = frozenset(_load_set(folder / model.path_dictionary))
-        try:
-            known: dict[str, set[str]] | None = known_values(folder / model.path_model)
-        except (OSError, ValueError, UnicodeDecodeError):  # not read: every feature is written
-            known = None
-        segmenter = Segmenter(model.estimator, Featurizer(templates, known), dictionary)
         every = Segmenter(model.estimator, Featurizer(templates), dictionary)  # every string, as underthesea writes
         normalized = regex_tokenize.normalize_characters_in_text(_PROBE)
         if _tokens(normalized) != [regex_tokenize.extract_match(m)[0] for m in regex_tokenize.patterns.finditer(normalized)]:
             return None
+        expected: list[tuple[list[str], tuple[list[str], float]]] = []  # tokens, their tags and score
         for tokens in ([], ["số"], ["Số", "5"], regex_tokens(_PROBE, True), regex_tokens(_PROBE, False)):
             features = every.features(tokens)
             if features != [tuple(f) for f in model.featurizer.process([[[t] for t in tokens]])[0]]:
                 return None
-            if tokens and segmenter.tagger.tag_with_score(segmenter.features(tokens)) != model.estimator.tag_with_score(features):
-                return None
+            if tokens:
+                tags, score = model.estimator.tag_with_score(features)
+                expected.append((tokens, (list(tags), score)))
+        for segmenter in _fast_segmenters(model.estimator, templates, dictionary, folder / model.path_model):
+            if all(segmenter.tag_with_score(tokens) == tagged for tokens, tagged in expected):
+                return segmenter
     except (ImportError, AttributeError, OSError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
         return None
-    return segmenter
+    return None

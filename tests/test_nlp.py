@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractors.nlp import make_doc, segment
+from tests.conftest import CORPUS, DEV, needs_dev
 
 
 @pytest.mark.parametrize(
@@ -122,16 +123,19 @@ def test_segmenter_features_are_underthesea_own(phrase: str) -> None:
     """Every feature string is the Rust featurizer's; the ones left out change neither tags nor score."""
     from underthesea.pipeline import word_tokenize as ws
 
-    from extractors.crf_features import Featurizer
+    from extractors.crf_features import Featurizer, known_values
     from extractors.segmenter import Segmenter, get_segmenter, regex_tokens
 
     segmenter = get_segmenter()
-    assert segmenter is not None and segmenter.featurizer.filtered
+    assert segmenter is not None
+    templates = segmenter.featurizer.templates
+    model = Path(ws.__file__).parent / "models" / "ws_crf_vlsp2013_20230727" / ws.word_tokenize_model.path_model
+    known = Segmenter(segmenter.tagger, Featurizer(templates, known_values(model)), segmenter.dictionary)
     tokens = regex_tokens(phrase, True)
-    every = Segmenter(segmenter.tagger, Featurizer(segmenter.featurizer.templates), segmenter.dictionary)
+    every = Segmenter(segmenter.tagger, Featurizer(templates), segmenter.dictionary)
     theirs = ws.word_tokenize_model.featurizer.process([[[t] for t in tokens]])[0]
     assert every.features(tokens) == [tuple(f) for f in theirs]
-    assert segmenter.tagger.tag_with_score(segmenter.features(tokens)) == segmenter.tagger.tag_with_score(theirs)
+    assert segmenter.tagger.tag_with_score(known.features(tokens)) == segmenter.tagger.tag_with_score(theirs)
 
 
 @pytest.mark.parametrize(
@@ -191,3 +195,174 @@ def test_pos_tags_are_underthesea_own(phrase: str) -> None:
     assert tagger is not None and tagger.featurizer.filtered, "the fast POS path is off"
     clear_caches()
     assert pos_words(phrase) == tuple(pos_tag(phrase))
+
+
+# The decoder of extractors/crf_model.py against underthesea's own tagger: the same tags and the
+# same score, bit for bit, on every line of the corpora and on random runs of syllables.
+def _decoding_segmenter():  # type: ignore[no-untyped-def]
+    from extractors.segmenter import get_segmenter
+
+    segmenter = get_segmenter()
+    assert segmenter is not None and segmenter.decoder is not None, "the segmenter is not decoding from the model's weights"
+    return segmenter
+
+
+def _tagged_by_underthesea(segmenter, tokens: list[str]) -> tuple[list[str], float]:  # type: ignore[no-untyped-def]
+    """underthesea's tagger on every feature string, as underthesea's featurizer writes them."""
+    from extractors.crf_features import Featurizer
+    from extractors.segmenter import Segmenter
+
+    every = Segmenter(segmenter.tagger, Featurizer(segmenter.featurizer.templates), segmenter.dictionary)
+    tags, score = segmenter.tagger.tag_with_score(every.features(tokens))
+    return list(tags), score
+
+
+def _corpus_lines(folder: Path) -> list[str]:
+    return [line for path in sorted(folder.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(
+    "folder", [CORPUS, *[pytest.param(p, marks=needs_dev) for p in (DEV, DEV.parent / "corpus-dev2")]],
+    ids=["corpus", "corpus-dev", "corpus-dev2"],
+)
+def test_the_decoder_gives_underthesea_tags_and_score_on_every_corpus_line(folder: Path) -> None:
+    from extractors.segmenter import regex_tokens
+
+    segmenter = _decoding_segmenter()
+    lines = _corpus_lines(folder)
+    assert lines
+    for line in lines:
+        for normalize in (True, False):
+            tokens = regex_tokens(line, normalize)
+            if tokens:
+                assert segmenter.tag_with_score(tokens) == _tagged_by_underthesea(segmenter, tokens), line[:80]
+
+
+def test_the_decoder_gives_underthesea_tags_and_score_on_random_syllables() -> None:
+    """Runs of syllables no text holds: unknown n-grams, capitals, digits, marks, one to fifty long."""
+    import random
+
+    from extractors.segmenter import regex_tokens
+
+    segmenter = _decoding_segmenter()
+    vocabulary = sorted({t for p in UNDERTHESEA_PHRASES for t in regex_tokens(p, False)} | {"5", "-3", "Th", "ĐẠI", "x", "İ"})
+    rng = random.Random(11)
+    for _ in range(400):
+        tokens = [rng.choice(vocabulary) for _ in range(rng.randint(1, 50))]
+        assert segmenter.tag_with_score(tokens) == _tagged_by_underthesea(segmenter, tokens), tokens
+
+
+def test_the_model_is_read_as_underthesea_reads_it() -> None:
+    segmenter = _decoding_segmenter()
+    _, decoder = segmenter.decoder
+    assert list(decoder.labels) == list(segmenter.tagger.labels())
+    assert not decoder.state[decoder.unknown].any()  # an unknown attribute weighs nothing
+
+
+@pytest.mark.parametrize("broken", ["one weight a billionth off", "file cut short"])
+def test_a_decoder_a_billionth_off_or_an_unreadable_model_falls_back_to_strings(
+    monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    """The probe at load compares the decoded score exactly: a transition weight off by one part
+    in a billion (too little to change a tag) is enough to fall back to the tagger's string path."""
+    import dataclasses
+
+    from underthesea import word_tokenize
+
+    from extractors import crf_model, segmenter
+
+    read = crf_model.read_model
+
+    def a_billionth_off(path: Path) -> crf_model.CrfModel:
+        model = read(path)
+        moved = model.transition.copy()
+        moved[1, 0] *= 1 + 1e-9
+        return dataclasses.replace(model, transition=moved)
+
+    def cut_short(path: Path) -> crf_model.CrfModel:
+        raise ValueError(f"{path.name}: cut short")
+
+    monkeypatch.setattr(segmenter, "read_model", a_billionth_off if broken.startswith("one") else cut_short)
+    segmenter.get_segmenter.cache_clear()
+    try:
+        fallen = segmenter.get_segmenter()
+        assert fallen is not None and fallen.decoder is None and fallen.featurizer.filtered
+        phrase = "Tỷ lệ 95,5% hồ sơ (trừ hồ sơ mật) được xử lý trực tuyến"
+        assert fallen.words(phrase, False) == word_tokenize(phrase, use_token_normalize=False)
+    finally:
+        monkeypatch.undo()
+        segmenter.get_segmenter.cache_clear()
+    assert segmenter.get_segmenter().decoder is not None
+
+
+def test_clear_caches_forgets_the_ngrams_of_the_phrases_read() -> None:
+    from extractors.crf_features import Grams
+    from extractors.nlp import clear_caches
+
+    columns, _ = _decoding_segmenter().decoder
+    sets = [s for _, _, s in columns._sets]
+    columns.columns(3, (Grams(["xyzzy", "plugh", "qwfp"]),))  # n-grams no model knows
+    assert any("xyzzy" in s.memo for s in sets)
+    clear_caches()
+    assert all(s.memo == s.known for s in sets)
+
+
+def _crfsuite_file(labels: list[str], attributes: list[str], state: list[tuple[int, int, float]], moves: list[tuple[int, int, float]]) -> bytes:
+    """A CRFsuite model file (the layout crf_model reads): header, features, label and attribute tables."""
+    import struct
+
+    def strings(items: list[str]) -> bytes:
+        head, records, offsets = 24 + 256 * 8, b"", []
+        for i, item in enumerate(items):
+            key = item.encode() + b"\0"
+            offsets.append(head + len(records))
+            records += struct.pack("<II", i, len(key)) + key
+        body = records + b"".join(struct.pack("<I", o) for o in offsets)
+        return struct.pack("<4sIIIII", b"CQDB", head + len(body), 0, 0x62445371, len(items), head + len(records)) + bytes(256 * 8) + body
+
+    rows = [(0, *f) for f in state] + [(1, *f) for f in moves]
+    features = struct.pack("<4sII", b"FEAT", 12 + 20 * len(rows), len(rows)) + b"".join(struct.pack("<IIId", *r) for r in rows)
+    at_labels = 48 + len(features)
+    at_attributes = at_labels + len(strings(labels))
+    end = at_attributes + len(strings(attributes))
+    header = struct.pack("<4sI4sIIIIIIIII", b"lCRF", end, b"FOMC", 100, len(rows), len(labels), len(attributes), 48, at_labels, at_attributes, end, end)
+    return header + features + strings(labels) + strings(attributes)
+
+
+def test_the_decoder_breaks_ties_as_underthesea_does(tmp_path: Path) -> None:
+    """On a model made of ties (two labels weighing the same, equal transitions), every sequence of
+    known and unknown attributes up to four long gets underthesea_core's tags and score."""
+    import itertools
+
+    from underthesea_core import CRFTagger
+
+    from extractors.crf_model import Decoder, read_model
+
+    path = tmp_path / "ties.bin"
+    path.write_bytes(_crfsuite_file(
+        ["A", "B", "C"], ["x", "y"],
+        state=[(0, 0, 1.0), (0, 1, 1.0), (1, 2, 0.5), (1, 0, 0.5)],
+        moves=[(0, 1, 0.25), (1, 0, 0.25), (2, 2, 0.1)],
+    ))
+    theirs = CRFTagger()
+    theirs.load(str(path))
+    ours = Decoder(read_model(path))
+    for n in range(1, 5):
+        for sequence in itertools.product(["x", "y", "unknown"], repeat=n):
+            tags, score = theirs.tag_with_score([[a] for a in sequence])
+            ids = [[{"x": 0, "y": 1}.get(a, ours.unknown) for a in sequence]]  # one template
+            assert ours.decode(ids) == (list(tags), score), sequence
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [(lambda b: b[:40], "cut short"), (lambda b: b"xCRF" + b[4:], "not a CRFsuite model")],
+    ids=["cut short", "another magic"],
+)
+def test_a_damaged_model_file_is_refused_with_its_name(tmp_path: Path, damage, reason: str) -> None:  # type: ignore[no-untyped-def]
+    from extractors.crf_model import read_model
+
+    path = tmp_path / "damaged.bin"
+    path.write_bytes(damage(_crfsuite_file(["A"], ["x"], state=[(0, 0, 1.0)], moves=[])))
+    with pytest.raises(ValueError, match=f"damaged.bin: {reason}"):
+        read_model(path)
