@@ -157,7 +157,7 @@ class Featurizer:
 GramFunction = Callable[[Grams, int, list[int]], list[str]]
 
 # A memo of n-grams past this many entries starts over: a long batch of documents keeps it bounded.
-_MEMO_LIMIT = 200_000
+_MEMO_LIMIT = 50_000
 _MEMOS: weakref.WeakSet[IdColumns] = weakref.WeakSet()
 
 
@@ -253,19 +253,21 @@ class IdColumns:
             s.memo = dict(s.known)
 
     @staticmethod
-    def _look_up(s: _GramSet, grams: Grams, width: int, at: list[int]) -> None:
-        """Work out the ids of the n-grams starting at `at` and keep them in the memo: each
-        function's values of them all at once, then one look-up per value in its members' table."""
+    def _look_up(s: _GramSet, grams: Grams, width: int, at: list[int]) -> list[tuple[int, ...]]:
+        """The ids of the n-grams starting at `at`, kept in the memo too: each function's values
+        of them all at once, then one look-up per value in its members' table."""
         if len(s.memo) + len(at) > len(s.known) + _MEMO_LIMIT:
             s.memo = dict(s.known)
+        memo = s.memo
         joined = grams.joined(width)
         keys = [joined[j] for j in at]
         parts = [
             [table.get(v, missing) for v in (keys if call is None else call(grams, width, at))]
             for call, table, missing in s.tables
         ]
-        for gram, ids in zip(keys, zip(*parts, strict=True), strict=True):
-            s.memo[gram] = sum(ids, ())
+        found = [sum(ids, ()) for ids in zip(*parts, strict=True)]
+        memo.update(zip(keys, found, strict=True))
+        return found
 
     def columns(self, n: int, inputs: Sequence[Grams]) -> list[tuple[int, ...]]:
         """Each template's attribute id at each of the `n` words of a phrase whose input columns
@@ -277,8 +279,9 @@ class IdColumns:
             grams = inputs[column].joined(width)
             found = list(map(s.memo.get, grams))
             if None in found:
-                self._look_up(s, inputs[column], width, [j for j, ids in enumerate(found) if ids is None])
-                found = list(map(s.memo.__getitem__, grams))
+                at = [j for j, ids in enumerate(found) if ids is None]
+                for j, ids in zip(at, self._look_up(s, inputs[column], width, at), strict=True):
+                    found[j] = ids
             # the n-gram of word i for a template that starts `first` words away is padded[before + first + i]
             padded = [s.bos] * s.before + found + [s.eos] * (s.after + n - len(grams))
             for k, start, ids in zip(s.members, s.starts, zip(*padded, strict=True), strict=True):
