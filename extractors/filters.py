@@ -17,8 +17,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from itertools import pairwise
+from typing import Any, Generic, TypeVar, overload
 
 import regex
 
@@ -40,6 +40,38 @@ _PLACE_COVERAGE = regex.compile(
 
 # The end of a list item inside a sentence.
 _LIST_ITEM_END = regex.compile(";")
+
+
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):  # lower case: used as a decorator, like `cached_property`
+    """A reading of a `Site` made on first use and kept in the instance (as `functools.cached_property`).
+
+    Why not `cached_property`: in Python 3.11 it takes a lock on every first read, and a site
+    is made for every value with about ten readings, most read once. Like it, this is a
+    non-data descriptor: once the value is in the instance's `__dict__`, reads never come here.
+    """
+
+    def __init__(self, read: Callable[[Any], _T]) -> None:
+        self.read = read
+        self.name = read.__name__
+        self.__doc__ = read.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, site: None, owner: type | None = None) -> _once[_T]: ...
+
+    @overload
+    def __get__(self, site: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, site: object | None, owner: type | None = None) -> _T | _once[_T]:
+        if site is None:
+            return self
+        value = site.__dict__[self.name] = self.read(site)
+        return value
 
 
 @dataclass(frozen=True)
@@ -68,62 +100,62 @@ class Site:
     doc_year: int | None
 
     # -- windows: each filter reads exactly one of these
-    @cached_property
+    @_once
     def sentence_left(self) -> tuple[int, int]:
         """From the start of the value's sentence to the value."""
         return self.ctx.sentence_of(self.mention.start)[0], self.mention.start
 
-    @cached_property
+    @_once
     def paragraph(self) -> tuple[int, int]:
         """The value's whole paragraph (line)."""
         return self.ctx.paragraph_of(self.mention.start)
 
-    @cached_property
+    @_once
     def heading(self) -> str | None:
         """The last heading line before the value."""
         h = self.ctx.heading_before(self.mention.start)
         return h.strip() if h is not None else None
 
-    @cached_property
+    @_once
     def near(self) -> str:
         """The last 80 characters of the clause before the value, then the value's segment."""
         text = self.ctx.text
         return text[self.clause[0] : self.mention.start][-80:] + text[self.mention.start : self.seg_end]
 
-    @cached_property
+    @_once
     def segment(self) -> str:
         """The value's share of its clause."""
         return self.ctx.text[self.seg_start : self.seg_end]
 
-    @cached_property
+    @_once
     def clause_left(self) -> str:
         """The value's clause up to the value."""
         return self.ctx.text[self.clause[0] : self.mention.start]
 
     # -- readings that filters and the extractor share
-    @cached_property
+    @_once
     def coverage(self) -> bool:
         """A percent of places (`100% xã`): its place words are what is counted, not a scope."""
         return self.mention.unit == "percent" and bool(_PLACE_COVERAGE.match(self.right))
 
-    @cached_property
+    @_once
     def scope_find(self) -> ScopeFind:
         """The scopes the segment names (guide §3), the spans naming them (relative to `seg_start`)
         and the rule of each scope named without `cấp`; none for a percent of places."""
         return ScopeFind([], [], {}) if self.coverage else find_scopes(self.segment, self.lex, owners=not self.population)
 
-    @cached_property
+    @_once
     def population(self) -> bool:
         """A share of the population, households or businesses (guide §3: it has no scope)."""
         left = self.ctx.text[self.seg_start : self.mention.start]
         return counts_population(self.right, self.lex) or counts_population(left, self.lex)
 
-    @cached_property
+    @_once
     def scopes(self) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
         """The scopes the segment names (guide §3) and the spans naming them, relative to `seg_start`."""
         return tuple(self.scope_find.scopes), tuple(self.scope_find.spans)
 
-    @cached_property
+    @_once
     def year(self) -> tuple[int | None, str]:
         """The value's deadline year and the guide §3 rule that gave it."""
         m = self.mention
@@ -229,8 +261,11 @@ def _present_adverb(site: Site, start: int, pos: int) -> str | None:
     if not _NOW.search(text, start, pos):
         return None
     window = text[start:pos]
+    nows = list(_NOW.finditer(window))
+    if not any(_may_be_the_adverb(site, start + now.end(), pos) for now in nows):
+        return None  # no `hiện` there can give the adverb: nothing to segment
     syllables = syllable_spans(window)
-    for now in _NOW.finditer(window):
+    for now in nows:
         _, a, b = syllable_window(syllables, now.start(), _AROUND, _AROUND)
         phrase = window[a:b]
         spans = tagger_spans(phrase)
@@ -242,6 +277,22 @@ def _present_adverb(site: Site, start: int, pos: int) -> str | None:
                     return None
                 return f"hiện {phrase[s2:e2]}"
     return None
+
+
+_NON_SPACE = regex.compile(r"\S")
+
+
+def _may_be_the_adverb(site: Site, after: int, pos: int) -> bool:
+    """Whether the `hiện` ending at `after` can give `_present_adverb` its answer, read from the text only.
+
+    It cannot when nothing but spaces follows it before the value (no word after it to be the
+    verb), or when an aim cue follows from the first character after it: the words after a
+    `hiện` that is a word of its own start there (the segmenter's and spaCy's words cover
+    every character that is not a space), so the full reading would find that aim and answer
+    None. Such a `hiện` gives None or passes to the next one, whatever its words and tags.
+    """
+    first = _NON_SPACE.search(site.ctx.text, after, pos)
+    return first is not None and site.lex.cue("aim", site.ctx.text, first.start(), pos) is None
 
 
 def _states_aim(site: Site, start: int, end: int) -> bool:
@@ -306,12 +357,19 @@ def other_province(site: Site) -> Verdict | None:
     if site.national or site.province is None:
         return None
     lex = site.lex
-    own = lex.province_canon.get(fold(site.province).replace("TP ", ""), fold(site.province))
+    own: str | None = None  # the document's own province, read at the first name found (most clauses name none)
     for m in provinces_named(site.ctx, lex, site.clause[0], site.mention.start):
-        canon = lex.province_canon.get(regex.sub(r"\s+", " ", m.group(1)))
-        if canon and canon != own and not (own and canon in own or own in canon):
+        canon = lex.province_canon.get(_SPACES.sub(" ", m.group(1)))
+        if not canon:
+            continue
+        if own is None:
+            own = lex.province_canon.get(fold(site.province).replace("TP ", ""), fold(site.province))
+        if canon != own and not (own and canon in own or own in canon):
             return Verdict("other_province", f"guide §1: about another province ({canon})")
     return None
+
+
+_SPACES = regex.compile(r"\s+")
 
 
 # Clauses up to this long are folded and searched for province names on their own (most clauses).

@@ -321,8 +321,21 @@ class Lexicon:
         for alias, canon in self.provinces.aliases.items():
             self.province_canon[fold(alias)] = canon
         variants = sorted({fold(n) for n in self.province_canon}, key=len, reverse=True)
-        self.province_re = regex.compile(r"(?<!\w)(" + trie_pattern(variants) + r")(?!\w)", FLAGS)
+        self.province_re = regex.compile(province_pattern(variants), FLAGS)
         self.national_re = regex.compile(words_pattern(self.provinces.national_bodies), FLAGS)
+
+
+def province_pattern(names: list[str]) -> str:
+    r"""One pattern for the province names (a trie, longest first), each a whole word.
+
+    Before a word character `\b` holds exactly where `(?<!\w)` does (`regex` reads `\w` alike for
+    both without the WORD flag; tests/test_lexicon.py checks it over every code point), and
+    `regex` scans for `\b` about twice as fast as for the look-behind: the names are searched
+    over every document's text and many clauses. Every name opens with a word character; one
+    that did not would keep the look-behind.
+    """
+    head = r"\b" if all(regex.match(r"\w", n) for n in names) else r"(?<!\w)"
+    return head + "(" + trie_pattern(names) + r")(?!\w)"
 
 
 # Old ("hoà", "thuỷ") and new ("hòa", "thủy") tone placement, folded to one form for matching.
