@@ -201,6 +201,25 @@ class CueIndex(PatternIndex):
         self.lex = lex
         self._marks: dict[str, list[tuple[int, int, str, str]]] = {}
         self._starts: dict[str, list[int] | None] = {}
+        self._lines: dict[tuple[str, str], tuple[str, regex.Match[str]] | None] = {}
+
+    def window_cue(self, kind: str, start: int, end: int) -> tuple[str, regex.Match[str]] | None:
+        """Exactly `lex.cue(kind, text[start:end])`: the window read as a string of its own.
+
+        Its case-folding is a slice of the text's, folded once: `str.casefold` maps each
+        character on its own, so where the text's folding keeps its length, the slice of the
+        folded text is the folded slice (tests/test_cue_index.py checks both on many windows).
+        """
+        folded = None if self.casefolded is None else self.casefolded[start:end]
+        return self.lex.cue(kind, self.text[start:end], folded=folded)
+
+    def cue_of_line(self, kind: str, line: str) -> tuple[str, regex.Match[str]] | None:
+        """`lex.cue(kind, line)` for a line of this text, answered once per line: every value
+        of a section asks about its heading."""
+        key = (kind, line)
+        if key not in self._lines:
+            self._lines[key] = self.lex.cue(kind, line)
+        return self._lines[key]
 
     def cue(self, kind: str, pos: int = 0, endpos: int | None = None) -> tuple[str, regex.Match[str]] | None:
         """Exactly `lex.cue(kind, text, pos, endpos)`: the first entry of `kind` (file order) occurring in the window."""

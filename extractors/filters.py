@@ -117,10 +117,17 @@ class Site:
         return h.strip() if h is not None else None
 
     @_once
+    def near_span(self) -> tuple[int, int]:
+        """Where `near` is in the text: the last 80 characters of the clause before the value,
+        then the value's segment."""
+        at = self.mention.start
+        return max(at - 80, min(self.clause[0], at)), max(self.seg_end, at)
+
+    @_once
     def near(self) -> str:
         """The last 80 characters of the clause before the value, then the value's segment."""
-        text = self.ctx.text
-        return text[self.clause[0] : self.mention.start][-80:] + text[self.mention.start : self.seg_end]
+        start, end = self.near_span
+        return self.ctx.text[start:end]
 
     @_once
     def segment(self) -> str:
@@ -165,8 +172,9 @@ class Site:
 Filter = Callable[[Site], Verdict | None]
 
 
-def _cue(site: Site, kind: str, text: str, pos: int = 0, endpos: int | None = None) -> tuple[str, str] | None:
-    hit = site.lex.cue(kind, text, pos, endpos)
+def _near_cue(site: Site, kind: str) -> tuple[str, str] | None:
+    """The first cue of `kind` in `Site.near` (entry id, words), read as `lex.cue(kind, site.near)` reads it."""
+    hit = site.ctx.cues(site.lex).window_cue(kind, *site.near_span)
     return (hit[0], hit[1].group(0).strip()) if hit else None
 
 
@@ -313,7 +321,7 @@ def under_report_heading(site: Site) -> Verdict | None:
     """Guide §1: values in a section headed as results or the current state report them. Window: the last heading."""
     if site.heading is None:
         return None
-    hit = _cue(site, "report_heading", site.heading)
+    hit = site.ctx.cues(site.lex).cue_of_line("report_heading", site.heading)
     return Verdict(hit[0], f"guide §1: under a results heading ({site.heading[:60]!r})") if hit else None
 
 
@@ -322,7 +330,7 @@ def not_digital(site: Site) -> Verdict | None:
 
     Window: `Site.near` (the 80 characters before the value in its clause, and its segment).
     """
-    hit = _cue(site, "not_digital", site.near)
+    hit = _near_cue(site, "not_digital")
     return Verdict(hit[0], f"guide §1: not a digital-transformation measure ({hit[1]!r})") if hit else None
 
 
@@ -348,7 +356,7 @@ def national_figure(site: Site) -> Verdict | None:
     """
     if site.national or site.mention.unit == "rank":
         return None
-    hit = _cue(site, "national", site.near)
+    hit = _near_cue(site, "national")
     return Verdict(hit[0], f"guide §1: a national figure ({hit[1]!r})") if hit else None
 
 

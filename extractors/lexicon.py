@@ -204,18 +204,21 @@ class Lexicon:
         self._compile()
 
     def cue(
-        self, kind: str, text: str, pos: int = 0, endpos: int | None = None
+        self, kind: str, text: str, pos: int = 0, endpos: int | None = None, folded: str | None = None
     ) -> tuple[str, regex.Match[str]] | None:
         """The first entry of `kind` (file order) whose pattern occurs in text[pos:endpos]: its id and match.
 
         Most windows hold no cue of the kind. When every entry has words one of which each of
         its matches holds (`pattern_shape.required_words`), a window none of an entry's words
         is in is not searched for it; otherwise one search of the kind's union answers that.
+        `folded` is `casefolded(text[pos:endpos])` when the caller has it (a slice of a document
+        case-folded once, `CueIndex.window_cue`): folding a window costs more than looking its words up.
         """
         end = len(text) if endpos is None else endpos
         entries = self.cue_entries.get(kind, ())
         required = self.cue_required.get(kind, ())
-        folded = casefolded(text[pos:end]) if required else None
+        if required and folded is None:
+            folded = casefolded(text[pos:end])
         if required and not may_hold(self.cue_words[kind], folded):
             return None
         if not required and len(entries) > 1 and not self.cue_re[kind].search(text, pos, end):

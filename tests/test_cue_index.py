@@ -183,3 +183,41 @@ def test_tried_only_where_an_opening_word_occurs_the_matches_are_finditers(name:
     for entry, pattern in _lexicon_patterns():
         got = [m.span() for m in index._of(entry, pattern).every_match()]
         assert got == [m.span() for m in pattern.finditer(text)], entry
+
+
+_FOLDS = "Straße ΣΑΣ tăng trưởng GRDP bình quân 7%, CẢ NƯỚC đạt 80%\n1. KẾT QUẢ năm 2024\n" * 12
+
+
+def _string_windows(text: str, rnd: random.Random) -> list[tuple[int, int]]:
+    edges = [m.start() for m in regex.finditer(r"\w+", text)] or [0]
+    return _windows(text, edges, rnd, 80) + [(a, a + n) for a in edges[:40] for n in (3, 40, 150)]
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS) + ["folds", "folds_sigma"])
+def test_a_window_read_as_a_string_answers_as_lexicon_cue(name: str) -> None:
+    """`window_cue` folds a window by slicing the text folded once: the same answer as `lex.cue`
+    of the window cut out (a text whose folding moves offsets, `ß`, is folded window by window)."""
+    lex = get_lexicon()
+    text = TEXTS.get(name) or (_FOLDS if name == "folds" else _FOLDS.replace("ß", "s"))
+    index = CueIndex(text, lex)
+    assert (index.casefolded is None) is (name == "folds")
+    rnd = random.Random(name + "strings")
+    for kind in ("not_digital", "national", "report_heading", "reported", "forward"):
+        for pos, end in _string_windows(text, rnd):
+            assert _span(index.window_cue(kind, pos, end)) == _span(lex.cue(kind, text[pos:end])), (kind, pos, end)
+            assert _span(index.cue_of_line(kind, text[pos:end])) == _span(lex.cue(kind, text[pos:end]))
+
+
+def test_a_window_folded_from_another_text_would_answer_otherwise() -> None:
+    """Broken on purpose (windows folded from a blank text), some window answers otherwise: the check can fail."""
+    lex = get_lexicon()
+    text = _FOLDS.replace("ß", "s")
+    index = CueIndex(text, lex)
+    assert index.casefolded is not None
+    index.casefolded = " " * len(text)
+    rnd = random.Random("shifted")
+    assert any(
+        _span(index.window_cue(kind, pos, end)) != _span(lex.cue(kind, text[pos:end]))
+        for kind in ("not_digital", "national")
+        for pos, end in _string_windows(text, rnd)
+    )
