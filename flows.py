@@ -471,13 +471,15 @@ def watch_flow(
     concurrency: int = 4,
     robots: bool = True,
     attachments: bool = True,
+    bounds: Bounds | None = None,
 ) -> dict[str, Any]:
     """Fetch what is new or changed on the watched sources (or `urls`) into the store.
 
     Deploy it on a schedule (README, "Watching portals"): each run sends conditional
     requests for what it has seen, so an unchanged portal costs 304s and no extraction.
     Fetching is I/O-bound and polite (one request at a time per host), so it runs in this
-    process's threads; extraction follows in the flow's thread.
+    process's threads; each page is then read and extracted in a sandboxed worker under
+    `bounds` (`chitieu watch --max-seconds`, `--max-memory`), as `run --store` does a file.
     """
     from pipeline.web.fetch import FetchOptions
     from pipeline.web.sources import load_sources
@@ -488,7 +490,7 @@ def watch_flow(
                            robots=robots)
     watched = load_sources(Path(sources)) if sources else []
     summary = watch(watched, Path(store), options, urls=urls, attachments=attachments,
-                    input_name=sources or "urls")
+                    input_name=sources or "urls", bounds=bounds)
     for f in summary["failures"]:
         logger.info("failed: %s: %s", f["name"], f["reason"])
     logger.info("%s", render_watch(summary))
@@ -498,7 +500,7 @@ def watch_flow(
 
 
 def run_watch(sources: str | None, store: str, urls: list[str] | None = None, options: Any = None,
-              attachments: bool = True) -> dict[str, Any]:
+              attachments: bool = True, bounds: Bounds | None = None) -> dict[str, Any]:
     """Run `watch_flow` from the command line: sources checked first, no heartbeat join."""
     from pipeline.web.fetch import FetchOptions
     from pipeline.web.sources import load_sources
@@ -509,4 +511,4 @@ def run_watch(sources: str | None, store: str, urls: list[str] | None = None, op
     o = options or FetchOptions()
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return watch_flow(sources, store, urls=urls, host_delay=o.host_delay, read_timeout=o.read_timeout,
-                          concurrency=o.concurrency, robots=o.robots, attachments=attachments)
+                          concurrency=o.concurrency, robots=o.robots, attachments=attachments, bounds=bounds)

@@ -22,6 +22,7 @@ from pipeline.errors import ChitieuError
 from pipeline.ingest.source import one_line, shown_path
 
 if TYPE_CHECKING:
+    from pipeline.batch.sandbox import Bounds
     from pipeline.web.fetch import FetchOptions
 
 DEFAULT_CORPUS = Path("corpus")
@@ -80,15 +81,23 @@ def _print_skipped(skipped: list[tuple[str, str]]) -> None:
 
 
 def _fetch_options(args: argparse.Namespace) -> FetchOptions:
+    """How to fetch; `--max-bytes` caps a fetched body as it caps a file."""
     from pipeline.web.fetch import FetchOptions
 
-    return FetchOptions(host_delay=args.delay, read_timeout=args.timeout, robots=not args.ignore_robots)
+    return FetchOptions(host_delay=args.delay, read_timeout=args.timeout, robots=not args.ignore_robots,
+                        max_bytes=args.max_bytes)
+
+
+def _bounds(args: argparse.Namespace) -> Bounds:
+    """The per-document bounds a command applies to every file and fetched page (README, "Reliability")."""
+    from pipeline.batch.sandbox import Bounds
+
+    return Bounds(max_bytes=args.max_bytes, max_seconds=args.max_seconds, max_memory_mb=args.max_memory)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Extract every input document or URL into DIR/<doc_id>.json (ids mirror the input folders)."""
     from pipeline.batch.files import BatchReport, BoundedRunner, extract_files
-    from pipeline.batch.sandbox import Bounds
     from pipeline.ingest.inputs import list_inputs
     from pipeline.ingest.sidecar import lookup, manifests_for
     from pipeline.outpaths import check_out_dir
@@ -104,8 +113,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     check_out_dir(Path(args.out))
     manifest = manifests_for(inputs, [Path(m) for m in args.manifest or []])
     metadata = {str(d.path): m for d in listing.documents if (m := lookup(manifest, d.path))}
-    bounds = Bounds(max_bytes=args.max_bytes, max_seconds=args.max_seconds, max_memory_mb=args.max_memory)
-    with BoundedRunner(bounds) as runner:  # one worker for files and pages alike
+    with BoundedRunner(_bounds(args)) as runner:  # one worker for files and pages alike
         report = (extract_files(listing.documents, Path(args.out), progress=not args.quiet, metadata=metadata,
                                 runner=runner)
                   if listing.documents else BatchReport())
@@ -207,7 +215,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     check_out_dir(Path(args.out))
     from flows import corpus_flow
-    from pipeline.batch.sandbox import Bounds
 
     started = time.perf_counter()
     summary = corpus_flow(
@@ -216,7 +223,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         out_dir=str(args.out),
         manifests=[str(m) for m in args.manifest or []],
         show_errors=not args.no_errors,
-        bounds=Bounds(max_bytes=args.max_bytes, max_seconds=args.max_seconds, max_memory_mb=args.max_memory),
+        bounds=_bounds(args),
     )
     summary["skipped"] = len(listing.skipped)
     summary["seconds"] = round(time.perf_counter() - started, 3)
@@ -249,12 +256,13 @@ def cmd_run_urls(args: argparse.Namespace) -> int:
         from flows import run_watch
 
         summary = run_watch(None, str(args.store), urls=urls, options=_fetch_options(args),
-                            attachments=not args.no_attachments)
+                            attachments=not args.no_attachments, bounds=_bounds(args))
         return _report_watch(summary, args)
     from pipeline.web.batch import extract_urls
 
     out = args.out or DEFAULT_OUT
-    report = extract_urls(urls, out, _fetch_options(args), attachments=not args.no_attachments)
+    report = extract_urls(urls, out, _fetch_options(args), attachments=not args.no_attachments,
+                          bounds=_bounds(args))
     for failure in report.failures:
         print(f"{failure.name}: {failure.reason}", file=sys.stderr)
     if not args.quiet:
@@ -274,14 +282,12 @@ def cmd_run_store(args: argparse.Namespace) -> int:
     from flows import run_batch
     from pipeline.batch.options import BatchOptions
     from pipeline.batch.progress import render_summary
-    from pipeline.batch.sandbox import Bounds
 
     started = time.perf_counter()
     options = BatchOptions(workers=args.workers, chunk_size=args.chunk_size, dask_address=args.dask_address,
                            cache=not args.no_cache, progress=not args.quiet,
                            manifests=tuple(str(m) for m in args.manifest or []),
-                           bounds=Bounds(max_bytes=args.max_bytes, max_seconds=args.max_seconds,
-                                         max_memory_mb=args.max_memory))
+                           bounds=_bounds(args))
     summary = run_batch(str(args.input), str(args.store), options)
     for failure in summary["failures"]:
         print(f"{one_line(failure['name'])}: {failure['reason']}", file=sys.stderr)
@@ -297,7 +303,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from flows import run_watch
 
     summary = run_watch(str(args.sources), str(args.store), options=_fetch_options(args),
-                        attachments=not args.no_attachments)
+                        attachments=not args.no_attachments, bounds=_bounds(args))
     return _report_watch(summary, args)
 
 
@@ -480,16 +486,19 @@ def _add_max_bytes(p: argparse.ArgumentParser) -> None:
     from pipeline.limits import MAX_BYTES
 
     p.add_argument("--max-bytes", type=_byte_count, default=MAX_BYTES, metavar="N",
-                   help="refuse a document larger than N bytes (K/M/G suffixes allowed; default 50M)")
+                   help="refuse a document (a file, or a fetched body as it arrives) larger than N bytes "
+                        "(K/M/G suffixes allowed; default 50M)")
 
 
 def _add_bounds(p: argparse.ArgumentParser) -> None:
     from pipeline.limits import MAX_MEMORY_MB, MAX_SECONDS
 
     p.add_argument("--max-seconds", type=positive_float, default=MAX_SECONDS, metavar="S",
-                   help=f"a document taking longer fails alone (default {MAX_SECONDS:g})")
+                   help=f"a document (a file or a fetched page, read and extracted in a worker) taking "
+                        f"longer fails alone (default {MAX_SECONDS:g})")
     p.add_argument("--max-memory", type=positive_int, default=MAX_MEMORY_MB, metavar="MB",
-                   help=f"a document needing more memory fails alone (default {MAX_MEMORY_MB})")
+                   help=f"a document (a file or a fetched page) needing more memory fails alone "
+                        f"(default {MAX_MEMORY_MB})")
 
 
 def _web_arguments(p: argparse.ArgumentParser) -> None:
@@ -588,12 +597,15 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and their attached .pdf/.docx, and extract into the store only what is new "
                                    "or changed: seen URLs are asked for conditionally (ETag/Last-Modified), so "
                                    "an unchanged page costs a 304. Fetched bytes are kept in STORE's .raw folder; "
-                                   "each failed URL is one `url: reason` line and a failures row; exit 1 if any "
-                                   "URL failed.")
+                                   "each page is read and extracted in a worker process under --max-seconds and "
+                                   "--max-memory, so one over a bound fails alone; each failed URL is one "
+                                   "`url: reason` line and a failures row; exit 1 if any URL failed.")
     p.add_argument("--sources", required=True, type=Path, metavar="SOURCES.yaml", help="the watched sources")
     p.add_argument("--store", required=True, type=Path, metavar="PATH", help="DuckDB store (created if missing)")
     p.add_argument("--summary-json", action="store_true", help="also print the summary as one JSON line on stdout")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    _add_max_bytes(p)
+    _add_bounds(p)
     _web_arguments(p)
     p.set_defaults(func=cmd_watch)
 

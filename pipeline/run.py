@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Protocol
 
 from pipeline.drops import DocumentDrops, write_drops
 from pipeline.errors import (
@@ -134,13 +135,24 @@ def run_documents(
     return done, reasons
 
 
-def _ref(doc: DocRef | Path | Source) -> DocRef | Source:
-    return doc if isinstance(doc, DocRef | Source) else DocRef(name=str(doc), path=str(doc))
+class Loadable(Protocol):
+    """A document that reads itself (a fetched page, `pipeline.web.urls.FetchedPage`), named for failures."""
+
+    @property
+    def name(self) -> str: ...
+
+    def load(self) -> Source: ...
 
 
-def _load(ref: DocRef | Source, reader: Reader | None) -> Source:
-    if isinstance(ref, Source):  # already read (a fetched web page): nothing to load
+def _ref(doc: DocRef | Path | Source | Loadable) -> DocRef | Source | Loadable:
+    return DocRef(name=str(doc), path=str(doc)) if isinstance(doc, Path) else doc
+
+
+def _load(ref: DocRef | Source | Loadable, reader: Reader | None) -> Source:
+    if isinstance(ref, Source):  # already read: nothing to load
         return ref
+    if not isinstance(ref, DocRef):  # read here, under this process's bounds (a fetched page)
+        return ref.load()
     if reader is not None:
         return reader.source(ref)
     with Reader() as own:  # closes the archive again when the ref is a zip member
@@ -148,7 +160,7 @@ def _load(ref: DocRef | Source, reader: Reader | None) -> Source:
 
 
 def run_one(
-    doc: DocRef | Path | Source,
+    doc: DocRef | Path | Source | Loadable,
     reader: Reader | None = None,
     *,
     expect_sha256: str | None = None,
@@ -169,7 +181,7 @@ def run_one(
     `max_targets` targets fails (and is not written): a phrase repeated without end.
     """
     ref = _ref(doc)
-    name = ref.name if isinstance(ref, DocRef) else ref.path
+    name = ref.path if isinstance(ref, Source) else ref.name
     started = time.perf_counter()
     sha256 = expect_sha256
     try:

@@ -24,11 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
 
-from pipeline.batch.refs import document_job, run_job, source_job
+from pipeline.batch.refs import Job, document_job, run_job
 from pipeline.batch.sandbox import Bounds, Sandbox
 from pipeline.ingest.archive import Limits, Reader
 from pipeline.ingest.inputs import Document
-from pipeline.ingest.source import Source
 from pipeline.limits import MAX_BYTES
 from pipeline.run import Outcome
 
@@ -75,7 +74,7 @@ def as_document(doc: Path | Document) -> Document:
 
 
 class BoundedRunner:
-    """Extracts documents one at a time into records, each under the per-document bounds.
+    """Extracts documents (files, fetched pages) one at a time, each under the per-document bounds.
 
     With `bounds.isolate` (the default) each document goes to one sandboxed worker process
     (`pipeline.batch.sandbox`, as `run --store` does), so a document over its time or memory
@@ -90,9 +89,12 @@ class BoundedRunner:
         self._box = _lease(self.bounds) if self.bounds.isolate else None
         self._reader = None if self._box else Reader(Limits(max_bytes=self.bounds.max_bytes or MAX_BYTES))
 
-    def run(self, doc: Document | Source, out: Path, metadata: dict[str, str] | None = None) -> Outcome:
-        """One document (listed, or a fetched page's `Source`) to `out`; every failure is its outcome."""
-        job = source_job(doc, out, metadata) if isinstance(doc, Source) else document_job(doc, out, metadata)
+    def run(self, doc: Document, out: Path, metadata: dict[str, str] | None = None) -> Outcome:
+        """One listed document to `out`; every failure is its outcome."""
+        return self.run_job(document_job(doc, out, metadata))
+
+    def run_job(self, job: Job) -> Outcome:
+        """One job (`pipeline.batch.refs`: a document, or a fetched page) under the bounds."""
         if self._box is None:
             return run_job(self._reader, job, self.bounds.max_targets)
         try:

@@ -3,10 +3,11 @@
 Why plain data: a chunk of jobs is a Prefect task input (part of its cache key) and is
 pickled to sandboxed workers and Dask, so a document travels as the mapping `{name, path,
 member, doc_id, sha256, size, metadata}` (`listed_job`, built once by `scan_input`), or, for
-`chitieu extract`, `{name, path, doc_id, out[, metadata]}` (`document_job`) or a fetched
-page's `{name, source, out}` (`source_job`).  Each worker reads the bytes again and
-`run_one` checks they still hash as listed (a file changed since then fails rather than
-storing a plan under the wrong key).
+`chitieu extract`, `{name, path, doc_id, out[, metadata]}` (`document_job`), or a fetched
+page's `{name, page, sha256, size[, out]}` (`page_job`: the fetched bytes, read in the
+worker, so a hostile page meets the same bounds as a file).  Each worker reads the
+bytes again and `run_one` checks they still hash as listed (a file changed since then
+fails rather than storing a plan under the wrong key).
 
 Every caller that hands a job to a worker goes through this module both ways: `run_job`
 is where a job meets `pipeline.run.run_one` (the sandbox's child, the flow's Dask tasks,
@@ -23,9 +24,9 @@ from typing import Any
 
 from pipeline.ingest.archive import DocRef, Reader
 from pipeline.ingest.inputs import Document
-from pipeline.ingest.source import Source, shown_path
+from pipeline.ingest.source import shown_path
 from pipeline.limits import MAX_TARGETS
-from pipeline.run import Outcome, run_one
+from pipeline.run import Loadable, Outcome, run_one
 
 Job = dict[str, Any]
 
@@ -45,11 +46,17 @@ def document_job(doc: Document, out: Path, metadata: dict[str, str] | None = Non
     return job
 
 
-def source_job(source: Source, out: Path, metadata: dict[str, str] | None = None) -> Job:
-    """A document already read (a fetched page), whose record goes to `out`."""
-    job: Job = {"name": source.path, "source": source, "out": str(out)}
-    if metadata:
-        job["metadata"] = metadata
+def page_job(page: Loadable, out: Path | None = None, *, sha256: str | None = None,
+             size: int | None = None) -> Job:
+    """A fetched page, read and extracted by the worker (`pipeline.web.urls.FetchedPage`).
+
+    With `out` its record goes there (`chitieu extract URL`); without, the outcome carries
+    the plan to the store (`chitieu watch`).  `sha256` and `size` are the fetched bytes':
+    a failure keeps them, and the page read must still hash as fetched.
+    """
+    job: Job = {"name": page.name, "page": page, "sha256": sha256, "size": size}
+    if out is not None:
+        job["out"] = str(out)
     return job
 
 
@@ -60,7 +67,7 @@ def doc_ref(job: Mapping[str, Any]) -> DocRef:
 
 def run_job(reader: Reader | None, job: Mapping[str, Any], max_targets: int = MAX_TARGETS) -> Outcome:
     """One job through `run_one`: a listed document must still hash as it did; with `out` its record is written."""
-    doc = job["source"] if "source" in job else doc_ref(job)
+    doc = job["page"] if "page" in job else doc_ref(job)
     return run_one(doc, reader, expect_sha256=job.get("sha256"), size=job.get("size"), metadata=job.get("metadata"),
                    max_targets=max_targets, out=Path(job["out"]) if "out" in job else None)
 

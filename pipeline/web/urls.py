@@ -20,10 +20,10 @@ from urllib.parse import unquote, urlsplit
 import regex
 from bs4 import BeautifulSoup
 
-from pipeline.errors import ChitieuError, IngestError
+from pipeline.errors import ChitieuError
 from pipeline.ingest.html import check_parse_fits
 from pipeline.ingest.load import DOCX, source_from_bytes
-from pipeline.ingest.source import Source
+from pipeline.ingest.source import Source, sha256_bytes
 from pipeline.web.fetch import Fetcher, FetchError, FetchResult, check_url, normalise_url
 from pipeline.web.links import attachment_links
 from pipeline.web.sniff import HTML, PDF, TEXT, XML, decode_body, login_reason, sniff
@@ -43,13 +43,12 @@ class Seed:
 
 @dataclass
 class Fetched:
-    """One URL's outcome before extraction: a Source, or the reason there is none."""
+    """One URL's fetch: what came back, or the reason nothing usable did."""
 
     url: str
     seed: Seed
     result: FetchResult | None = None
     media_type: str | None = None
-    source: Source | None = None
     reason: str | None = None
     parent: str | None = None  # the article an attachment hangs on
     attachments: list[str] = field(default_factory=list)
@@ -117,6 +116,42 @@ def source_from_fetch(result: FetchResult, seed: Seed, doc_id: str, parent: str 
     return dataclasses.replace(source, path=result.url)
 
 
+@dataclass(frozen=True)
+class FetchedPage:
+    """A fetched document not yet read: what a bounded worker turns into a Source.
+
+    Why not read it here: reading a page (decoding it, parsing its HTML, once for the
+    sign-in check and once for its text) costs time and memory that grow with what the
+    server sent, so a hostile page must be read where the per-document bounds hold (a
+    sandboxed worker, `pipeline.batch.sandbox`), as a file is, not in the process that
+    runs the whole watch or batch.  Plain data, so it pickles to the worker; `load` is
+    what `pipeline.run.run_one` calls there.
+    """
+
+    name: str  # the URL, as a failure names it
+    result: FetchResult
+    seed: Seed
+    doc_id: str
+    parent: str | None = None
+    media_type: str | None = None
+    attachments: tuple[str, ...] = ()
+
+    @property
+    def sha256(self) -> str:
+        return sha256_bytes(self.result.body)
+
+    @property
+    def size(self) -> int:
+        return len(self.result.body)
+
+    def load(self) -> Source:
+        """The page read as its sniffed type (`source_from_fetch`); IngestError/FetchError if it cannot be."""
+        source = source_from_fetch(self.result, self.seed, self.doc_id, self.parent, self.media_type)
+        if self.attachments:
+            source.metadata["attachments"] = " ".join(self.attachments)
+        return source
+
+
 def _login_page(markup: str) -> str | None:
     """Why the page is a sign-in page and not an article, or None.
 
@@ -135,16 +170,18 @@ def sniff_declared(content_type: str) -> str:
 class UrlIngest:
     """Fetch seeds concurrently (politeness is the fetcher's), each article with its attachments.
 
-    `keep(result, media_type)` stores the body and returns its sha256; `known(sha)` says
-    whether a document with these bytes is already extracted (then it is not read again).
+    `keep(result, media_type)` stores the body and returns its sha256.  Attachment links
+    are found here, under `memory_mb` (`pipeline.web.links.parsed`); everything else a
+    page costs is spent where it is read (`FetchedPage`).
     """
 
     def __init__(self, fetcher: Fetcher, keep: Callable[[FetchResult, str], str],
-                 attachments: bool = True, max_attachments: int = 10) -> None:
+                 attachments: bool = True, max_attachments: int = 10, memory_mb: int | None = None) -> None:
         self.fetcher = fetcher
         self.keep = keep
         self.attachments = attachments
         self.max_attachments = max_attachments
+        self.memory_mb = memory_mb  # an article too big to parse within it is not searched for attachments
         self.ids: set[str] = set()
 
     def _fetch_one(self, url: str, seed: Seed, parent: str | None) -> Fetched:
@@ -172,8 +209,9 @@ class UrlIngest:
         if self.attachments and article.result is not None and article.media_type == HTML:
             try:
                 decoded = decode_body(article.result.body, article.result.content_type, html=True)
-                links = attachment_links(decoded.text, article.result.final_url, self.max_attachments)
-            except ChitieuError:
+                links = attachment_links(decoded.text, article.result.final_url, self.max_attachments,
+                                         self.memory_mb)
+            except ChitieuError:  # the page itself fails where it is read, with this reason
                 links = []
             article.attachments = [u for u in links if u != url]
             wanted = [u for u in article.attachments if not (article.unchanged and self._fetched_well(u))]
@@ -197,18 +235,15 @@ class UrlIngest:
                 for future in done:
                     yield from future.result()
 
-    def read(self, item: Fetched) -> Fetched:
-        """Make the item's Source (in the caller's thread: extraction is not thread-safe)."""
-        if item.result is None or item.reason:
-            return item
-        try:
-            doc_id = unique_id(item.url, self.ids)
-            item.source = source_from_fetch(item.result, item.seed, doc_id, item.parent, item.media_type)
-            if item.attachments:
-                item.source.metadata["attachments"] = " ".join(item.attachments)
-        except (IngestError, FetchError) as exc:
-            item.reason = str(exc)
-        return item
+    def page(self, item: Fetched) -> FetchedPage:
+        """The item's fetched bytes as a page to read, with a record id unique in this run.
+
+        Nothing is parsed here: the page is read where its bounds hold (`FetchedPage`).
+        Ids are given in the caller's thread, in the order items are settled.
+        """
+        assert item.result is not None and not item.reason
+        return FetchedPage(item.url, item.result, item.seed, unique_id(item.url, self.ids), item.parent,
+                           item.media_type, tuple(item.attachments))
 
 
 def read_url_list(path: Path) -> list[str]:

@@ -12,7 +12,6 @@ list of URLs.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +20,11 @@ from typing import Any
 import regex
 
 from extractors.nlp import warm_up
+from pipeline.batch.files import BoundedRunner
+from pipeline.batch.refs import page_job
+from pipeline.batch.sandbox import Bounds
 from pipeline.errors import ChitieuError
 from pipeline.extract import version_tag
-from pipeline.run import Outcome, run_one
 from pipeline.store.db import Store
 from pipeline.web.feeds import feed_links, sitemap_links
 from pipeline.web.fetch import Fetcher, FetchOptions, FetchResult
@@ -54,8 +55,10 @@ class WatchCounts:
 class _Discovery:
     """Article URLs of one source, through the run's fetcher and fetch log."""
 
-    def __init__(self, fetcher: Fetcher, log: FetchLog, raw: RawStore, run_id: str, counts: WatchCounts) -> None:
+    def __init__(self, fetcher: Fetcher, log: FetchLog, raw: RawStore, run_id: str, counts: WatchCounts,
+                 memory_mb: int | None = None) -> None:
         self.fetcher, self.log, self.raw, self.run_id, self.counts = fetcher, log, raw, run_id, counts
+        self.memory_mb = memory_mb  # a listing page too big to parse within it fails, by its URL
 
     def _get(self, url: str, kind: str, source: WebSource) -> FetchResult | None:
         try:
@@ -79,7 +82,10 @@ class _Discovery:
         css, pattern = source.articles.css, source.articles.pattern
         for url in source.listings:
             if (result := self._get(url, "listing", source)) is not None:
-                found += article_links(self._text(result), result.final_url, css, pattern)
+                try:
+                    found += article_links(self._text(result), result.final_url, css, pattern, self.memory_mb)
+                except ChitieuError as exc:
+                    self.counts.failures.append({"name": url, "reason": str(exc)})
         for url in source.feeds:
             if (result := self._get(url, "feed", source)) is not None:
                 found += [u for u in feed_links(result.body) if self._wanted(u, url, pattern)]
@@ -111,8 +117,14 @@ def watch(
     urls: list[str] | None = None,
     attachments: bool = True,
     input_name: str | None = None,
+    bounds: Bounds | None = None,
 ) -> dict[str, Any]:
-    """Discover, fetch and extract what is new or changed into the store; return a summary."""
+    """Discover, fetch and extract what is new or changed into the store; return a summary.
+
+    Each page is read and extracted under `bounds` (the per-document bounds of `run
+    --store`: a sandboxed worker, `pipeline.batch.files.BoundedRunner`), so one over its
+    time or memory fails alone, by URL, and the run goes on.
+    """
     options = options or FetchOptions()
     started = time.perf_counter()
     version = version_tag()
@@ -124,9 +136,9 @@ def watch(
         run_id = db.begin_run(input_name or ("urls" if urls else "watch"), version, "web", options.concurrency)
         summary: dict[str, Any] = {"run_id": run_id, "store": str(store), "extractor_version": version}
         try:
-            with Fetcher(options, cache=log) as fetcher:
+            with Fetcher(options, cache=log) as fetcher, BoundedRunner(bounds) as runner:
                 robots = Robots(fetcher)
-                discovery = _Discovery(fetcher, log, raw, run_id, counts)
+                discovery = _Discovery(fetcher, log, raw, run_id, counts, runner.bounds.max_memory_mb)
                 seeds = [Seed(u) for u in urls or []]
                 for source in sources:
                     seeds += [Seed(u, source.name, source.province) for u in discovery.articles(source)]
@@ -136,10 +148,10 @@ def watch(
                 def keep(result: FetchResult, media_type: str) -> str:
                     return raw.put(result.body, media_type)
 
-                ingest = UrlIngest(fetcher, keep, attachments=attachments)
+                ingest = UrlIngest(fetcher, keep, attachments=attachments, memory_mb=runner.bounds.max_memory_mb)
                 seen: set[str] = set()
                 for item in ingest.fetch(seeds, workers=options.concurrency):
-                    _settle(db, log, ingest, item, run_id, version, seen, counts)
+                    _settle(db, log, ingest, runner, item, run_id, version, seen, counts)
                 for result in robots.fetched:
                     log.record(FetchRow(result.url, "robots", run_id, result, raw.put(result.body, "text/plain"),
                                         "text/plain"))
@@ -163,8 +175,8 @@ def watch(
     return summary
 
 
-def _settle(db: Store, log: FetchLog, ingest: UrlIngest, item: Fetched, run_id: str, version: str,
-            seen: set[str], counts: WatchCounts) -> None:
+def _settle(db: Store, log: FetchLog, ingest: UrlIngest, runner: BoundedRunner, item: Fetched, run_id: str,
+            version: str, seen: set[str], counts: WatchCounts) -> None:
     """One fetched URL into the store: its fetch row, then its plan unless nothing changed."""
     meta: dict[str, Any] = {"publisher": item.seed.publisher, "province": item.seed.province,
                             "parent_url": item.parent}
@@ -194,10 +206,7 @@ def _settle(db: Store, log: FetchLog, ingest: UrlIngest, item: Fetched, run_id: 
         counts.unchanged += 1
         db.add_names(run_id, [(sha, item.url)])
         return
-    item = ingest.read(item)
-    outcome = (run_one(item.source) if item.source is not None
-               else Outcome.failure(item.url, item.reason or "unknown", sha256=sha, size=len(result.body)))
-    outcome = dataclasses.replace(outcome, name=item.url, size=len(result.body))
+    outcome = runner.run_job(page_job(ingest.page(item), sha256=sha, size=len(result.body)))
     for stored in db.write_outcomes(run_id, [outcome], version):
         if stored.failed:
             counts.failures.append({"name": stored.name, "reason": stored.reason or "unknown"})
