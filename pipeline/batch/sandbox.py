@@ -295,7 +295,6 @@ def _warm(warm_up: Any) -> None:
     from pipeline.ingest.load import source_from_bytes
     from pipeline.run import run_one  # noqa: F401  imported before the memory cap, as is:
     from pipeline.store.db import pack  # noqa: F401  a shared library mapped later may not fit
-    from pipeline.web.urls import FetchedPage  # noqa: F401  a fetched page's job is read here
 
     warm_up()
     extract_source(source_from_bytes("Kế hoạch\nĐến năm 2025 đạt 90% hồ sơ.".encode(), Path("warm.txt")))
