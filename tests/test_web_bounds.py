@@ -17,8 +17,10 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from pytest_httpserver import HTTPServer
 from test_ingest_render import OFFICIAL_PARAGRAPHS, portal_html
 
@@ -172,3 +174,30 @@ def test_the_bounds_of_fetched_pages_are_in_the_help_of_every_command_that_fetch
         text = " ".join(capsys.readouterr().out.split())
         assert "--max-seconds S a document (a file or a fetched page" in text
         assert "--max-memory MB a document (a file or a fetched page)" in text
+
+
+SIGN_IN = ('<html><head><title>Đăng nhập hệ thống</title></head><body><form method="post"><input name="u">'
+           '<input type="{kind}" name="p"><button>Đăng nhập</button></form></body></html>')
+
+
+@pytest.mark.parametrize(("page", "reason"), [
+    (SIGN_IN.format(kind="password"), "a sign-in page, not an article (the site asks for a login)"),
+    (SIGN_IN.format(kind="PASSWORD"), "a sign-in page, not an article (the site asks for a login)"),
+    (SIGN_IN.format(kind="text"), None),
+    (GOOD_PAGE, None),
+])
+def test_the_sign_in_check_parses_only_a_page_that_writes_password(
+        page: str, reason: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An article is parsed once (by ingest), not twice: no password field without the word."""
+    from pipeline.web import urls
+
+    parses: list[str] = []
+    real = urls.BeautifulSoup
+
+    def counted(markup: str, *args: Any) -> BeautifulSoup:
+        parses.append(markup)
+        return real(markup, *args)
+
+    monkeypatch.setattr(urls, "BeautifulSoup", counted)
+    assert urls._login_page(page) == reason
+    assert len(parses) == ("password" in page.lower())

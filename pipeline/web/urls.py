@@ -152,12 +152,21 @@ class FetchedPage:
         return source
 
 
+_PASSWORD = regex.compile(r"password", regex.IGNORECASE)
+
+
 def _login_page(markup: str) -> str | None:
     """Why the page is a sign-in page and not an article, or None.
 
-    Its own function so that its parse tree is freed before ingest parses the page again
-    (two trees of a big page at once doubled the memory it takes).
+    A sign-in page has a password field (`login_reason`), so a page that never writes the
+    word `password` is not one and is not parsed for the check: an article is then parsed
+    once, by ingest, instead of twice (a field written with character references,
+    `&#112;assword`, is not seen; no portal's sign-in form does that).  Its own function so
+    that its parse tree is freed before ingest parses the page again (two trees of a big
+    page at once doubled the memory it takes).
     """
+    if _PASSWORD.search(markup) is None:
+        return None
     check_parse_fits(markup)
     soup = BeautifulSoup(markup, "lxml")
     return login_reason(soup, len(" ".join(soup.get_text(" ").split())))
