@@ -23,6 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pytest_httpserver import HTTPServer
 from test_ingest_render import OFFICIAL_PARAGRAPHS, portal_html
+from test_web_watch import Portal
 
 from pipeline.batch.sandbox import Bounds
 from pipeline.cli import main
@@ -201,3 +202,31 @@ def test_the_sign_in_check_parses_only_a_page_that_writes_password(
     monkeypatch.setattr(urls, "BeautifulSoup", counted)
     assert urls._login_page(page) == reason
     assert len(parses) == ("password" in page.lower())
+
+
+MANY_TARGETS = "\n".join(f"Đến năm 2025 đạt {i % 90 + 1}% hồ sơ loại {i}." for i in range(30))
+OVER_TEN = "30 targets, over the 10 bound for one document (a phrase repeated without end?)"
+
+
+def test_a_page_that_failed_is_read_again_when_it_answers_304(site: HTTPServer, tmp_path: Path) -> None:
+    """A page over a bound is not 'unchanged' on the next watch: its kept bytes have no plan."""
+    Portal(site).put("/ke-hoach.txt", MANY_TARGETS, "text/plain; charset=utf-8")
+    url, store = site.url_for("/ke-hoach.txt"), tmp_path / "s.duckdb"
+    first = watch([], store, WEB_FAST, urls=[url], bounds=Bounds(max_targets=10, isolate=False))
+    assert [(f["name"], f["reason"]) for f in first["failures"]] == [(url, OVER_TEN)]
+    again = watch([], store, WEB_FAST, urls=[url], bounds=Bounds(isolate=False))
+    assert (again["conditional_requests"], again["unchanged"], again["extracted"], again["targets"]) == (1, 0, 1, 30)
+    assert watch([], store, WEB_FAST, urls=[url], bounds=Bounds(isolate=False))["unchanged"] == 1
+
+
+def test_the_same_failed_bytes_under_a_second_url_fail_saying_so(site: HTTPServer, tmp_path: Path) -> None:
+    for path in ("/a.txt", "/b.txt"):
+        site.expect_request(path).respond_with_data(MANY_TARGETS.encode(), content_type="text/plain; charset=utf-8")
+    a, b = site.url_for("/a.txt"), site.url_for("/b.txt")
+    summary = watch([], tmp_path / "s.duckdb", WEB_FAST, urls=[a, b], bounds=Bounds(max_targets=10, isolate=False))
+    reasons = {f["name"]: f["reason"] for f in summary["failures"]}
+    first, second = (a, b) if reasons[a] == OVER_TEN else (b, a)
+    assert reasons == {first: OVER_TEN, second: f"same bytes as {first}, which failed: {OVER_TEN}"}
+    assert (summary["duplicates"], summary["extracted"]) == (0, 0)
+    with Store.open(tmp_path / "s.duckdb", read_only=True) as db:
+        assert db.query("SELECT name FROM names")[1] == [(first,)]  # the copy is no other document's name

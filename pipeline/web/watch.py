@@ -3,8 +3,8 @@
 A run reads each source's listing pages, feeds and sitemaps, collects article URLs,
 fetches each (with its attachments) and extracts it into the store.  Everything is
 fetched conditionally once seen: an unchanged listing, feed, article or robots.txt costs a
-304 and its kept bytes; a 200 whose bytes are a plan already stored (by this extractor
-version) is not extracted again; the same bytes under two URLs are one document with two
+304 and its kept bytes; a 200 or 304 whose bytes are a plan already stored (by this
+extractor version) is not extracted again (kept bytes that failed are read again); the same bytes under two URLs are one document with two
 names.  So a second run over unchanged sources sends only conditional requests and
 extracts nothing.  `chitieu run --input urls.txt --store S` is the same run over a fixed
 list of URLs.
@@ -25,6 +25,7 @@ from pipeline.batch.refs import page_job
 from pipeline.batch.sandbox import Bounds
 from pipeline.errors import ChitieuError
 from pipeline.extract import version_tag
+from pipeline.run import Outcome
 from pipeline.store.db import Store
 from pipeline.web.feeds import feed_links, sitemap_links
 from pipeline.web.fetch import Fetcher, FetchOptions, FetchResult
@@ -149,7 +150,7 @@ def watch(
                     return raw.put(result.body, media_type)
 
                 ingest = UrlIngest(fetcher, keep, attachments=attachments, memory_mb=runner.bounds.max_memory_mb)
-                seen: set[str] = set()
+                seen: dict[str, Outcome | None] = {}
                 for item in ingest.fetch(seeds, workers=options.concurrency):
                     _settle(db, log, ingest, runner, item, run_id, version, seen, counts)
                 for result in robots.fetched:
@@ -176,8 +177,13 @@ def watch(
 
 
 def _settle(db: Store, log: FetchLog, ingest: UrlIngest, runner: BoundedRunner, item: Fetched, run_id: str,
-            version: str, seen: set[str], counts: WatchCounts) -> None:
-    """One fetched URL into the store: its fetch row, then its plan unless nothing changed."""
+            version: str, seen: dict[str, Outcome | None], counts: WatchCounts) -> None:
+    """One fetched URL into the store: its fetch row, then its plan unless nothing changed.
+
+    `seen` maps the bytes settled in this run to None, or to their failure (a copy under
+    another URL then fails too, saying so).  A 304 is unchanged only when its kept bytes
+    have a plan: a page that failed (over a bound raised since) is read again.
+    """
     meta: dict[str, Any] = {"publisher": item.seed.publisher, "province": item.seed.province,
                             "parent_url": item.parent}
     if item.result is None:
@@ -193,15 +199,21 @@ def _settle(db: Store, log: FetchLog, ingest: UrlIngest, runner: BoundedRunner, 
         counts.failures.append({"name": item.url, "reason": item.reason})
         db.add_failures(run_id, [(item.url, sha, item.reason)])
         return
-    if result.unchanged:
+    if result.unchanged and db.stored([sha], version):
         counts.unchanged += 1
         return
-    counts.fetched += 1
+    if not result.unchanged:  # (a 304 whose kept bytes have no plan, because they failed last time, is read again)
+        counts.fetched += 1
     if sha in seen:
-        counts.duplicates += 1
-        db.add_names(run_id, [(sha, item.url)])
+        if (first := seen[sha]) is None:
+            counts.duplicates += 1
+            db.add_names(run_id, [(sha, item.url)])
+        else:  # those bytes failed under another URL in this run: not read again, and not a plan's name
+            reason = f"same bytes as {first.name}, which failed: {first.reason}"
+            counts.failures.append({"name": item.url, "reason": reason})
+            db.add_failures(run_id, [(item.url, sha, reason)])
         return
-    seen.add(sha)
+    seen[sha] = None
     if db.stored([sha], version):
         counts.unchanged += 1
         db.add_names(run_id, [(sha, item.url)])
@@ -209,6 +221,7 @@ def _settle(db: Store, log: FetchLog, ingest: UrlIngest, runner: BoundedRunner, 
     outcome = runner.run_job(page_job(ingest.page(item), sha256=sha, size=len(result.body)))
     for stored in db.write_outcomes(run_id, [outcome], version):
         if stored.failed:
+            seen[sha] = stored
             counts.failures.append({"name": stored.name, "reason": stored.reason or "unknown"})
         else:
             counts.extracted += 1
