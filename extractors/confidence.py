@@ -31,23 +31,31 @@ from extractors.nlp import phrase_cache
 WEIGHTS_FILE = Path(__file__).with_name("lexicon") / "confidence.yaml"
 
 
-def features(candidate: Any, indicator_id: str | None = None) -> dict[str, str]:
-    """The evidence behind one candidate, as feature -> value (all strings, for the weights table)."""
+FEATURES = ("year", "comparator", "list_item", "pillar", "scope", "unit", "range", "indicator", "national_indicator")
+
+
+def evidence(candidate: Any, indicator_id: str | None = None) -> tuple[str, ...]:
+    """The value of each of `FEATURES` for one candidate, in that order (all strings, for the weights table)."""
     year = getattr(candidate, "year_source", "") or "none"
     if getattr(candidate, "deadline_year", None) is None:
         year = "none"
     indicator = (getattr(candidate, "indicator", "") or "").split()
-    return {
-        "year": year,
-        "comparator": "word" if getattr(candidate, "cmp_from_word", False) else "default",
-        "list_item": "yes" if getattr(candidate, "list_item", False) else "no",
-        "pillar": "set" if getattr(candidate, "pillar", None) else "none",
-        "scope": "set" if getattr(candidate, "scope", None) else "none",
-        "unit": str(getattr(candidate, "unit", "")),
-        "range": "yes" if getattr(candidate, "value_max", None) is not None else "no",
-        "indicator": "elided" if not indicator else ("short" if len(indicator) < 3 else "phrase"),
-        "national_indicator": "linked" if indicator_id else "none",
-    }
+    return (
+        year,
+        "word" if getattr(candidate, "cmp_from_word", False) else "default",
+        "yes" if getattr(candidate, "list_item", False) else "no",
+        "set" if getattr(candidate, "pillar", None) else "none",
+        "set" if getattr(candidate, "scope", None) else "none",
+        str(getattr(candidate, "unit", "")),
+        "yes" if getattr(candidate, "value_max", None) is not None else "no",
+        "elided" if not indicator else ("short" if len(indicator) < 3 else "phrase"),
+        "linked" if indicator_id else "none",
+    )
+
+
+def features(candidate: Any, indicator_id: str | None = None) -> dict[str, str]:
+    """The evidence behind one candidate, as feature -> value."""
+    return dict(zip(FEATURES, evidence(candidate, indicator_id), strict=True))
 
 
 @lru_cache(maxsize=1)
@@ -73,11 +81,11 @@ def score(feats: Mapping[str, str], weights: Mapping[str, Any] | None = None) ->
 
 def confidence(candidate: Any, indicator_id: str | None) -> float:
     """The confidence of the target built from `candidate` and linked to `indicator_id`."""
-    return _score_of(tuple(features(candidate, indicator_id).items()))
+    return _score_of(evidence(candidate, indicator_id))
 
 
 @phrase_cache
-def _score_of(feats: tuple[tuple[str, str], ...]) -> float:
+def _score_of(values: tuple[str, ...]) -> float:
     """`score` with the fitted weights, by feature values: a document's targets share a few dozen
     combinations of them, so each is scored once (forgotten by `clear_caches`, as phrase readings)."""
-    return score(dict(feats))
+    return score(dict(zip(FEATURES, values, strict=True)))

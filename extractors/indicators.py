@@ -195,20 +195,25 @@ class Matcher:
             for text in r.whole:
                 self.by_whole.setdefault(text, []).append(i)
 
-    def _present(self, sylls: list[str], text: str) -> frozenset[str]:
+    def _present(self, sylls: list[str], text: str) -> set[str]:
         """The catalogue phrases that occur in `text` (the padded `sylls`)."""
-        found = {p for p in self.empty if p in text}
-        for syl in set(sylls) & self.first_syllables:
-            found.update(p for p in self.by_first[syl] if p in text)
-        return frozenset(found)
+        by_first = self.by_first
+        found = {p for syl in self.first_syllables.intersection(sylls) for p in by_first[syl] if p in text}
+        if self.empty:
+            found.update(p for p in self.empty if p in text)
+        return found
 
     def match(self, indicator: str, unit: str, pillar: str | None = None) -> Match | None:
         """The first rule that the indicator text, unit and pillar satisfy; None when none fits."""
         sylls = syllables(indicator, self.abbreviations)
         text = _padded(sylls)
         present = self._present(sylls, text)
-        tried = {i for p in present for i in self.by_trigger.get(p, ())}.union(self.by_whole.get(text, ()))
-        for r in (self.rules[i] for i in sorted(tried)):
+        tried = {i for p in present for i in self.by_trigger.get(p, ())}
+        whole = self.by_whole.get(text)
+        if whole:
+            tried.update(whole)
+        for i in sorted(tried):
+            r = self.rules[i]
             if unit not in r.units:
                 continue
             if r.pillars is not None and pillar is not None and pillar not in r.pillars:

@@ -8,6 +8,7 @@ Records are frozen; a merge returns new ones.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -27,6 +28,11 @@ HEADLINE_RESTATEMENT = "headline_restatement"
 def _syllables(indicator: str) -> frozenset[str]:
     """`overlap.syllables` of an indicator, read once: a kept record is compared with every later one of its value."""
     return frozenset(syllables(indicator))
+
+
+# `indicator_overlap` of two indicators, read once per pair: a long document restates the same
+# measure many times in the same words (phrase cache: forgotten by `clear_caches`)
+_overlap = phrase_cache(indicator_overlap)
 
 
 def drop_conflicting_carry(cands: Records) -> Records:
@@ -100,7 +106,7 @@ def _restates(a: Candidate, b: Candidate) -> bool:
     sa, sb = _syllables(a.indicator), _syllables(b.indicator)
     if not sa or not sb:
         return False
-    return (sa <= sb or sb <= sa) and indicator_overlap(a.indicator, b.indicator) >= 0.5
+    return (sa <= sb or sb <= sa) and _overlap(a.indicator, b.indicator) >= 0.5
 
 
 def _headline_restates(head: Candidate, body: Candidate) -> bool:
@@ -115,7 +121,7 @@ def _headline_restates(head: Candidate, body: Candidate) -> bool:
         return False
     if not _comparators_agree(head, body):
         return False
-    return indicator_overlap(head.indicator, body.indicator) >= 0.4 or head.unit == "rank"
+    return _overlap(head.indicator, body.indicator) >= 0.4 or head.unit == "rank"
 
 
 def _absorb_restatement(kept: Candidate, later: Candidate) -> Candidate:
@@ -157,24 +163,67 @@ def _absorb_into_headline(head: Candidate, body: Candidate) -> Candidate:
     return replace(head, **changes, rules=rules) if changes else head
 
 
+def _first_line(c: Candidate) -> bool:
+    """A headline restated by the body is on the text's first line (`_headline_restates`)."""
+    return c.paragraph_start == 0
+
+
+def _after_first_line(c: Candidate) -> bool:
+    """A body record restating the headline is not on the first line (`_headline_restates`)."""
+    return c.paragraph_start != 0
+
+
+def _has_indicator(c: Candidate) -> bool:
+    """A record restates, or is restated, only with indicator syllables (`_restates`): an elided
+    indicator is empty. (The syllables themselves are read only for the pairs compared.)"""
+    return bool(c.indicator)
+
+
 @dataclass(frozen=True)
 class MergeRule:
-    """When a later record restates a kept one, and what the kept one takes from it."""
+    """When a later record restates a kept one, and what the kept one takes from it.
+
+    Every rule requires equal value fields (`_value_key`), which no absorb changes; `restated`
+    and `restating` say which records can take part at all: `restates(kept, later)` implies
+    `restated(kept)` and `restating(later)`. `merge_duplicates` compares a later record only
+    with the kept records of its value fields that the rule can find restated, so the merges
+    are those of comparing every pair, while records that can never be restated (no indicator,
+    not on the first line) are not compared again and again as a long document goes on
+    (issue 12 item 10: the pass stays linear in the number of records).
+    """
 
     id: str  # the rule id of the Drop when none of a number's records is kept
     restates: Callable[[Candidate, Candidate], bool]  # (kept, later)
     absorb: Callable[[Candidate, Candidate], Candidate]  # (kept, later) -> the kept record
     reason: str
+    restated: Callable[[Candidate], bool]  # can the kept record of a merge be this one
+    restating: Callable[[Candidate], bool]  # can the later record of a merge be this one
 
 
 MERGE_RULES: tuple[MergeRule, ...] = (
     # the headline rule first: it is the narrower (a first-line statement and a body one), and the
     # body completes the headline's year, comparator and wording where the general rule would not
     MergeRule(HEADLINE_RESTATEMENT, _headline_restates, _absorb_into_headline,
-              "unseen-errors T4: restates the target of the headline, which keeps it"),
+              "unseen-errors T4: restates the target of the headline, which keeps it",
+              _first_line, _after_first_line),
     MergeRule(RESTATEMENT, _restates, _absorb_restatement,
-              "guide §2: restates a commitment already recorded earlier in the document"),
+              "guide §2: restates a commitment already recorded earlier in the document",
+              _has_indicator, _has_indicator),
 )
+
+# per rule: the places (in the kept list, ascending) of the kept records it can find restated, by value fields
+_Filed = dict[tuple[Any, ...], list[int]]
+
+
+def _refile(filed: list[_Filed], value: tuple[Any, ...], j: int, before: Candidate, after: Candidate) -> None:
+    """A merge changed kept record `j` (the headline rule may give it the body's indicator): file it
+    under each rule as its new fields say, in kept order."""
+    for rule, places in zip(MERGE_RULES, filed):
+        was, now = rule.restated(before), rule.restated(after)
+        if was and not now:
+            places[value].remove(j)
+        elif now and not was:
+            bisect.insort(places.setdefault(value, []), j)
 
 
 def merge_duplicates(cands: Records) -> tuple[Records, tuple[Drop, ...]]:
@@ -183,21 +232,26 @@ def merge_duplicates(cands: Records) -> tuple[Records, tuple[Drop, ...]]:
     Returns the kept records and a `Drop` for each number none of whose records is kept.
     """
     kept: list[Candidate] = []
-    # Every merge rule needs equal value fields, which no absorb changes: kept records are looked
-    # up by them, so the pass is linear in the number of records (issue 12 item 10), in kept order.
-    by_value: dict[tuple[Any, ...], list[int]] = {}
+    filed: list[_Filed] = [{} for _ in MERGE_RULES]
     merged: dict[Mention, MergeRule] = {}  # a number's first merged record names the rule
     for c in cands:
-        same_value = by_value.setdefault(_value_key(c), [])
-        for rule in MERGE_RULES:
+        value = _value_key(c)
+        for rule, places in zip(MERGE_RULES, filed):
+            same_value = places.get(value)
+            if not same_value or not rule.restating(c):
+                continue
             j = next((j for j in same_value if rule.restates(kept[j], c)), None)
             if j is not None:
-                kept[j] = rule.absorb(kept[j], c)
+                before, kept[j] = kept[j], rule.absorb(kept[j], c)
+                if kept[j] is not before:
+                    _refile(filed, value, j, before, kept[j])
                 if c.mention is not None:
                     merged.setdefault(c.mention, rule)
                 break
         else:
-            same_value.append(len(kept))
+            for rule, places in zip(MERGE_RULES, filed):
+                if rule.restated(c):
+                    places.setdefault(value, []).append(len(kept))
             kept.append(c)
     survivors = {c.mention for c in kept}
     drops = tuple(Drop(m, rule.id, rule.reason) for m, rule in merged.items() if m not in survivors)
