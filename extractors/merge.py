@@ -253,6 +253,8 @@ def merge_duplicates(cands: Records) -> tuple[Records, tuple[Drop, ...]]:
                 if rule.restated(c):
                     places.setdefault(value, []).append(len(kept))
             kept.append(c)
+    if not merged:  # most documents restate nothing: no number to look for among the kept
+        return tuple(kept), ()
     survivors = {c.mention for c in kept}
     drops = tuple(Drop(m, rule.id, rule.reason) for m, rule in merged.items() if m not in survivors)
     return tuple(kept), drops

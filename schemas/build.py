@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -18,13 +20,45 @@ _ABSENT = object()  # a field the candidate does not carry (one getattr per fiel
 Derive = Callable[[object, dict[str, Any]], dict[str, Any]]
 
 
+_Getter = tuple[tuple[str, ...], Callable[[object], tuple[Any, ...]]]
+_GETTERS: dict[type, _Getter | None] = {}  # by candidate kind (code, not data: a handful per process)
+
+
+def _carried_by(kind: type) -> _Getter | None:
+    """`_getter(kind)`, made once per kind."""
+    if kind not in _GETTERS:
+        _GETTERS[kind] = _getter(kind)
+    return _GETTERS[kind]
+
+
+def _getter(kind: type) -> _Getter | None:
+    """The `Target` fields every candidate of a dataclass `kind` carries (its fields and class
+    attributes: a dataclass instance has each of them), and one getter reading them all at once,
+    instead of one `getattr` per field per candidate. None for other kinds, whose instances may
+    differ in what they carry: they are read field by field."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    # every field but one that __init__ leaves unset (init=False without a default)
+    own = {f.name for f in dataclasses.fields(kind)
+           if f.init or f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}
+    names = tuple(n for n in TARGET_FIELDS if n in own or hasattr(kind, n))
+    if len(names) < 2:  # attrgetter of one name returns the value, not a tuple
+        return None
+    return names, operator.attrgetter(*names)
+
+
 def target_data(candidate: object, derive: Derive | None = None) -> dict[str, Any]:
     """One candidate's `Target` fields: every field it carries, by name (schemas/fields.py).
 
     Fields the candidate does not carry keep the model's default, unless `derive` computes them
     from the candidate and its other fields. A candidate without an indicator phrase falls back to its quote.
     """
-    data: dict[str, Any] = {n: v for n in TARGET_FIELDS if (v := getattr(candidate, n, _ABSENT)) is not _ABSENT}
+    carried = _carried_by(type(candidate))
+    if carried is not None:
+        names, read = carried
+        data: dict[str, Any] = dict(zip(names, read(candidate), strict=True))
+    else:
+        data = {n: v for n in TARGET_FIELDS if (v := getattr(candidate, n, _ABSENT)) is not _ABSENT}
     for name in _BLANK_IS_NONE:
         data[name] = data.get(name) or None
     data["indicator"] = data.get("indicator") or data.get("quote")

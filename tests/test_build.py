@@ -1,0 +1,51 @@
+"""`target_data` reads a dataclass candidate's fields with one getter: the same fields, values and
+order as reading each `Target` field the candidate carries one by one."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from types import SimpleNamespace
+from typing import Any
+
+from schemas import build
+from schemas.fields import TARGET_FIELDS
+from tests.test_merge_index import random_records
+
+
+def field_by_field(candidate: object) -> dict[str, Any]:
+    data = {n: getattr(candidate, n) for n in TARGET_FIELDS if hasattr(candidate, n)}
+    for name in build._BLANK_IS_NONE:
+        data[name] = data.get(name) or None
+    data["indicator"] = data.get("indicator") or data.get("quote")
+    return data
+
+
+def test_a_candidates_fields_are_read_as_one_by_one() -> None:
+    rng = random.Random(3)
+    for _ in range(200):
+        for c in random_records(rng):
+            c = dataclasses.replace(c, scope=rng.choice(("", None, "district")), rules={"value": "percent"})
+            got = build.target_data(c)
+            assert got == field_by_field(c) and list(got) == list(field_by_field(c))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Partial:
+    """A candidate kind that carries some Target fields, one as a class attribute, one set after init."""
+
+    value: float
+    quote: str
+    sentence: str = dataclasses.field(init=False)  # a Target field the instance does not carry
+    unit = "count"
+
+
+def test_a_kind_carrying_some_fields_gives_those_only() -> None:
+    c = _Partial(3.0, "3 xã")
+    assert build.target_data(c) == field_by_field(c) == {"value": 3.0, "quote": "3 xã", "unit": "count",
+                                                          **dict.fromkeys(build._BLANK_IS_NONE), "indicator": "3 xã"}
+
+
+def test_other_objects_are_read_field_by_field() -> None:
+    a, b = SimpleNamespace(value=1.0, quote="q", unit="percent"), SimpleNamespace(value=2.0, quote="r")
+    assert [build.target_data(x) for x in (a, b)] == [field_by_field(a), field_by_field(b)]
