@@ -32,7 +32,8 @@ from itertools import chain
 import regex
 
 from extractors.lexicon import FLAGS, Lexicon, template
-from extractors.search_at import matches_at
+from extractors.pattern_shape import casefolded, may_hold, openings, required_words
+from extractors.search_at import matches_at, word_starts
 
 # Words live in `lexicon/fragments.yaml` (each with examples run through the pattern that uses it);
 # the shapes, digits and look-arounds stay here.
@@ -138,6 +139,42 @@ def _patterns(lex: Lexicon) -> _Patterns:
     )
 
 
+class WordPlaces:
+    """Where the pillar words and the target-set nouns (`mục tiêu`, `chỉ tiêu`) can start in one text.
+
+    Why: `leadins` and `topics` search every line and sentence for them, and most hold none.
+    Every match of those patterns opens with (or holds) a pillar word or a target noun, whose
+    opening words (`pattern_shape.openings`) are found once in the text case-folded with
+    `str.find`; a stretch in which none starts is not searched. None: not known (the text's
+    case-folding moves offsets, or the lexicon's pattern has no opening words): searched.
+    """
+
+    def __init__(self, text: str, lex: Lexicon) -> None:
+        pats = _patterns(lex)
+        self.folded = casefolded(text)
+        self.pillar = self._starts(pats.pillar)
+        self.target = self._starts(pats.specific)
+        self.topic_words = required_words(pats.topic.pattern, pats.topic.flags)
+
+    def _starts(self, pattern: regex.Pattern[str]) -> list[int] | None:
+        opened = openings(pattern.pattern, pattern.flags)
+        if opened is None or opened.text_start or self.folded is None:
+            return None
+        return word_starts(self.folded, opened.words)
+
+    @staticmethod
+    def within(starts: list[int] | None, start: int, end: int) -> bool:
+        """Whether one of `starts` lies in [start, end) (when they are not known, it may)."""
+        if starts is None:
+            return True
+        i = bisect_left(starts, start)
+        return i < len(starts) and starts[i] < end
+
+    def may_lead(self, start: int, end: int) -> bool:
+        """Whether text[start:end] can hold a topic lead-in (`Về …`): it holds one of the topic pattern's required words."""
+        return self.folded is None or may_hold(self.topic_words, self.folded[start:end])
+
+
 _SUBJECT_WORDS = regex.compile(template(r"\d|{SUBJECT_VERB}"), FLAGS)
 _STOP_BEFORE_VALUE = regex.compile(r"[.:(\n]")
 _GENERAL_MOD = regex.compile(template(r"{GENERAL_MODIFIER}"), FLAGS)
@@ -145,23 +182,31 @@ _COLON = regex.compile(r":")
 _SENTENCE_STOP = regex.compile(r"[.!?]\s")
 
 
-def leadins(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: list[int], headings: set[int]) -> list[Landmark]:
+def leadins(
+    text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: list[int], headings: set[int],
+    places: WordPlaces | None = None,
+) -> list[Landmark]:
     """Lead-ins, target-set phrases and colon lead-ins of every non-heading paragraph."""
     pats = _patterns(lex)
     set_re, another = pats.target_set, pats.another
+    places = places or WordPlaces(text, lex)
+    within = places.within
     out: list[Landmark] = []
     for s, e in paragraphs:
         if s in headings or s == e:
             continue
         line = text[s:e]
-        named = pats.pillar.search(line) is not None  # every lead-in names a pillar: most lines name none
-        for m in chain(clause_matches(pats.topic, line), pats.bare.finditer(line)) if named else ():
+        # every lead-in names a pillar: most lines name none
+        named = within(places.pillar, s, e) and pats.pillar.search(line) is not None
+        topic_leads = clause_matches(pats.topic, line) if named and places.may_lead(s, e) else iter(())
+        for m in chain(topic_leads, pats.bare.finditer(line)) if named else ():
             if _SUBJECT_WORDS.search(m["rest"]):
                 continue  # "kinh tế số chiếm 20% GRDP" names a subject, not a section
             if _lists_pillars(line, m, another, lex):
                 continue  # "phát triển kinh tế số, xã hội số" lists pillars; it heads nothing
             out.append(Landmark(s + m.start("p"), one_pillar(m["p"], lex), "leadin"))
-        for m in set_re.finditer(line) if named else ():
+        targets = within(places.target, s, e)  # a target-set phrase opens with a target noun
+        for m in set_re.finditer(line) if named and targets else ():
             if _lists_pillars(line, m, another, lex):
                 continue
             if not SET_ENDS.match(line[m.end("p") :]):
@@ -171,7 +216,7 @@ def leadins(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: 
             if nxt is not None and nxt < e and not _STOP_BEFORE_VALUE.search(text, s + m.end(), stop):
                 continue  # "đặt mục tiêu phát triển kinh tế số chiếm 20%": the value's subject
             out.append(Landmark(s + m.start(), one_pillar(m["p"], lex), "leadin", cuts=False))
-        for m in pats.specific.finditer(line):
+        for m in pats.specific.finditer(line) if targets else ():
             if m["mod"] and _GENERAL_MOD.search(m["mod"]) and not set_re.match(line, m.start()):
                 out.append(Landmark(s + m.start(), None, "reset", cuts=False))
         if named:
@@ -245,9 +290,15 @@ def goal_lists(marks: list[Landmark], text: str, values: list[int], paragraphs: 
     return out
 
 
-def topics(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: list[int], governed: set[int]) -> list[Landmark]:
+def topics(
+    text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: list[int], governed: set[int],
+    places: WordPlaces | None = None,
+) -> list[Landmark]:
     """Paragraph topics (P2), for paragraphs with values and no lead-in of their own."""
     opener = _patterns(lex).opener
+    places = places or WordPlaces(text, lex)
+    pillar_at = places.pillar
+    within = places.within
     out: list[Landmark] = []
     k = 0
     while k < len(paragraphs):
@@ -261,16 +312,17 @@ def topics(text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: l
         for sep in [(m.start() + 1, m.end()) for m in _STOP_SPACES.finditer(text, s, e)] + [None]:
             end = sep[0] if sep is not None else e
             sentence = text[start:end]
-            if end <= first:  # a sentence with no value, before the first one
+            names = within(pillar_at, start, end)  # the sentence may name a pillar (the opener holds one too)
+            if end <= first and names:  # a sentence with no value, before the first one
                 named = one_pillar(sentence, lex)
                 if named is not None and not _DOC_SUBJECT.search(text, start, start + _first_pillar(sentence, lex)):
                     topic = named
-            if start <= first:
+            if start <= first and names:
                 om = opener.match(sentence)
                 if om:
                     topic = one_pillar(om["p"], lex)
             own_first = _next_value(values, start)
-            if topic is None and own_first is not None and own_first < end:
+            if topic is None and own_first is not None and own_first < end and within(pillar_at, start, own_first):
                 subject = _subject_pillar(text, lex, start, own_first)
                 if subject is not None:
                     out.append(Landmark(start, subject, "topic", end))

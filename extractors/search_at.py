@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import regex
 
-from extractors.pattern_shape import _standard_parse
+from extractors.pattern_shape import _standard_parse, casefolded, openings
 
 
 def matches_at(pattern: regex.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[regex.Match[str]]:
@@ -72,21 +72,36 @@ def _line_starts(text: str) -> Iterator[int]:
         i = text.find("\n", i + 1)
 
 
-def word_starts(folded: str, words: Iterable[str]) -> list[int]:
-    """Every offset where one of `words` occurs in `folded` (overlapping ones too), sorted.
+def opening_search(pattern: regex.Pattern[str], text: str, folded: str | None = None) -> regex.Match[str] | None:
+    """`pattern.search(text)`, tried only where one of the pattern's opening words occurs (`pattern_shape.openings`).
 
-    `folded` is a text case-folded (`pattern_shape.casefolded`) and `words` are case-folded: a
-    character that a case-insensitive pattern matches to a letter folds to that letter's folding
-    (tests/test_search_at.py checks it for the words looked up), so every place a pattern opening
-    with one of the words can match is found. `str.find` reads a text far faster than `regex`
-    tries a pattern at each of its characters.
+    `folded` is `casefolded(text)` when the caller has it. A pattern without opening words, or a
+    text whose case-folding moves offsets, is searched directly.
+    """
+    opened = openings(pattern.pattern, pattern.flags)
+    if folded is None:
+        folded = casefolded(text)
+    if opened is None or folded is None:
+        return pattern.search(text)
+    starts = word_starts(folded, opened.words)
+    return next(matches_at(pattern, text, [0, *starts] if opened.text_start else starts), None)
+
+
+def word_starts(text: str, words: Iterable[str]) -> list[int]:
+    """Every offset where one of `words` occurs in `text` (overlapping ones too), sorted.
+
+    `str.find` reads a text far faster than `regex` tries a pattern at each of its characters.
+    For a case-insensitive pattern's opening words, `text` is the text case-folded
+    (`pattern_shape.casefolded`) and the words are case-folded: a character such a pattern
+    matches to a letter folds to that letter's folding (tests/test_pass_shortcuts.py checks it
+    for the words looked up), so every place the pattern can match is found.
     """
     found: set[int] = set()
     for word in words:
-        i = folded.find(word)
+        i = text.find(word)
         while i >= 0:
             found.add(i)
-            i = folded.find(word, i + 1)
+            i = text.find(word, i + 1)
     return sorted(found)
 
 

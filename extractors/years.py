@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from extractors.lexicon import FLAGS, template
-from extractors.search_at import runs_holding
+from extractors.lexicon import AT_END, FLAGS, template
+from extractors.pattern_shape import casefolded
+from extractors.search_at import opening_search, runs_holding
 from extractors.structure import Boundary, open_parens_at
 
 if TYPE_CHECKING:
@@ -35,7 +36,9 @@ _YEAR = (
 )
 YEAR_RE = regex.compile(template(_YEAR), FLAGS)
 # Dates ("ngày 5 tháng 6 năm 2023") and baselines ("tăng 10% so với năm 2021") are not deadlines.
-_DATE_BEFORE = regex.compile(template(r"(?:{MONTH_NOUN}\s+\d{1,2}|\d{1,2}/\d{1,2}/?|{BASELINE})\s*$"), FLAGS)
+# Both end-anchored look-backs are searched from the end (`AT_END`: `regex.REVERSE`), which tries the
+# pattern where it must end instead of at every character before: the same answer (a test compares them).
+_DATE_BEFORE = regex.compile(template(r"(?:{MONTH_NOUN}\s+\d{1,2}|\d{1,2}/\d{1,2}/?|{BASELINE})\s*$"), AT_END)
 # The horizon a title or a plan's name gives: `đến năm 2030`, `Đến 2027, ...` (no `năm`), else the
 # end of its period (`kế hoạch ... giai đoạn 2025-2027`) (guide §3 rule (3); unseen-errors T11).
 _UNTIL_YEAR = template(r"{UNTIL}\s+(?:{YEAR_NOUN}\s+)?(?P<year>(?:19|20)\d\d)(?![\d/])")
@@ -72,7 +75,7 @@ class YearMention:
 
 
 _PUNCT_BETWEEN = regex.compile(r"[,:;()]")  # a year and the value it leads, with nothing between
-_DELIM_BEFORE = regex.compile(template(r"(?:^|[,;:.(\n]|{YEAR_LEAD})\s*$"), FLAGS)
+_DELIM_BEFORE = regex.compile(template(r"(?:^|[,;:.(\n]|{YEAR_LEAD})\s*$"), AT_END)
 _END_AFTER = regex.compile(template(r"^\s*(?:[,;.)\n]|{AND}|$)"), FLAGS)
 
 
@@ -103,7 +106,7 @@ def find_years(text: str) -> list[YearMention]:
             continue
         before = text[max(0, m.start() - 40) : m.start()]
         after = text[m.end() : m.end() + 8]
-        trailing = not _DELIM_BEFORE.search(before) and bool(_END_AFTER.match(after))
+        trailing = bool(_END_AFTER.match(after)) and not _DELIM_BEFORE.search(before)
         out.append(YearMention(m.start(), m.end(), int(m["year"]), trailing))
     return out
 
@@ -114,20 +117,24 @@ def document_horizon(text: str, title: str, first_heading: int | None = None) ->
     The opening searched for a plan's name or vision is the text before the first section
     heading (at most 1,500 characters): `Định hướng đến năm X` there heads its own section.
     """
-    m = HORIZON_TITLE_RE.search(title)
+    # each pattern opens with words (`đến`, `kế hoạch`, `tầm nhìn`): tried only where one occurs
+    m = opening_search(HORIZON_TITLE_RE, title)
     if m:
         return int(m["year"])
-    m = ONE_YEAR_RE.search(title) or PERIOD_TITLE_RE.search(title)
+    m = opening_search(ONE_YEAR_RE, title) or opening_search(PERIOD_TITLE_RE, title)
     if m:
         return int(m["year"])
     opening = text[: min(1500, first_heading if first_heading is not None else 1500)]
-    m = PLAN_HORIZON_RE.search(opening)
+    folded = casefolded(opening)
+    m = opening_search(PLAN_HORIZON_RE, opening, folded)
     if m:
         return int(m["year"])
-    m = ONE_YEAR_RE.search(opening[:600]) or PLAN_PERIOD_RE.search(opening)
+    m = opening_search(ONE_YEAR_RE, opening[:600], folded and folded[:600]) or opening_search(
+        PLAN_PERIOD_RE, opening, folded
+    )
     if m:
         return int(m["year"])
-    m = VISION_RE.search(opening)
+    m = opening_search(VISION_RE, opening, folded)
     if m:
         return int(m["year"])
     return None

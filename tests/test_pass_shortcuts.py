@@ -17,6 +17,7 @@ import regex
 
 from extractors import document, numbers
 from extractors.lexicon import FLAGS, fold, get_lexicon
+from extractors.pillars import Landmark, WordPlaces, leadins, topics
 from extractors.search_at import at_line_starts, opens_at_line_start, word_starts
 from tests.conftest import CORPUS, SHARED
 
@@ -171,3 +172,105 @@ def test_patterns_opening_at_a_line_start(pattern: str, at_line_start: bool) -> 
 def test_word_starts(text: str, words: list[str], expected: list[int]) -> None:
     assert word_starts(text, words) == expected
 
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+PILLAR_TEXTS = [
+    "Về kinh tế số, 20% GRDP; về xã hội số: 80% dân.\nKinh tế số: tỷ trọng đạt 20%.",
+    "Các chỉ tiêu về chính quyền số.\n- 100% hồ sơ trực tuyến.\nMục tiêu cụ thể, đến năm 2025: 90% hồ sơ.",
+    "Phát triển kinh tế số. Kinh tế số sẽ đóng góp 25% GRDP. Theo đó, 30% doanh nghiệp.",
+    "…, trọng tâm là phát triển chính quyền số, với các chỉ tiêu như: 100% cơ quan; 60% hồ sơ.",
+    "CHÍNH QUYỀN SỐ: 95% hồ sơ.\nRiêng KTS, đạt 30%.",
+]
+
+
+def _landmarks(text: str, places: WordPlaces | None) -> tuple[list[Landmark], list[Landmark]]:
+    lines = _lines(text)
+    values = [m.start for m in numbers.find_mentions(text, LEX)]
+    return (leadins(text, LEX, lines, values, set(), places), topics(text, LEX, lines, values, set(), places))
+
+
+def _unknown_places(text: str) -> WordPlaces:
+    """Word places that know nothing: every line and sentence is searched (the full reading)."""
+    places = WordPlaces(text, LEX)
+    places.pillar = places.target = None
+    places.folded = None
+    return places
+
+
+def test_landmarks_found_where_pillar_words_can_be_are_the_full_readings(texts: list[str]) -> None:
+    for text in texts + PILLAR_TEXTS:
+        assert _landmarks(text, None) == _landmarks(text, _unknown_places(text)), text[:80]
+
+
+def test_landmark_shortcut_fails_when_broken() -> None:
+    def nowhere(text: str) -> WordPlaces:
+        places = WordPlaces(text, LEX)
+        places.pillar = []  # no pillar word anywhere: every lead-in is missed
+        return places
+
+    assert any(_landmarks(t, nowhere(t)) != _landmarks(t, None) for t in PILLAR_TEXTS)
+    assert all(_landmarks(t, None)[0] or _landmarks(t, None)[1] for t in PILLAR_TEXTS)
+
+
+def test_parentheses_found_with_find_are_the_scans(texts: list[str]) -> None:
+    from extractors.structure import _PAREN, _parens
+
+    for text in [*texts, "(a(b)c))(", ""]:
+        assert _parens(text) == [(m.start(), m.group(0)) for m in _PAREN.finditer(text)]
+
+
+@pytest.mark.parametrize("name", ["_DATE_BEFORE", "_DELIM_BEFORE"])
+def test_end_anchored_year_lookbacks_searched_from_the_end_agree(texts: list[str], name: str) -> None:
+    from extractors import years
+
+    reverse = getattr(years, name)
+    assert reverse.flags & regex.REVERSE
+    forward = regex.compile(reverse.pattern, FLAGS)
+    windows = [t[max(0, i - 40) : i] for t in texts for i in range(0, len(t), 7)]
+    windows += ["ngày 5 tháng 6", "so với ", "tháng 12 ", "5/6/", "đến ", "(", "", "x,  "]
+    for w in windows:
+        assert bool(reverse.search(w)) == bool(forward.search(w)), w
+
+
+HORIZON_PATTERNS = ["HORIZON_TITLE_RE", "PERIOD_TITLE_RE", "ONE_YEAR_RE", "PLAN_HORIZON_RE", "PLAN_PERIOD_RE", "VISION_RE"]
+HORIZON_TEXTS = [
+    "Kế hoạch chuyển đổi số tỉnh đến năm 2025, định hướng đến năm 2030",
+    "KẾ HOẠCH chuyển đổi số năm 2024 của tỉnh", "Chương trình giai đoạn 2025-2027. Tầm nhìn 2045",
+    "Đề án phát triển, tầm nhìn đến năm 2045", "Nghị quyết về chuyển đổi số ĐẾN NĂM 2030", "",
+]
+
+
+@pytest.mark.parametrize("name", HORIZON_PATTERNS)
+def test_horizon_patterns_searched_at_their_opening_words_are_the_searches(texts: list[str], name: str) -> None:
+    from extractors import years
+    from extractors.search_at import opening_search
+
+    pattern = getattr(years, name)
+    for text in [t[:1500] for t in texts] + HORIZON_TEXTS:
+        found, expected = opening_search(pattern, text), pattern.search(text)
+        assert (found and found.span()) == (expected and expected.span()), text[:80]
+
+
+def test_opening_search_fails_when_broken(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractors import search_at, years
+
+    monkeypatch.setattr(search_at, "word_starts", lambda text, words: [])  # no opening word anywhere
+    assert any(search_at.opening_search(years.PLAN_HORIZON_RE, t) != years.PLAN_HORIZON_RE.search(t) for t in HORIZON_TEXTS)
+
+
+def test_a_mention_whose_lead_matches_without_the_rest_is_passed_over_as_finditer_does() -> None:
+    # `_mentions` matches the whole pattern where its word lead is found; where it does not match
+    # there (a pattern whose rest is not optional), the search goes on as finditer's does
+    lead = "ban hành Kế hoạch"
+    mention = document._Mention("issue", regex.compile(lead + r"(?=\s+số)", FLAGS), lead, False)
+    text = "ban hành Kế hoạch này; ban hành Kế hoạch số 5"
+    kinds = document._kind_starts(LEX, text)
+    assert _spans(document._mentions(mention, text, kinds)) == _spans(mention.pattern.finditer(text)) != []
