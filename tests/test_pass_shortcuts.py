@@ -274,3 +274,31 @@ def test_a_mention_whose_lead_matches_without_the_rest_is_passed_over_as_findite
     text = "ban hành Kế hoạch này; ban hành Kế hoạch số 5"
     kinds = document._kind_starts(LEX, text)
     assert _spans(document._mentions(mention, text, kinds)) == _spans(mention.pattern.finditer(text)) != []
+
+
+def _looked_up_words() -> set[str]:
+    """The words the shortcuts look up case-folded with `str.find` (`search_at.word_starts`)."""
+    from extractors import years
+    from extractors.pattern_shape import openings
+    from extractors.pillars import _patterns
+
+    pats = _patterns(LEX)
+    patterns = [pats.pillar, pats.specific] + [getattr(years, name) for name in HORIZON_PATTERNS]
+    words = set(numbers.RANK_WORDS)
+    for pattern in patterns:
+        found = openings(pattern.pattern, pattern.flags)
+        assert found is not None, pattern.pattern[:60]
+        words.update(found.words)
+    return words
+
+
+def test_every_character_matching_a_looked_up_words_letter_folds_to_it() -> None:
+    """Why `str.find` in the case-folded text finds every place those patterns can start: a
+    character `regex` matches to one of the words' letters ignoring case folds to that letter's
+    folding (checked over every code point), or folds longer and the text is then searched."""
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    letters = {ch for word in _looked_up_words() for ch in word}
+    assert {"ố", "ộ", "ụ", "ã"} <= letters
+    for letter in sorted(letters):
+        for ch in regex.findall(regex.escape(letter), every, FLAGS):
+            assert ch.casefold() == letter.casefold() or len(ch.casefold()) > 1, (letter, ch)
