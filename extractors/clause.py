@@ -15,10 +15,11 @@ from functools import lru_cache
 import regex
 
 from extractors.context import DocContext
-from extractors.indicator_text import strip_ends, without_years
+from extractors.indicator_text import words_in_every_match
 from extractors.lexicon import AT_END, FLAGS, Lexicon, loose_pattern, template
 from extractors.nlp import syllable_spans, syllable_window, word_spans
 from extractors.numbers import Mention
+from extractors.pattern_shape import casefolded, may_hold
 from extractors.structure import open_paren
 
 _SPLIT_DELIMS = regex.compile(template(r":|,|;|\(|\s+{CONJ}\s+|\s+-\s+"), FLAGS)
@@ -30,8 +31,9 @@ _LINK_VERB = regex.compile(template(r"{LINK_VERB}\s*$"), AT_END)
 _HAVE_VERB = regex.compile(template(r"(?<!\w){HAVE_VERB}\s*$"), AT_END)
 # A value's left part is cut after its last lead-in: a colon, a fronted period (`Đến năm 2025,`), a
 # discourse marker and its comma, or an aim. Each kind needs a mark of its own in the text (a colon,
-# a year then a comma, a comma), so only the kinds whose mark is there are searched for: the same
-# matches as the whole alternation, for less work at every character.
+# a year then a comma, a comma) and, for the word kinds, one of its words (`indicator_text.words_in_every_match`),
+# so only the kinds whose mark and words are there are searched for: the same matches as the whole
+# alternation, for less work at every character.
 _LEADIN_KINDS = (
     (":", ":"),
     (r"\d{4}\s*,", r"(?<!\w)(?:{YEAR_PREP})?\s*{PERIOD_WORD}\s+(?:\d{4}\s*[-–—]\s*)?\d{4}\s*,"),
@@ -45,6 +47,10 @@ _LEADIN_MARKS = tuple(regex.compile(mark) if mark else None for mark, _ in _LEAD
 def _cut_before(kinds: tuple[bool, ...]) -> regex.Pattern[str]:
     """The lead-in alternation of the kinds marked present, in their order."""
     return regex.compile(template("|".join(p for (_, p), on in zip(_LEADIN_KINDS, kinds) if on)), FLAGS)
+
+
+_LEADIN_ALONE = tuple(_cut_before(tuple(j == i for j in range(len(_LEADIN_KINDS)))) for i in range(len(_LEADIN_KINDS)))
+_LEADIN_WORDS = tuple(words_in_every_match(p) for p in _LEADIN_ALONE)
 
 
 def _comparator_before(
@@ -108,15 +114,21 @@ def _strip_comparators(left: str, lex: Lexicon) -> str:
 # `… được triển khai đồng bộ và có ít nhất 85% văn bản`: `và` + a verb of having opens the value's
 # own predicate; what stands before it is another clause, not the indicator (unseen-errors T6).
 _AND_HAVE = regex.compile(template(r"{AND}\s+(?={HAVE_VERB}\s+(?:{COMPARATOR_BEFORE}\s*)?$)"), FLAGS)
+_AND_HAVE_WORDS = words_in_every_match(_AND_HAVE)
 
 
 def _cut_leadin(left: str) -> int:
     """Offset in `left` after its last lead-in (year, pillar heading, discourse marker)."""
     cut = 0
-    kinds = tuple(mark is None or mark.search(left) is not None for mark in _LEADIN_MARKS)
-    for m in _cut_before(kinds).finditer(left):
-        cut = m.end()
-    m = _AND_HAVE.search(left, cut)
+    folded = casefolded(left)
+    kinds = tuple(
+        (mark is None or mark.search(left) is not None) and may_hold(words, folded)
+        for mark, words in zip(_LEADIN_MARKS, _LEADIN_WORDS)
+    )
+    if any(kinds):
+        for m in _cut_before(kinds).finditer(left):
+            cut = m.end()
+    m = _AND_HAVE.search(left, cut) if may_hold(_AND_HAVE_WORDS, folded) else None
     return m.end() if m else cut
 
 
@@ -158,15 +170,41 @@ def _split_between(text: str, a_end: int, b_start: int) -> tuple[int, bool]:
 _PURPOSE_WORD = regex.compile(template(r"^(?:{PURPOSE_LINK})$"), FLAGS)
 
 
+_CUT_JOINS = (",", "và")  # what stands before a clause opener where a new clause begins
+
+
 @lru_cache(maxsize=4)
 def _cut_hint(lex: Lexicon) -> regex.Pattern[str]:
     """Where `_cut_new_clause` may cut: a comma or `và` then a clause opener, or a purpose word,
     however spaced and wherever the words' edges fall. It matches wherever the word-level test
     cuts (a word is a stretch of the text), so the segmenter reads only the words around a match."""
+    joins = "|".join(regex.escape(j) for j in _CUT_JOINS)
     return regex.compile(
-        r"(?:,|và)\W*" + loose_pattern(lex.indicator.clause_openers) + "|" + loose_pattern(lex.fragment_words("PURPOSE_LINK")),
+        rf"(?:{joins})\W*" + loose_pattern(lex.indicator.clause_openers) + "|" + loose_pattern(lex.fragment_words("PURPOSE_LINK")),
         FLAGS,
     )
+
+
+@lru_cache(maxsize=4)
+def _hint_leads(lex: Lexicon) -> tuple[str, ...]:
+    """What every match of `_cut_hint` opens with, case-folded: a join, or a purpose word's first syllable."""
+    return (*_CUT_JOINS, *sorted({w.split()[0].casefold() for w in lex.fragment_words("PURPOSE_LINK")}))
+
+
+def _hint_starts(right: str, lex: Lexicon) -> list[int]:
+    """Each offset where `_cut_hint` matches (`finditer(..., overlapped=True)`), tried only where a
+    match can open (`_hint_leads`, found by `str.find` in the case-folded text): `regex` scans a
+    case-insensitive alternation slowly at every character, and a right part holds few commas."""
+    hint, folded = _cut_hint(lex), casefolded(right)
+    if folded is None:  # folding moves offsets (`İ`): no look-up by offset
+        return [h.start() for h in hint.finditer(right, overlapped=True)]
+    starts = set()
+    for lead in _hint_leads(lex):
+        at = folded.find(lead)
+        while at >= 0:
+            starts.add(at)
+            at = folded.find(lead, at + 1)
+    return [at for at in sorted(starts) if hint.match(right, at)]
 
 
 # The syllables before and after a possible cut that the segmenter reads it by (its features
@@ -183,7 +221,7 @@ def _cut_new_clause(right: str, lex: Lexicon) -> str:
     syllables around each place a cheap text test says a cut may be (`_cut_hint`): most right
     parts have none, and the others are not segmented whole (`cut_by_words` reads them whole).
     """
-    hints = [h.start() for h in _cut_hint(lex).finditer(right, overlapped=True)]
+    hints = _hint_starts(right, lex)
     if not hints:
         return right  # no opener or purpose word anywhere: no word can cut, no need to segment
     syllables = syllable_spans(right)
@@ -230,7 +268,6 @@ class _Segment:
     direction: str
     left_core: str
     bare: bool
-    has_subject: bool
     share_verb: bool
     rules: dict[str, str]  # field -> rule id of what this segment read
 
@@ -289,7 +326,6 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
         direction=direction,
         left_core=left_core,
         bare=bool(_CONJ_ONLY.match(_strip_comparators(left_raw, lex))),
-        has_subject=bool(strip_ends(without_years(left_core), lex)),
         share_verb=share_verb,
         rules=rules,
     )
@@ -306,6 +342,8 @@ def _without_trailing_conj(right: str) -> str:
 
 def nested(text: str, clause_start: int, pos: int) -> bool:
     """A value in a parenthesis opened after an earlier value (`85% … cấp tỉnh (đến năm 2030 là 98%)`)."""
+    if text.find("(", clause_start, pos) < 0:
+        return False  # no parenthesis opened (most clauses): nothing to scan
     opened = open_paren(text, clause_start, pos)
     return opened is not None and _DIGIT.search(text, clause_start, opened) is not None
 

@@ -20,16 +20,20 @@ tiện`: the same records, further described) stay one record, as the dev gold h
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
 
-from extractors.indicator_text import word_spans
+from extractors.indicator_text import word_spans, words_in_every_match
 from extractors.lexicon import FLAGS, template
+from extractors.nlp import phrase_cache
+from extractors.pattern_shape import casefolded, may_hold
 
 _PASSIVE = regex.compile(template(r"^(?:{PASSIVE})$"), FLAGS)
 _JOINS = {",", "và"}
 _VA = regex.compile(r"(?<!\w)và(?!\w)", FLAGS)
+_VA_WORDS = words_in_every_match(_VA)  # a text without them is not scanned for the pattern
 _AFTER_JOIN = regex.compile(r"(?:,|(?<!\w)và)\s+(?P<word>\w+)", FLAGS)
 _MIN_WORDS = 2  # a conjunct of one word is a bare verb or noun of a list, not a measure
 
@@ -50,12 +54,14 @@ class Word:
         return self.tag.startswith("V")
 
 
-def tagged_words(phrase: str) -> list[Word]:
-    """The tagged words of `phrase` (its first words: `indicator_text.MAX_TAGGED_CHARS`)."""
-    return [Word(s, e, phrase[s:e], tag) for s, e, tag in word_spans(phrase) if e > s]
+@phrase_cache
+def tagged_words(phrase: str) -> tuple[Word, ...]:
+    """The tagged words of `phrase` (its first words: `indicator_text.MAX_TAGGED_CHARS`), cached:
+    both measure splitters read the same phrase, and its words are frozen."""
+    return tuple(Word(s, e, phrase[s:e], tag) for s, e, tag in word_spans(phrase) if e > s)
 
 
-def _top_level_joins(words: list[Word]) -> list[int]:
+def _top_level_joins(words: Sequence[Word]) -> list[int]:
     """Indexes of `,` and `và` outside parentheses."""
     out, depth = [], 0
     for k, w in enumerate(words):
@@ -68,7 +74,7 @@ def _top_level_joins(words: list[Word]) -> list[int]:
     return out
 
 
-def _first_verb(words: list[Word]) -> int | None:
+def _first_verb(words: Sequence[Word]) -> int | None:
     """The verb that ends a leading subject noun phrase; a word tagged as a verb right after a
     comma of the subject list (`cơ quan, tổ chức đủ điều kiện`) is one of its nouns."""
     if not words or not words[0].noun:
@@ -79,7 +85,7 @@ def _first_verb(words: list[Word]) -> int | None:
     return None
 
 
-def _has_object(words: list[Word]) -> bool:
+def _has_object(words: Sequence[Word]) -> bool:
     """A verb (or serial verbs) followed by a noun: the conjunct acts on a thing of its own."""
     for k, w in enumerate(words[:-1]):
         if w.verb:
@@ -91,7 +97,7 @@ def _has_object(words: list[Word]) -> bool:
     return False
 
 
-def _takes_object(words: list[Word]) -> bool:
+def _takes_object(words: Sequence[Word]) -> bool:
     """The conjunct's own leading verb (or serial verbs) is followed by a noun: it acts on a thing
     of its own. A verb followed by a preposition (`trả cho người dân`, `được cung cấp trên …`)
     only describes the same records further."""
@@ -105,7 +111,7 @@ def _takes_object(words: list[Word]) -> bool:
     return j < len(words) and words[j].noun
 
 
-def _opens_predicate(words: list[Word], k: int, joins: list[int]) -> bool:
+def _opens_predicate(words: Sequence[Word], k: int, joins: list[int]) -> bool:
     """The conjunct after join `k` starts with a verb; a single word before `và` + verb counts
     as a verb too (`cấp và kích hoạt tài khoản`: the tagger misreads the first of two verbs)."""
     if k + 1 >= len(words):
@@ -116,7 +122,7 @@ def _opens_predicate(words: list[Word], k: int, joins: list[int]) -> bool:
     return nxt + 1 < len(words) and nxt in joins and words[nxt].text.lower() == "và" and words[nxt + 1].verb
 
 
-def _opens_clause(words: list[Word], k: int) -> bool:
+def _opens_clause(words: Sequence[Word], k: int) -> bool:
     """The conjunct after `và` is a clause of its own: nouns, then a verb with an object."""
     j = k + 1
     while j < len(words) and words[j].noun:
@@ -124,7 +130,7 @@ def _opens_clause(words: list[Word], k: int) -> bool:
     return j > k + 1 and j < len(words) and _takes_object(words[j:])
 
 
-def _pieces(phrase: str, words: list[Word], cuts: list[int]) -> list[str]:
+def _pieces(phrase: str, words: Sequence[Word], cuts: list[int]) -> list[str]:
     """The text between the chosen joins."""
     starts = [0] + [words[k].end for k in cuts]
     ends = [words[k].start for k in cuts] + [len(phrase)]
@@ -134,7 +140,7 @@ def _pieces(phrase: str, words: list[Word], cuts: list[int]) -> list[str]:
 def split_predicates(right: str) -> list[str] | None:
     """The measures of a value's right part (`100% <subject> <predicate> và <predicate>`), each
     with the shared subject; None when the right part states one measure."""
-    if not _VA.search(right):
+    if not may_hold(_VA_WORDS, casefolded(right)) or not _VA.search(right):
         return None  # every list of predicates closes with `và`; no need to tag the words
     words = tagged_words(right)
     f = _first_verb(words)
@@ -175,7 +181,7 @@ def split_predicates(right: str) -> list[str] | None:
     return out
 
 
-def _share_a_noun(words: list[Word], starts: list[int], cuts: list[int]) -> bool:
+def _share_a_noun(words: Sequence[Word], starts: list[int], cuts: list[int]) -> bool:
     """Two conjuncts act on the same head noun (the first noun after their verbs): one thing.
     Modifiers may repeat (`kỹ năng số`, `chữ ký số` are two things)."""
     ends = [*cuts, len(words)]
@@ -184,7 +190,7 @@ def _share_a_noun(words: list[Word], starts: list[int], cuts: list[int]) -> bool
     return len(set(named)) < len(named)
 
 
-def _object_head(words: list[Word]) -> str:
+def _object_head(words: Sequence[Word]) -> str:
     """The first noun after the first verb of a conjunct, lower-cased ("" if none)."""
     k = next((i for i, w in enumerate(words) if w.verb), None)
     if k is None:
@@ -192,7 +198,7 @@ def _object_head(words: list[Word]) -> str:
     return next((w.text.lower() for w in words[k + 1 :] if w.noun), "")
 
 
-def _conjunct_end(words: list[Word], k: int, joins: list[int]) -> int:
+def _conjunct_end(words: Sequence[Word], k: int, joins: list[int]) -> int:
     """Where the conjunct opened at join `k` ends: the next join that opens a verb, or the end."""
     for j in joins:
         if j > k + 1 and _opens_predicate(words, j, joins) and j - k - 1 >= _MIN_WORDS:

@@ -13,6 +13,7 @@ import regex
 
 from extractors.lexicon import FLAGS, Lexicon, fold, get_lexicon, template
 from extractors.nlp import phrase_cache, tagged_spans
+from extractors.pattern_shape import casefolded, may_hold, openings, required_words
 
 YEAR_PHRASE = regex.compile(
     template(r"(?<!\w)(?:(?:{YEAR_PREP}|{DEADLINE_BEFORE})\s+)?{PERIOD_WORD}\s+(?:\d{4}\s*[-–—]\s*)?\d{4}(?!\d)"),
@@ -52,7 +53,30 @@ _LIGHT_VERBS = frozenset(next(f.words for f in get_lexicon().fragments if f.id =
 _DIGITAL_ECONOMY = next(f.words[0] for f in get_lexicon().fragments if f.id == "SHARE_SUBJECT")
 
 
+def words_in_every_match(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
+    """Case-folded words one of which every match of `pattern` holds (None: not known).
+
+    From the pattern's parse (`pattern_shape`): the words one of which it requires, else the
+    words every match opens with. A text (case-folded) holding none of them holds no match, and
+    `regex`, which scans a case-insensitive alternation slowly at every character, need not be run.
+    """
+    words = required_words(pattern.pattern, pattern.flags)
+    if words is None:
+        opens = openings(pattern.pattern, pattern.flags)
+        words = opens.words if opens is not None and opens.words and not opens.text_start else None
+    return words
+
+
+@lru_cache(maxsize=4)
+def _drop_anywhere(lex: Lexicon) -> tuple[tuple[regex.Pattern[str], tuple[str, ...] | None], ...]:
+    """Each `drop_anywhere` pattern with `words_in_every_match` of it (read once: a pattern's parse is slow)."""
+    return tuple((pattern, words_in_every_match(pattern)) for pattern in lex.drop_anywhere)
+
+
 def strip_scopes(text: str, spans: list[tuple[int, int]], offset: int) -> str:
+    """`text` (which starts at `offset` of the segment) without the scope words at `spans`, single-spaced."""
+    if not spans:
+        return " ".join(text.split())  # most values name no level: nothing to cut out
     out = []
     pos = 0
     for s, e in spans:
@@ -66,16 +90,19 @@ def strip_scopes(text: str, spans: list[tuple[int, int]], offset: int) -> str:
     return " ".join("".join(out).split())
 
 
-def strip_ends(text: str, lex: Lexicon, left: bool = True) -> str:
-    """`text` without the lead and trail words of `indicator.yaml` (the lead words only if `left`)."""
-    return _strip_ends(text, lex, left)
-
-
 @phrase_cache
-def _strip_ends(text: str, lex: Lexicon, left: bool) -> str:
-    """`strip_ends`, cached: a value's left words are stripped when its clause is cut and again for its indicator."""
-    for pattern in lex.drop_anywhere:
-        text = pattern.sub(" ", text)
+def strip_ends(text: str, lex: Lexicon, left: bool = True) -> str:
+    """`text` without the lead and trail words of `indicator.yaml` (the lead words only if `left`).
+
+    Cached: a value's left words are stripped when its clause is cut and again for its indicator.
+    A word dropped anywhere (`tỷ lệ`) is searched for only in a text that holds its words.
+    """
+    folded = casefolded(text)
+    for pattern, words in _drop_anywhere(lex):
+        if may_hold(words, folded):
+            new = pattern.sub(" ", text)
+            if new != text:
+                text, folded = new, casefolded(new)
     text = " ".join(text.split())
     changed = True
     right = _at_end(lex)
@@ -101,7 +128,7 @@ def _at_end(lex: Lexicon) -> tuple[tuple[regex.Pattern[str], regex.Pattern[str] 
 
     `.match` of the one compiled from the end is one attempt at the end of the text, where a
     forward search (or a failing `.search` from the end) tries every character. Both find a
-    match exactly when some match ends the text, as `_strip_ends` holds it (no space last, so
+    match exactly when some match ends the text, as `strip_ends` holds it (no space last, so
     `$` cannot match before a final newline): a cheap test before `sub`.
     """
     out = []

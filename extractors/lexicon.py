@@ -237,8 +237,12 @@ class Lexicon:
         return words + extra
 
     def comparator_before(self, text: str) -> tuple[str, str, int] | None:
-        """The comparator word ending `text`, longest match over every entry: (comparator, entry id, start)."""
-        m = self.cmp_before_re.search(text)
+        """The comparator word ending `text`, longest match over every entry: (comparator, entry id, start).
+
+        `cmp_before_re` is compiled from the end (`AT_END`) and tried there once (`.match`): a
+        failing `.search` would try every character of a long left part.
+        """
+        m = self.cmp_before_re.match(text)
         if m is None:
             return None
         comparator, entry = self.comparator_words[word_key(m.group(1))]

@@ -9,16 +9,21 @@ POS tags: a subject noun first, a verb before `để`, and only verbs (and prepo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import regex
 
 from extractors.coordination import Word, tagged_words
+from extractors.indicator_text import words_in_every_match
 from extractors.lexicon import FLAGS, template
+from extractors.pattern_shape import casefolded, may_hold
 
 _PURPOSE = regex.compile(template(r"^(?:{PURPOSE_LINK})$"), FLAGS)
 _PURPOSE_IN = regex.compile(template(r"{PURPOSE_LINK}"), FLAGS)
+_PURPOSE_WORDS = words_in_every_match(_PURPOSE_IN)  # a text without them is not scanned for the pattern
 
 
-def _verb_then_prepositions(words: list[Word]) -> bool:
+def _verb_then_prepositions(words: Sequence[Word]) -> bool:
     """A verb (its parts), then only prepositions (`mở rộng đến`): the value is the verb's own object."""
     if not words or not words[0].verb:
         return False
@@ -30,7 +35,7 @@ def _verb_then_prepositions(words: list[Word]) -> bool:
 
 def purpose_predicate(left: str) -> str | None:
     """`<subject> <earlier predicate> để <verb>` before a value → `<subject> <verb>`; else None."""
-    if not _PURPOSE_IN.search(left):
+    if not may_hold(_PURPOSE_WORDS, casefolded(left)) or not _PURPOSE_IN.search(left):
         return None  # no purpose word: no need to tag the words
     words = tagged_words(left)
     if len(words) < 4 or not words[0].noun:

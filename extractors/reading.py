@@ -75,7 +75,9 @@ def read_value(
         list_head = list_lead(ctx, m.start)
         scopes = list(head_owner(list_head, lex)) if list_head else []
         scope_rules = dict.fromkeys(scopes, HEAD_RULE)
-    if seg.has_subject and right_for_ind and m.unit == "percent":
+    # a percentage with right words and a subject of its own lends its subject and verb to an
+    # elided verb after it (the subject is looked for only then)
+    if right_for_ind and m.unit == "percent" and strip_ends(without_years(seg.left_core), lex):
         prev_phrase = strip_ends(without_years(left_for_ind).rsplit(",", 1)[-1], lex)
     elif not seg.bare:
         prev_phrase = ""

@@ -58,13 +58,15 @@ def _corpus_left_parts() -> tuple[tuple[str, int, int], ...]:
 def _end_patterns() -> list[regex.Pattern[str]]:
     lex = get_lexicon()
     return [
-        clause._any_word_at_end(lex), clause._LINK_VERB, clause._HAVE_VERB, *(p for p, _ in lex.direction_before),
+        lex.cmp_before_re, clause._any_word_at_end(lex), clause._LINK_VERB, clause._HAVE_VERB,
+        *(p for p, _ in lex.direction_before),
     ]
 
 
 @pytest.mark.parametrize("index", range(len(_end_patterns())))
 def test_words_before_a_value_matched_at_the_end_as_searched_forward(index: int) -> None:
-    """`_comparator_before` tries its end patterns once, at the end: the same match as a forward search."""
+    """`_comparator_before` (and `Lexicon.comparator_before`) try their end patterns once, at the
+    end: the same match as a forward search, also for a left part ending in a line break."""
     reverse = _end_patterns()[index]
     forward = regex.compile(reverse.pattern, FLAGS)
     for phrase in _lexicon_phrases():
@@ -76,7 +78,7 @@ def test_words_before_a_value_matched_at_the_end_as_searched_forward(index: int)
         f, r = forward.search(left), reverse.match(left)
         assert (f.span() if f else None) == (r.span() if r else None), left
         found += f is not None
-    assert found or index > 2  # the corpus has comparator, linking and having words before its values
+    assert found or index > 3  # the corpus has comparator, linking and having words before its values
 
 
 @pytest.mark.parametrize("pattern", [clause._SHARE_VERB, clause._LINK_AT_END], ids=["share_verb", "link_at_end"])
@@ -126,3 +128,94 @@ def test_a_conjunction_ending_a_right_part_found_at_the_end() -> None:
 )
 def test_trailing_conjunction_cut(right: str, expected: str) -> None:
     assert clause._without_trailing_conj(right) == expected
+
+
+@lru_cache(maxsize=1)
+def _corpus_right_parts() -> tuple[str, ...]:
+    """The 300 characters after each number of the repository's corpus."""
+    out = []
+    for path in expand_inputs([CORPUS]):
+        text = load_source(path).text
+        out += [text[m.end : m.end + 300] for m in find_mentions(text, get_lexicon())]
+    return tuple(out)
+
+
+def _cut_phrases() -> list[str]:
+    lex = get_lexicon()
+    words = [*lex.indicator.clause_openers, *lex.fragment_words("PURPOSE_LINK")]
+    out = []
+    for w in words:
+        for join in (", ", ",", " và ", " VÀ ", "và", " Và\t", " - ", " "):
+            out += [f"hồ sơ{join}{w} chỉ số", f"{join}{w.upper()}", f"dữ liệu{join}{w.replace(' ', '  ')}"]
+    return out
+
+
+def test_clause_cut_hints_found_where_they_can_open() -> None:
+    """`_cut_new_clause` tries its hint only at a comma, `và` or purpose word: the same offsets as
+    scanning for it at every character."""
+    lex = get_lexicon()
+    hint = clause._cut_hint(lex)
+    hits = 0
+    for right in [*_cut_phrases(), *_corpus_right_parts(), "İstanbul, là", ""]:
+        every = [h.start() for h in hint.finditer(right, overlapped=True)]
+        assert clause._hint_starts(right, lex) == every, right
+        hits += bool(every)
+    assert hits > len(_cut_phrases()) // 2
+
+
+def _leadin_by_whole_alternation(left: str) -> int:
+    """`_cut_leadin` as written before its shortcuts: every kind searched for."""
+    cut = 0
+    for m in clause._cut_before((True,) * len(clause._LEADIN_KINDS)).finditer(left):
+        cut = m.end()
+    m = clause._AND_HAVE.search(left, cut)
+    return m.end() if m else cut
+
+
+def test_leadins_searched_only_where_their_words_are_cut_the_same() -> None:
+    lex = get_lexicon()
+    leads = [w for name in ("DISCOURSE_MARKER", "AIM_LEAD", "AND", "HAVE_VERB") for w in lex.fragment_words(name)]
+    phrases = [f"{a}, {b} 2025, {a.upper()} và có ít nhất" for a in leads for b in ("Đến năm", "giai đoạn")]
+    cut = 0
+    for text, start, end in _corpus_left_parts():
+        left = text[start:end]
+        assert clause._cut_leadin(left) == _leadin_by_whole_alternation(left), left
+        cut += clause._cut_leadin(left) > 0
+    for left in phrases:
+        assert clause._cut_leadin(left) == _leadin_by_whole_alternation(left), left
+    assert cut  # the corpus has lead-ins before its values
+
+
+def _word_tested_patterns() -> list[regex.Pattern[str]]:
+    from extractors import coordination, predicates
+
+    return [*clause._LEADIN_ALONE, clause._AND_HAVE, *get_lexicon().drop_anywhere, predicates._PURPOSE_IN, coordination._VA]
+
+
+@pytest.mark.parametrize("index", range(len(_word_tested_patterns())))
+def test_a_text_without_a_patterns_words_holds_no_match(index: int) -> None:
+    """A text none of `words_in_every_match` is in is ruled out: it holds no match of the pattern."""
+    from extractors.indicator_text import words_in_every_match
+    from extractors.pattern_shape import casefolded, may_hold
+
+    pattern = _word_tested_patterns()[index]
+    texts = [*_lexicon_phrases(), *_cut_phrases(), *(t[s:e] for t, s, e in _corpus_left_parts()), *_corpus_right_parts()]
+    texts += ["được triển khai đồng bộ và có ít nhất", "VÀ CÓ", "hồ sơ (đã đạt) và", "(TRỪ văn bản mật)", "(bao gồm cả cấp xã", "TỶ LỆ hồ sơ", "mục tiêu để", "x và y"]
+    texts += [t.upper() for t in texts[:2000]]
+    assert any(pattern.search(text) for text in texts)  # the texts hold matches to rule out wrongly
+    for text in texts:
+        if pattern.search(text):
+            assert may_hold(words_in_every_match(pattern), casefolded(text)), text
+
+
+@pytest.mark.parametrize(
+    ("text", "pos", "expected"),
+    [
+        ("85% hồ sơ cấp tỉnh (đến năm 2030 là 98%)", 36, True),
+        ("85% hồ sơ cấp tỉnh (trừ hồ sơ mật) và 98%", 38, False),
+        ("hồ sơ cấp tỉnh (đến năm 2030 là 98%)", 32, False),  # no value before the parenthesis
+        ("85% hồ sơ cấp tỉnh, đến năm 2030 là 98%", 36, False),
+    ],
+)
+def test_a_value_nested_in_a_parenthesis_after_an_earlier_one(text: str, pos: int, expected: bool) -> None:
+    assert clause.nested(text, 0, pos) is expected
