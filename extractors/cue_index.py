@@ -32,6 +32,7 @@ import regex
 
 from extractors.lexicon import FLAGS, Lexicon
 from extractors.pattern_shape import ANY_CHAR, casefolded, measure, openings, reach_formula
+from extractors.search_at import word_starts
 
 # `CueIndex.cue` searches windows up to this long directly, all entries of a kind at once.
 DIRECT_WINDOW = 4_000
@@ -89,13 +90,8 @@ class _Matches:
         folded = self._index.casefolded
         if opened is None or folded is None:
             return None
-        found = {0} if opened.text_start else set()
-        for word in opened.words:
-            i = folded.find(word)
-            while i >= 0:
-                found.add(i)
-                i = folded.find(word, i + 1)
-        return sorted(found)
+        found = word_starts(folded, opened.words)
+        return sorted({0, *found}) if opened.text_start else found
 
     def _direct(self, pos: int, end: int) -> regex.Match[str] | None:
         """`pattern.search(text, pos, end)`, tried only where a match can start when that is known."""
