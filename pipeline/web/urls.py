@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -136,8 +137,10 @@ class FetchedPage:
     media_type: str | None = None
     attachments: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def sha256(self) -> str:
+        """The body's hash, computed once: a batch asks it of a page (up to the body cap) several
+        times (duplicate check, failure row, job)."""
         return sha256_bytes(self.result.body)
 
     @property
