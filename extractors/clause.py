@@ -20,6 +20,7 @@ from extractors.lexicon import AT_END, FLAGS, Lexicon, loose_pattern, template
 from extractors.nlp import syllable_spans, syllable_window, word_spans
 from extractors.numbers import Mention
 from extractors.pattern_shape import casefolded, may_hold
+from extractors.search_at import word_starts
 from extractors.structure import open_paren
 
 _SPLIT_DELIMS = regex.compile(template(r":|,|;|\(|\s+{CONJ}\s+|\s+-\s+"), FLAGS)
@@ -198,13 +199,7 @@ def _hint_starts(right: str, lex: Lexicon) -> list[int]:
     hint, folded = _cut_hint(lex), casefolded(right)
     if folded is None:  # folding moves offsets (`İ`): no look-up by offset
         return [h.start() for h in hint.finditer(right, overlapped=True)]
-    starts = set()
-    for lead in _hint_leads(lex):
-        at = folded.find(lead)
-        while at >= 0:
-            starts.add(at)
-            at = folded.find(lead, at + 1)
-    return [at for at in sorted(starts) if hint.match(right, at)]
+    return [at for at in word_starts(folded, _hint_leads(lex)) if hint.match(right, at)]
 
 
 # The syllables before and after a possible cut that the segmenter reads it by (its features
