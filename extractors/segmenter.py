@@ -172,11 +172,7 @@ class Segmenter:
         tokens = regex_tokens(text, use_token_normalize)
         if not tokens:
             return []
-        if self.decoder is None:
-            tags = self.tagger.tag(self.features(tokens))
-        else:
-            columns, decoder = self.decoder
-            tags = decoder.decode(columns.columns(len(tokens), (Grams(tokens),)))[0]
+        tags = self.tag_with_score(tokens)[0] if self.decoder else self.tagger.tag(self.features(tokens))
         words: list[str] = []
         for tag, token in zip(tags, tokens, strict=True):
             if tag == "I-W" and words:
@@ -281,10 +277,14 @@ def _load_set(path: Path) -> set[str]:
     return data if isinstance(data, set) else set(joblib.load(path))
 
 
-def _fast_segmenters(tagger: Any, templates: tuple[Template, ...], dictionary: frozenset[str], model: Path) -> Iterator[Segmenter]:
+def _fast_segmenters(
+    tagger: Any, every: Featurizer, dictionary: frozenset[str], model: Path
+) -> Iterator[Segmenter]:
     """The segmenters to try, fastest first, each built only when the one before it is refused:
     decoding from the model's weights, then underthesea's tagger given only the features the model
-    has a weight for (every feature when the model's attributes cannot be read)."""
+    has a weight for (every feature when the model's attributes cannot be read). `every` is the
+    featurizer writing every string, already built for the probe: the decoder keeps it for `features`."""
+    templates = every.templates
     try:
         crf = read_model(model)
     except (OSError, ValueError, UnicodeDecodeError):
@@ -292,7 +292,7 @@ def _fast_segmenters(tagger: Any, templates: tuple[Template, ...], dictionary: f
     if crf is not None:
         attribute_ids = {a: i for i, a in enumerate(crf.attributes)}
         columns = IdColumns(templates, attribute_ids, crf.unknown, syllable_functions(dictionary))
-        yield Segmenter(tagger, Featurizer(templates), dictionary, (columns, Decoder(crf)))
+        yield Segmenter(tagger, every, dictionary, (columns, Decoder(crf)))
     try:
         known: dict[str, set[str]] | None = known_values(model)
     except (OSError, ValueError, UnicodeDecodeError):  # not read: every feature is written
@@ -335,7 +335,7 @@ def get_segmenter() -> Segmenter | None:
             if tokens:
                 tags, score = model.estimator.tag_with_score(features)
                 expected.append((tokens, (list(tags), score)))
-        for segmenter in _fast_segmenters(model.estimator, templates, dictionary, folder / model.path_model):
+        for segmenter in _fast_segmenters(model.estimator, every.featurizer, dictionary, folder / model.path_model):
             if all(segmenter.tag_with_score(tokens) == tagged for tokens, tagged in expected):
                 return segmenter
     except (ImportError, AttributeError, OSError, ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError):
