@@ -15,6 +15,7 @@ from functools import lru_cache
 import regex
 
 from extractors.context import DocContext
+from extractors.first_match import FirstMatch, Tried
 from extractors.indicator_text import words_in_every_match
 from extractors.lexicon import AT_END, FLAGS, Lexicon, loose_pattern, template
 from extractors.nlp import syllable_spans, syllable_window, word_spans
@@ -55,33 +56,36 @@ _LEADIN_WORDS = tuple(words_in_every_match(p) for p in _LEADIN_ALONE)
 
 
 def _comparator_before(
-    left: str, lex: Lexicon, mention: Mention, rules: dict[str, str] | None = None
+    left: str, lex: Lexicon, mention: Mention, rules: dict[str, str] | None = None, probe: _WordsAtEnd | None = None
 ) -> tuple[str | None, str, str]:
-    """(comparator or None, direction, left with those words removed); `rules` gets the entry ids that set them."""
+    """(comparator or None, direction, left with those words removed); `rules` gets the entry ids that set them.
+
+    Each word is looked for at the end of the text as it stands (`_WordsAtEnd`: one union match
+    answers the patterns up to the first that matches)."""
     comparator: str | None = None
     direction = "level"
     rules = rules if rules is not None else {}
+    ends = probe if probe is not None else _WordsAtEnd(lex)
     text = left.rstrip()
-    any_word = _any_word_at_end(lex)
     for _ in range(4):
         text = text.rstrip(" (")
-        if any_word.match(text) is None:
+        if not ends.any(text):
             break  # no comparator, linking, direction or having word ends the text: nothing to read
         hit = False
-        found = lex.comparator_before(text)  # the longest comparator word over all entries
+        found = ends.comparator(text)  # the longest comparator word over all entries
         if found:
             cmp, entry, at = found
             # with a range, "từ" opens the range ("từ 25% - 30%"): not a floor (comparators.yaml ge_from)
             if not (entry == "ge_from" and mention.value_max is not None) and comparator is None:
                 comparator, rules["comparator"] = cmp, entry
             text, hit = text[:at].rstrip(), True
-        m = _LINK_VERB.match(text)
+        m = ends.match(_LINK, text)
         if m:
             if comparator is None:
                 comparator, rules["comparator"] = "=", "LINK_VERB"
             text, hit = text[: m.start()].rstrip(), True
-        for pattern, dirn in lex.direction_before:
-            m = pattern.match(text)
+        for k, (_, dirn) in enumerate(lex.direction_before):
+            m = ends.match(_DIRECTION + k, text)
             if m:
                 if direction == "level":
                     direction = dirn
@@ -89,7 +93,7 @@ def _comparator_before(
                 text, hit = text[: m.start()].rstrip(), True
                 break
         # `ít nhất có 4 doanh nghiệp`: a verb of having between the comparator word and the number
-        m = _HAVE_VERB.match(text) if not hit else None
+        m = ends.match(ends.have, text) if not hit else None
         if m and lex.comparator_before(text[: m.start()].rstrip()):
             text, hit = text[: m.start()].rstrip(), True
         if not hit:
@@ -97,17 +101,52 @@ def _comparator_before(
     return comparator, direction, text
 
 
+# The words `_comparator_before` reads at the end of a left part, by their index in `_end_patterns`:
+# comparator, linking verb, then each direction from `_DIRECTION` on, then the verb of having.
+_COMPARATOR, _LINK, _DIRECTION = 0, 1, 2
+
+
+def _end_patterns(lex: Lexicon) -> tuple[regex.Pattern[str], ...]:
+    """The patterns `_comparator_before` tries at the end of a left part, in its order."""
+    return (lex.cmp_before_re, _LINK_VERB, *(p for p, _ in lex.direction_before), _HAVE_VERB)
+
+
 @lru_cache(maxsize=4)
+def _words_at_end(lex: Lexicon) -> FirstMatch:
+    """`_end_patterns` as one union tried from the end (`first_match`): one attempt tells which ends the text."""
+    return FirstMatch(_end_patterns(lex))
+
+
 def _any_word_at_end(lex: Lexicon) -> regex.Pattern[str]:
     """Whether any word `_comparator_before` reads ends the text: one search from the end instead of six."""
-    patterns = [lex.cmp_before_re, _LINK_VERB, *(p for p, _ in lex.direction_before), _HAVE_VERB]
-    return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns), AT_END)
+    union = _words_at_end(lex).union
+    assert union is not None  # the end patterns share their flags and join as one alternation
+    return union
 
 
-def _strip_comparators(left: str, lex: Lexicon) -> str:
+class _WordsAtEnd(Tried):
+    """The end words of one left part (`first_match.Tried`): `_comparator_before` looks for each
+    after the one before was cut off, and the comparator words are stripped again for `_Segment.bare`."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        super().__init__(_words_at_end(lex))
+        self.lex = lex
+        self.have = len(self.patterns.patterns) - 1  # the verb of having, after the directions
+
+    def comparator(self, text: str) -> tuple[str, str, int] | None:
+        """`Lexicon.comparator_before(text)`: (comparator, entry id, start) of the comparator word ending `text`."""
+        m = self.match(_COMPARATOR, text)
+        if m is None:
+            return None
+        comparator, entry = self.lex.comparator_of(m.group(self.patterns.group(_COMPARATOR, 1)))
+        return comparator, entry, m.start()
+
+
+def _strip_comparators(left: str, lex: Lexicon, probe: _WordsAtEnd | None = None) -> str:
     """`left` without the comparator words just before the value."""
+    ends = probe if probe is not None else _WordsAtEnd(lex)
     text = left.rstrip()
-    while (found := lex.comparator_before(text)) is not None:
+    while (found := ends.comparator(text)) is not None:
         text = text[: found[2]].rstrip()
     return text
 
@@ -119,7 +158,12 @@ _AND_HAVE_WORDS = words_in_every_match(_AND_HAVE)
 
 
 def _cut_leadin(left: str) -> int:
-    """Offset in `left` after its last lead-in (year, pillar heading, discourse marker)."""
+    """Offset in `left` after its last lead-in (year, pillar heading, discourse marker).
+
+    Each lead-in holds a mark or a word: blank words (a value right after the previous one's
+    delimiter, a fifth of them) hold none."""
+    if not left or left.isspace():
+        return 0
     cut = 0
     folded = casefolded(left)
     kinds = tuple(
@@ -145,6 +189,8 @@ _COMMA_OR_COLON = regex.compile(r"[,:]")
 _PAREN = regex.compile(r"[()]")
 _DIGIT = regex.compile(r"\d")  # `\d\s*%|\d` finds a digit wherever a digit is
 _SHARE_VERB = regex.compile(template(r"{SHARE_VERB}\s*(?:\S+\s*)?$"), AT_END)
+# (read from the pattern compiled forward: the same words; a left part without them is not tried)
+_SHARE_VERB_WORDS = words_in_every_match(regex.compile(_SHARE_VERB.pattern, FLAGS))
 # A comparator after the value ("50% trở lên"), within 30 characters, not an age ("15 tuổi trở lên").
 _AFTER_WORD = regex.compile(template(r"^[^,;]{0,30}?(?<!{AGE_NOUN}\s)(?P<w>{COMPARATOR_AFTER})"), FLAGS)
 
@@ -216,7 +262,7 @@ def _cut_new_clause(right: str, lex: Lexicon) -> str:
     syllables around each place a cheap text test says a cut may be (`_cut_hint`): most right
     parts have none, and the others are not segmented whole (`cut_by_words` reads them whole).
     """
-    hints = _hint_starts(right, lex)
+    hints = _hint_starts(right, lex) if right else []
     if not hints:
         return right  # no opener or purpose word anywhere: no word can cut, no need to segment
     syllables = syllable_spans(right)
@@ -312,15 +358,16 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
         seg_start = opened  # "3 chỉ tiêu về KTS (tỷ trọng KTS … đạt 8%; …)": the lead stays outside (L3)
     left_raw = text[seg_start : m.start]
     rules: dict[str, str] = {}
-    comparator, direction, left_core = _comparator_before(left_raw, lex, m, rules)
-    share_verb = bool(_SHARE_VERB.match(left_raw))
+    ends = _WordsAtEnd(lex)
+    comparator, direction, left_core = _comparator_before(left_raw, lex, m, rules, ends)
+    share_verb = may_hold(_SHARE_VERB_WORDS, casefolded(left_raw)) and bool(_SHARE_VERB.match(left_raw))
     return _Segment(
         start=seg_start,
         left_raw=left_raw,
         comparator=comparator,
         direction=direction,
         left_core=left_core,
-        bare=bool(_CONJ_ONLY.match(_strip_comparators(left_raw, lex))),
+        bare=bool(_CONJ_ONLY.match(_strip_comparators(left_raw, lex, ends))),
         share_verb=share_verb,
         rules=rules,
     )

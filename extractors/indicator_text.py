@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import regex
 
+from extractors.first_match import FirstMatch
 from extractors.lexicon import FLAGS, Lexicon, fold, get_lexicon, template
 from extractors.nlp import phrase_cache, tagged_spans
 from extractors.pattern_shape import casefolded, may_hold, openings, required_words
@@ -26,8 +27,9 @@ _FOUR_DIGITS = regex.compile(r"\d{4}")
 
 def without_years(text: str) -> str:
     """`text` with each year phrase (`đến năm 2025`, `giai đoạn 2026-2030`) replaced by a space;
-    searched for only when the text holds four digits in a row (most phrases hold no year)."""
-    return YEAR_PHRASE.sub(" ", text) if _FOUR_DIGITS.search(text) else text
+    searched for only when the text holds four digits in a row (most phrases hold no year, and
+    many are empty: a value with no words after it)."""
+    return YEAR_PHRASE.sub(" ", text) if len(text) >= 4 and _FOUR_DIGITS.search(text) else text
 
 
 def without_parens(text: str) -> str:
@@ -95,8 +97,12 @@ def strip_ends(text: str, lex: Lexicon, left: bool = True) -> str:
     """`text` without the lead and trail words of `indicator.yaml` (the lead words only if `left`).
 
     Cached: a value's left words are stripped when its clause is cut and again for its indicator.
-    A word dropped anywhere (`tỷ lệ`) is searched for only in a text that holds its words.
+    A word dropped anywhere (`tỷ lệ`) is searched for only in a text that holds its words. The
+    lead patterns, each tried at the start, and the trail patterns, each tested at the end, are
+    asked of a text as one union each (`first_match`): most texts match none of them.
     """
+    if not text:
+        return text  # no words before or after the value (about a third of the calls): nothing to strip
     folded = casefolded(text)
     for pattern, words in _drop_anywhere(lex):
         if may_hold(words, folded):
@@ -105,40 +111,44 @@ def strip_ends(text: str, lex: Lexicon, left: bool = True) -> str:
                 text, folded = new, casefolded(new)
     text = " ".join(text.split())
     changed = True
-    right = _at_end(lex)
+    leads, trails = _ends(lex)
     while changed and text:
         changed = False
-        for pattern in lex.strip_left if left else ():
-            m = pattern.match(text)  # anchored at the start (`^`): the one place `sub` could replace
+        # the patterns before the first that matches (`first_match`) match nothing: from there on,
+        # each is tried in turn on the text as the one before left it
+        start, m = leads.first(text) if left else (len(lex.strip_left), None)
+        for i in range(start, len(lex.strip_left)):
+            if i > start:
+                m = lex.strip_left[i].match(text)  # anchored at the start (`^`): the one place `sub` could replace
             new = text[m.end() :].strip() if m else text
             if new != text:
                 text, changed = new, True
-        for pattern, from_end in right:
-            if from_end is not None and from_end.match(text) is None:
+        start = trails.first(text)[0] if trails is not None else 0
+        for i in range(start, len(lex.strip_right)):
+            if i > start and trails is not None and trails.patterns[i].match(text) is None:
                 continue  # no match ends the text: `sub` would change nothing (one attempt, at the end)
-            new = pattern.sub("", text, count=1).strip()
+            new = lex.strip_right[i].sub("", text, count=1).strip()
             if new != text:
                 text, changed = new, True
     return text
 
 
 @lru_cache(maxsize=4)
-def _at_end(lex: Lexicon) -> tuple[tuple[regex.Pattern[str], regex.Pattern[str] | None], ...]:
-    """Each `strip_right` pattern (anchored at the end) with the same pattern compiled from the end.
+def _ends(lex: Lexicon) -> tuple[FirstMatch, FirstMatch | None]:
+    """The `strip_left` patterns, and the `strip_right` ones compiled from the end (None if one cannot be).
 
-    `.match` of the one compiled from the end is one attempt at the end of the text, where a
+    `.match` of a pattern compiled from the end is one attempt at the end of the text, where a
     forward search (or a failing `.search` from the end) tries every character. Both find a
     match exactly when some match ends the text, as `strip_ends` holds it (no space last, so
     `$` cannot match before a final newline): a cheap test before `sub`.
     """
-    out = []
+    from_end = []
     for pattern in lex.strip_right:
         try:
-            from_end: regex.Pattern[str] | None = regex.compile(pattern.pattern, pattern.flags | regex.REVERSE)
+            from_end.append(regex.compile(pattern.pattern, pattern.flags | regex.REVERSE))
         except regex.error:
-            from_end = None
-        out.append((pattern, from_end))
-    return tuple(out)
+            return FirstMatch(lex.strip_left), None
+    return FirstMatch(lex.strip_left), FirstMatch(from_end)
 
 
 # POS tagging costs about a millisecond per word, and a value's right part can run to a whole
@@ -163,6 +173,9 @@ def has_verb(phrase: str) -> bool:
 
 
 def _strip_provinces(text: str, lex: Lexicon) -> str:
+    """`text` without the province name (and its title) it opens with."""
+    if not text or text.isspace():
+        return text  # no letters: no name (and no need to fold the text)
     folded = fold(text)
     m = _PROVINCE_TITLE.match(folded)
     rest = folded[m.end() :] if m else folded
@@ -174,6 +187,8 @@ def _strip_provinces(text: str, lex: Lexicon) -> str:
 
 def clean_right(right: str, lex: Lexicon, unit: str) -> str:
     """The words after a value that can belong to its indicator."""
+    if not right:
+        return right  # a value with nothing after it in its share (a fifth of them): every step below keeps ""
     right = _PER_YEAR.sub("", right)
     right = without_years(right)
     right = without_parens(right)
@@ -203,12 +218,14 @@ def build_indicator(
     left = without_years(left)
     if right and not whole_left:
         left = left.rsplit(",", 1)[-1]
-    left = _strip_provinces(strip_ends(left, lex), lex)
-    if unit == "rank":
-        left = _RANK_LEAD.sub("", left).strip()
-    left = strip_ends(left, lex)
-    bare_left = _SHARE_HEAD.sub("", left).strip()
-    if _OBJECT_OF_SHARE.match(right):
+    bare_left = left  # "" (no words before the value, the case of list items): each step below keeps it
+    if left:
+        left = _strip_provinces(strip_ends(left, lex), lex)
+        if unit == "rank":
+            left = _RANK_LEAD.sub("", left).strip()
+        left = strip_ends(left, lex)
+        bare_left = _SHARE_HEAD.sub("", left).strip()
+    if right and _OBJECT_OF_SHARE.match(right):
         # `chiếm 20% GRDP` names the share itself; after `đạt` the subject is kept as written
         # (`tỷ trọng kinh tế số đạt 20% GRDP`, `kinh tế số cần đạt 22% GRDP`: unseen-errors T6)
         subject = (left if bare_left and not share_verb else bare_left) or _DIGITAL_ECONOMY

@@ -15,8 +15,8 @@ import pytest
 import regex
 
 from extractors import clause, indicator_text
-from extractors.lexicon import FLAGS, get_lexicon
-from extractors.numbers import find_mentions
+from extractors.lexicon import FLAGS, Lexicon, get_lexicon
+from extractors.numbers import Mention, find_mentions
 from pipeline.ingest.load import expand_inputs, load_source
 from tests.conftest import CORPUS
 
@@ -101,8 +101,9 @@ def test_trail_words_tested_at_the_end_as_searched_forward() -> None:
     the text first): the same answer as the pattern's own search."""
     lex = get_lexicon()
     phrases = [p.strip() for p in _lexicon_phrases()] + [text[s:e].strip() for text, s, e in _corpus_left_parts()]
-    for pattern, from_end in indicator_text._at_end(lex):
-        assert from_end is not None
+    trails = indicator_text._ends(lex)[1]
+    assert trails is not None
+    for pattern, from_end in zip(lex.strip_right, trails.patterns, strict=True):
         for phrase in phrases:
             assert (from_end.match(phrase) is None) == (pattern.search(phrase) is None), phrase
 
@@ -219,3 +220,140 @@ def test_a_text_without_a_patterns_words_holds_no_match(index: int) -> None:
 )
 def test_a_value_nested_in_a_parenthesis_after_an_earlier_one(text: str, pos: int, expected: bool) -> None:
     assert clause.nested(text, 0, pos) is expected
+
+
+def _comparator_before_by_each_pattern(left: str, lex: Lexicon, value_max: float | None) -> tuple[str | None, str, str, dict[str, str]]:
+    """`_comparator_before` as written before `_WordsAtEnd`: each pattern tried on its own."""
+    comparator: str | None = None
+    direction, rules, text = "level", {}, left.rstrip()
+    for _ in range(4):
+        text = text.rstrip(" (")
+        if clause._any_word_at_end(lex).match(text) is None:
+            break
+        hit = False
+        found = lex.comparator_before(text)
+        if found:
+            if not (found[1] == "ge_from" and value_max is not None) and comparator is None:
+                comparator, rules["comparator"] = found[0], found[1]
+            text, hit = text[: found[2]].rstrip(), True
+        m = clause._LINK_VERB.match(text)
+        if m:
+            if comparator is None:
+                comparator, rules["comparator"] = "=", "LINK_VERB"
+            text, hit = text[: m.start()].rstrip(), True
+        for pattern, dirn in lex.direction_before:
+            m = pattern.match(text)
+            if m:
+                if direction == "level":
+                    direction, rules["direction"] = dirn, lex.direction_ids[dirn]
+                text, hit = text[: m.start()].rstrip(), True
+                break
+        m = clause._HAVE_VERB.match(text) if not hit else None
+        if m and lex.comparator_before(text[: m.start()].rstrip()):
+            text, hit = text[: m.start()].rstrip(), True
+        if not hit:
+            break
+    return comparator, direction, text, rules
+
+
+def _strip_comparators_by_lexicon(left: str, lex: Lexicon) -> str:
+    text = left.rstrip()
+    while (found := lex.comparator_before(text)) is not None:
+        text = text[: found[2]].rstrip()
+    return text
+
+
+def test_words_before_a_value_read_from_one_union_match_as_pattern_by_pattern() -> None:
+    """`_WordsAtEnd` answers each end pattern from the union's match where it can: the comparator,
+    direction, rules and stripped left part of every corpus left part and lexicon phrase are those
+    of trying each pattern on its own (stacked words: `đạt trên`, `tăng thêm ít nhất`, `ít nhất có`)."""
+    lex = get_lexicon()
+    words = [w for c in lex.comparators for w in c.words] + [w for d in lex.directions for w in d.words]
+    words += lex.fragment_words("LINK_VERB") + lex.fragment_words("HAVE_VERB")
+    stacked = [f"tỷ lệ {a} {b} (" for a in words for b in words[::3]]
+    lefts = [*_lexicon_phrases(), *stacked, *(t[s:e] for t, s, e in _corpus_left_parts())]
+    read = 0
+    for left in lefts:
+        for value_max in (None, 30.0):
+            mention = Mention(start=0, end=1, value=25.0, value_max=value_max, unit="percent", rule="r")
+            rules: dict[str, str] = {}
+            ends = clause._WordsAtEnd(lex)
+            got = (*clause._comparator_before(left, lex, mention, rules, ends), rules)
+            assert got == _comparator_before_by_each_pattern(left, lex, value_max), left
+            assert clause._strip_comparators(left, lex, ends) == _strip_comparators_by_lexicon(left, lex), left
+            read += got[0] is not None and got[1] != "level"
+    assert read  # some left parts state both a comparator and a direction
+
+
+def _strip_ends_pattern_by_pattern(text: str, lex: Lexicon, left: bool) -> str:
+    """`strip_ends` as written before its unions: each lead and trail pattern tried on its own."""
+    for pattern in lex.drop_anywhere:
+        text = pattern.sub(" ", text)
+    text = " ".join(text.split())
+    changed = True
+    while changed and text:
+        changed = False
+        for pattern in lex.strip_left if left else ():
+            m = pattern.match(text)
+            new = text[m.end() :].strip() if m else text
+            if new != text:
+                text, changed = new, True
+        for pattern in lex.strip_right:
+            new = pattern.sub("", text, count=1).strip()
+            if new != text:
+                text, changed = new, True
+    return text
+
+
+def test_lead_and_trail_words_stripped_by_their_unions_as_pattern_by_pattern() -> None:
+    """`strip_ends` asks its lead and trail patterns as one union each (`first_match`): the same
+    text as trying each on its own, on every corpus left and right part and on stacked lexicon words."""
+    lex = get_lexicon()
+    words = [w for name in ("LINK_VERB", "HAVE_VERB", "CONJ") for w in lex.fragment_words(name)]
+    stacked = [f"{a} tỷ lệ hồ sơ {b}" for a in ("cụ thể, phấn đấu", "Trong đó:", "- ", "") for b in [*words, "lần lượt là", "của và", ","]]
+    texts = [*stacked, *_lexicon_phrases(), *(t[s:e] for t, s, e in _corpus_left_parts()), *_corpus_right_parts()]
+    stripped = 0
+    for text in texts:
+        for left in (True, False):
+            got = indicator_text.strip_ends.__wrapped__(text, lex, left)  # type: ignore[attr-defined]
+            assert got == _strip_ends_pattern_by_pattern(text, lex, left), text
+            stripped += got != " ".join(text.split())
+    assert stripped > len(texts) // 4
+
+
+@pytest.mark.parametrize("unit", ["percent", "count", "rank"])
+def test_blank_words_kept_blank_by_every_step_the_shortcuts_skip(unit: str) -> None:
+    """`clean_right`, `build_indicator`, `strip_ends`, `_strip_provinces`, `without_years`, `_cut_leadin`
+    and `_cut_new_clause` return at once for empty (or blank) words: each step they skip keeps them."""
+    lex = get_lexicon()
+    it = indicator_text
+    assert it._PER_YEAR.sub("", "") == it.YEAR_PHRASE.sub(" ", "") == it.without_parens("") == ""
+    assert it._AFTER_AT_START.sub("", "") == it._RANK_LEAD.sub("", "") == it._SHARE_HEAD.sub("", "") == ""
+    assert it._RANK_GROUP.match("") is None and it._LOCATIVE.search("") is None and it._OBJECT_OF_SHARE.match("") is None
+    assert _strip_ends_pattern_by_pattern("", lex, True) == ""
+    for blank in ("", " ", "  \n"):
+        assert it._strip_provinces(blank, lex) == blank and not lex.province_re.search(blank)
+        assert clause._cut_new_clause(blank, lex) == blank
+        assert not clause._cut_before((True,) * len(clause._LEADIN_KINDS)).search(blank) and not clause._AND_HAVE.search(blank)
+        assert clause._cut_leadin(blank) == _leadin_by_whole_alternation(blank) == 0
+    assert it.clean_right("", lex, unit) == ""
+    for right in ("", "GRDP", "hồ sơ"):
+        for share_verb in (True, False):
+            assert it.build_indicator("", right, lex, share_verb, unit) == _build_indicator_every_step("", right, lex, share_verb, unit)
+
+
+def _build_indicator_every_step(left: str, right: str, lex: Lexicon, share_verb: bool, unit: str) -> str:
+    """`build_indicator` as written before its shortcut for empty left words."""
+    it = indicator_text
+    left = it.without_years(left)
+    if right:
+        left = left.rsplit(",", 1)[-1]
+    left = it._strip_provinces(_strip_ends_pattern_by_pattern(left, lex, True), lex)
+    if unit == "rank":
+        left = it._RANK_LEAD.sub("", left).strip()
+    left = _strip_ends_pattern_by_pattern(left, lex, True)
+    bare_left = it._SHARE_HEAD.sub("", left).strip()
+    if it._OBJECT_OF_SHARE.match(right):
+        subject = (left if bare_left and not share_verb else bare_left) or it._DIGITAL_ECONOMY
+        return f"{subject} trong {it._SHARE_OWNER.sub('', right)}"
+    return " ".join(p for p in (left, right) if p)
