@@ -25,10 +25,12 @@ PARENS = regex.compile(r"\([^()]*\)")
 _FOUR_DIGITS = regex.compile(r"\d{4}")
 
 
+@phrase_cache
 def without_years(text: str) -> str:
     """`text` with each year phrase (`đến năm 2025`, `giai đoạn 2026-2030`) replaced by a space;
     searched for only when the text holds four digits in a row (most phrases hold no year, and
-    many are empty: a value with no words after it)."""
+    many are empty: a value with no words after it). Cached: a value's left words are read
+    for its indicator, its subject and its measures."""
     return YEAR_PHRASE.sub(" ", text) if len(text) >= 4 and _FOUR_DIGITS.search(text) else text
 
 
@@ -172,8 +174,10 @@ def has_verb(phrase: str) -> bool:
     return any(tag == "V" and phrase[s:e].lower() not in _LIGHT_VERBS for s, e, tag in word_spans(phrase))
 
 
+@phrase_cache
 def _strip_provinces(text: str, lex: Lexicon) -> str:
-    """`text` without the province name (and its title) it opens with."""
+    """`text` without the province name (and its title) it opens with; cached (the subject of
+    a list's values is read once per value, and folding it is most of the cost)."""
     if not text or text.isspace():
         return text  # no letters: no name (and no need to fold the text)
     folded = fold(text)
