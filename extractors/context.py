@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from extractors.cue_index import CueIndex, PatternIndex
 from extractors.lexicon import Lexicon, fold
+from extractors.pattern_shape import casefolded
 from extractors.pillars import official_title_pillar, one_pillar
 from extractors.structure import (
     CLAUSE_SPLIT_RE,
@@ -215,8 +216,14 @@ class DocContext:
 
 
 
-def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContext:
-    """Find paragraphs, headings, section boundaries, years and the horizon of `text`."""
+def build_context(text: str, lex: Lexicon, value_starts: list[int], folded: str | None = None) -> DocContext:
+    """Find paragraphs, headings, section boundaries, years and the horizon of `text`.
+
+    `folded` is `casefolded(text)` when the caller has it (`find_mentions` takes it too): the
+    passes that look words up with `str.find` share the text folded once.
+    """
+    if folded is None:
+        folded = casefolded(text)
     paragraphs: list[tuple[int, int]] = []
     pos = 0
     for line in text.split("\n"):
@@ -224,7 +231,7 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
         pos += len(line) + 1
     headings: list[tuple[int, int]] = []
     boundaries: list[Boundary] = []
-    years = find_years(text)
+    years = find_years(text, folded)
     heading_starts: set[int] = set()
     sorted_values = sorted(value_starts)
     year_starts = [y.start for y in years]
@@ -238,7 +245,7 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
             yi = bisect_left(year_starts, s)
             year = years[yi].year if yi < len(years) and years[yi].start < e else None
             boundaries.append(Boundary(s, year, one_pillar(line, lex), resets_pillar=True, heading=True))
-    boundaries.extend(pillar_boundaries(text, lex, paragraphs, value_starts, heading_starts))
+    boundaries.extend(pillar_boundaries(text, lex, paragraphs, value_starts, heading_starts, folded))
     title = pick_title(text)
     ctx = DocContext(
         text=text,
@@ -246,7 +253,7 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int]) -> DocContex
         headings=headings,
         boundaries=sorted(boundaries, key=lambda b: b.pos),
         years=years,
-        horizon=document_horizon(text, title, headings[0][0] if headings else None),
+        horizon=document_horizon(text, title, headings[0][0] if headings else None, folded),
         title=title,
         title_pillar=official_title_pillar(text, lex),
     )

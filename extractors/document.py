@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import regex
 
-from extractors.lexicon import FLAGS, Lexicon, fold, template
+from extractors.lexicon import FLAGS, Lexicon, fold, splits_old_tone, template
 from extractors.pattern_shape import casefolded
 from extractors.search_at import at_line_starts, matches_at, opens_at_line_start, runs_holding
 from extractors.trie import name_starts
@@ -91,17 +91,31 @@ def _name_starts(lex: Lexicon) -> re.Pattern[str]:
     return name_starts(lex.province_canon)
 
 
-def province_matches(folded: str, lex: Lexicon) -> Iterator[regex.Match[str]]:
-    """`lex.province_re.finditer(folded)`, tried only where a name begins (`_name_starts`)."""
+def province_starts(folded: str, lex: Lexicon) -> list[int] | None:
+    """Every offset of `folded` (a text folded with `lexicon.fold`) where one of `lex.province_re`'s
+    names can begin, sorted; None when case-folding the text would move its offsets (`İ`): then
+    only a scan finds them. Found once per text, `province_re` is tried there alone."""
     cased = casefolded(folded)
-    if cased is None:  # folding would move offsets (`İ`): scanned
+    if cased is None:
+        return None
+    return [m.start() for m in _name_starts(lex).finditer(cased)]
+
+
+def province_matches(folded: str, lex: Lexicon) -> Iterator[regex.Match[str]]:
+    """`lex.province_re.finditer(folded)`, tried only where a name begins (`province_starts`)."""
+    starts = province_starts(folded, lex)
+    if starts is None:
         return lex.province_re.finditer(folded)
-    return matches_at(lex.province_re, folded, (m.start() for m in _name_starts(lex).finditer(cased)))
+    return matches_at(lex.province_re, folded, starts)
 
 
-def find_province(text: str, lex: Lexicon) -> str | None:
-    """The province named most often near the start (title and lead weigh double)."""
-    folded = fold(text)
+def find_province(text: str, lex: Lexicon, folded: str | None = None) -> str | None:
+    """The province named most often near the start (title and lead weigh double).
+
+    `folded` is `fold(text)` when the caller has it (`find_fields` folds a document once).
+    """
+    if folded is None:
+        folded = fold(text)
     counts: Counter[str] = Counter()
     spelled: dict[str, str] = {}
     for m in province_matches(folded, lex):
@@ -230,14 +244,22 @@ def _lead_in_words(lead: str) -> regex.Pattern[str] | None:
     return regex.compile(lead, FLAGS) if _WORDS_ONLY.fullmatch(lead) else None
 
 
-def _mentions(mention: _Mention, head: str, kinds: list[int]) -> Iterator[regex.Match[str]]:
+def word_runs(head: str, kinds: list[int]) -> list[tuple[int, int]]:
+    """The runs of words and spaces of `head` that hold a document kind (at `kinds`), for `_mentions`."""
+    return list(runs_holding(head, kinds, _WORDS_RUN_BREAK))
+
+
+def _mentions(
+    mention: _Mention, head: str, kinds: list[int], runs: list[tuple[int, int]] | None = None
+) -> Iterator[regex.Match[str]]:
     """`mention.pattern.finditer(head)`, searched only where a document kind (at `kinds`) can be part of a match.
 
     A pattern opening at the kind (`subject`: look-behinds only before it) is tried at each
     kind. One whose part up to the kind holds only words and spaces (`ban hành Kế hoạch`,
     `theo Kế hoạch`, the cues' words) lies inside one run of words and spaces: the runs holding
-    a kind are searched for that part, and the whole pattern is matched where it starts.
-    Any other pattern is searched in the whole head.
+    a kind (`runs`: `word_runs(head, kinds)`, found once for every mention pattern) are searched
+    for that part, and the whole pattern is matched where it starts. Any other pattern is
+    searched in the whole head.
     """
     if mention.at_kind:
         yield from matches_at(mention.pattern, head, kinds)
@@ -247,7 +269,7 @@ def _mentions(mention: _Mention, head: str, kinds: list[int]) -> Iterator[regex.
         yield from mention.pattern.finditer(head)
         return
     done = 0
-    for start, end in runs_holding(head, kinds, _WORDS_RUN_BREAK):
+    for start, end in word_runs(head, kinds) if runs is None else runs:
         while (found := lead.search(head, max(done, start), end)) is not None:
             m = mention.pattern.match(head, found.start())
             if m is None:  # not expected (what follows the kind is optional): as finditer, try on from the next offset
@@ -273,10 +295,11 @@ def _issuing_mentions(text: str, lex: Lexicon, page_year: int | None, national: 
     found: list[_Named] = []
     head = text[:6000]
     kinds = _kind_starts(lex, head)
+    runs = word_runs(head, kinds)
     decides_on, approves = _approved(lex)
     for mention in _mention_patterns(lex):
         how = mention.how
-        for m in _mentions(mention, head, kinds):
+        for m in _mentions(mention, head, kinds, runs):
             num = m["num"] or m["num2"] or m["num3"] or None
             if num and not national and NATIONAL_CODES.search(num):
                 continue
@@ -403,20 +426,32 @@ def _code_type(number: str, lex: Lexicon) -> str | None:
     return None
 
 
-def is_national(text: str, lex: Lexicon, province: str | None) -> bool:
-    """A national document: issued by a national body, and about no province."""
+def is_national(text: str, lex: Lexicon, province: str | None, folded: str | None = None) -> bool:
+    """A national document: issued by a national body, and about no province.
+
+    `folded` is `fold(text)` when the caller has it: the head's folding is its slice, unless the
+    head's end cuts an old-tone pair (`lexicon.splits_old_tone`).
+    """
     head = text[:1500]
-    if province is not None and fold(province) in fold(head):
+    if province is not None and fold(province) in _folded_head(text, head, folded):
         return False
     if PROVINCIAL_CUES.search(text):
         return False
     return bool(lex.national_re.search(head) or NATIONAL_RESOLUTION.search(head))
 
 
+def _folded_head(text: str, head: str, folded: str | None) -> str:
+    """`fold(head)` for `head` a start of `text`, sliced from `folded` (`fold(text)`) where that is the same."""
+    if folded is None or splits_old_tone(text, len(head)):
+        return fold(head)
+    return folded[: len(head)]
+
+
 def find_fields(text: str, lex: Lexicon) -> DocumentFields:
     """All document fields of a normalised text."""
-    province = find_province(text, lex)
-    national = is_national(text, lex, province)
+    folded = fold(text)  # for the province names, once
+    province = find_province(text, lex, folded)
+    national = is_national(text, lex, province, folded)
     page_year = find_page_year(text)
     doc_type, number, issued = find_document(text, lex, page_year, national)
     return DocumentFields(

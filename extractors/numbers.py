@@ -45,25 +45,22 @@ STEPS_RE = regex.compile(rf"(?<![\w.,/%-])(?P<a>\d{{1,2}})(?:{_SP}*[-–]{_SP}*(
 # Counts: a floor word or a plan verb, then a number and a noun ("tối thiểu 02 đô thị").
 # The lead words are a look-behind: tried only where a number stands, not at every character
 # (15x faster over a long text; the same matches, since a lead never overlaps the match before).
-COUNT_RE = regex.compile(
-    template(
-        r"(?<=(?:{COMPARATOR_BEFORE}|{PLAN_VERB})\s+)(?P<a>\d{1,3}(?:\.\d{3})*)(?![\d%,./])"
-        r"(?!\s*(?:[-–—]|{RANGE_JOIN})\s*\d)\s+(?=\w)"  # not the start of a range ("từ 2 đến 3")
-    ),
-    FLAGS,
+_COUNT_LEAD = r"(?<=(?:{COMPARATOR_BEFORE}|{PLAN_VERB})\s+)"
+_COUNT = (
+    r"(?P<a>\d{1,3}(?:\.\d{3})*)(?![\d%,./])"
+    r"(?!\s*(?:[-–—]|{RANGE_JOIN})\s*\d)\s+(?=\w)"  # not the start of a range ("từ 2 đến 3")
 )
+COUNT_RE = regex.compile(template(_COUNT_LEAD + _COUNT), FLAGS)
 # "Hình thành 1-2 trung tâm dữ liệu", "có từ 2 đến 3 doanh nghiệp": a range of counts (guide §3
 # value_max; corpus-dev2 d35). Places gained (`1-2 bậc`) are read before, as rank steps. The lead
 # words are a look-behind, as for COUNT_RE (15x faster; the same matches: a lead never overlaps the range before).
-COUNT_RANGE_RE = regex.compile(
-    template(
-        rf"(?<=(?:{{COMPARATOR_BEFORE}}|{{PLAN_VERB}})\s+(?:từ\s+)?)(?P<a>\d{{1,3}}){_SP}*(?:[-–]|{{RANGE_JOIN}}){_SP}*"
-        r"(?P<b>\d{1,3})(?![\d%,./])\s+(?=\w)"
-    ),
-    FLAGS,
-)
+_COUNT_RANGE_LEAD = r"(?<=(?:{COMPARATOR_BEFORE}|{PLAN_VERB})\s+(?:từ\s+)?)"
+_COUNT_RANGE = rf"(?P<a>\d{{1,3}}){_SP}*(?:[-–]|{{RANGE_JOIN}}){_SP}*" r"(?P<b>\d{1,3})(?![\d%,./])\s+(?=\w)"
+COUNT_RANGE_RE = regex.compile(template(_COUNT_RANGE_LEAD + _COUNT_RANGE), FLAGS)
 # "19/19 Sở, Ban, ngành": every one of N, a count of N.
-FULL_RE = regex.compile(template(r"(?<!{DATE_LEAD}\s*)(?<![\w/])(?P<a>\d{1,3})\s*/\s*(?P=a)(?![\d/])\s+(?=\w)"), FLAGS)
+_FULL_LEAD = r"(?<!{DATE_LEAD}\s*)"
+_FULL = r"(?<![\w/])(?P<a>\d{1,3})\s*/\s*(?P=a)(?![\d/])\s+(?=\w)"
+FULL_RE = regex.compile(template(_FULL_LEAD + _FULL), FLAGS)
 # "1,5 doanh nghiệp công nghệ số trên 1.000 dân", "85 thuê bao/100 dân": a ratio per N people is a count.
 RATIO_RE = regex.compile(
     template(
@@ -78,9 +75,9 @@ NUMBER_OF_RE = regex.compile(
 )
 # A bare number closing a clause after a linking verb (`…, tỷ lệ người dân dùng điện thoại thông
 # minh đạt 92`, typically a cut text): a percent when a percent sibling precedes it (guide §2; unseen-errors T18).
-BARE_END_RE = regex.compile(
-    template(r"(?<=(?<!\w){LINK_VERB}\s+)(?P<a>\d{1,3})(?![\d%,./])(?=\s*(?:[;.\n]|$))"), FLAGS
-)
+_BARE_END_LEAD = r"(?<=(?<!\w){LINK_VERB}\s+)"
+_BARE_END = r"(?P<a>\d{1,3})(?![\d%,./])(?=\s*(?:[;.\n]|$))"
+BARE_END_RE = regex.compile(template(_BARE_END_LEAD + _BARE_END), FLAGS)
 # A bare number before a noun always measured as a share (guide §2).
 BARE_RE = regex.compile(r"(?<![\w.,/%-])(?P<a>\d{1,3})(?![\d%,./])\s+(?=\w)", FLAGS)
 
@@ -197,7 +194,17 @@ def _plausible_count(text: str, end: int, value: float, lex: Lexicon) -> bool:
 # The patterns whose every match opens at the first digit of a short number (`_SHORT_NUMBER`): each
 # opens with its number, of one to three digits that no digit follows (`\d{1,3}` then a separator,
 # a unit or `(?![\d%,./])`), after a look-behind that refuses a word character (so a digit) or wants a space.
-AT_SHORT_NUMBERS = (RANGE_RE, PERCENT_RE, RANK_RANGE_RE, COUNT_RE, COUNT_RANGE_RE, RATIO_RE, BARE_RE)
+AT_SHORT_NUMBERS = (
+    RANGE_RE, PERCENT_RE, RANK_RANGE_RE, STEPS_RE, COUNT_RE, COUNT_RANGE_RE, FULL_RE, RATIO_RE, BARE_RE, BARE_END_RE
+)
+# Those opening with a look-behind over many words (a lead verb, a date's words), and what follows
+# it alone: that rest, a few characters tried first, rules out most short numbers (a percent is no count).
+_AFTER_LEAD = {
+    COUNT_RE: regex.compile(template(_COUNT), FLAGS),
+    COUNT_RANGE_RE: regex.compile(template(_COUNT_RANGE), FLAGS),
+    FULL_RE: regex.compile(_FULL, FLAGS),
+    BARE_END_RE: regex.compile(_BARE_END, FLAGS),
+}
 
 
 def short_numbers(text: str) -> list[int]:
@@ -212,26 +219,39 @@ def number_matches(pattern: regex.Pattern[str], text: str, starts: list[int]) ->
     (the bench's 55,000 characters hold 534 short numbers): trying such a pattern at each
     short number's first digit costs a fraction of a scan, and finds the same matches. The
     other patterns (a shorter scan, or one opening with words) are scanned.
+
+    A pattern of `_AFTER_LEAD` is tried only where its part after the look-behind matches: it
+    matches where both its look-behind holds and that part matches (a look-behind reads the
+    text before, it takes nothing), and testing the long look-behind costs the most.
     """
-    return matches_at(pattern, text, starts) if pattern in AT_SHORT_NUMBERS else pattern.finditer(text)
+    if pattern not in AT_SHORT_NUMBERS:
+        return pattern.finditer(text)
+    after = _AFTER_LEAD.get(pattern)
+    if after is not None:
+        starts = [s for s in starts if after.match(text, s)]
+    return matches_at(pattern, text, starts)
 
 
-def rank_matches(text: str, starts: list[int]) -> Iterator[regex.Match[str]]:
+def rank_matches(text: str, starts: list[int], folded: str | None = None) -> Iterator[regex.Match[str]]:
     """`RANK_RE.finditer(text)`, tried only where a word of `RANK_WORDS` or a short number starts.
 
     RANK_RE opens with `\\m` and a rank word (`top`, `tốp`, `nhóm`, `một`) or the digit `1`
     (`1 trong 15 tỉnh`), which is a short number's first digit. The words are found with
     `str.find` in the text case-folded (`pattern_shape.casefolded`, which says when that would
-    move offsets: the text is then scanned).
+    move offsets: the text is then scanned); `folded` is that folding when the caller has it.
     """
-    folded = casefolded(text)
+    if folded is None:
+        folded = casefolded(text)
     if folded is None:
         return RANK_RE.finditer(text)
     return matches_at(RANK_RE, text, merge(word_starts(folded, RANK_WORDS), starts))
 
 
-def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
-    """Every candidate value in `text`, in text order, without overlaps."""
+def find_mentions(text: str, lex: Lexicon, folded: str | None = None) -> list[Mention]:
+    """Every candidate value in `text`, in text order, without overlaps.
+
+    `folded` is `casefolded(text)` when the caller has it (a document is folded once for every pass).
+    """
     found: list[Mention] = []
     numbers = short_numbers(text)
     taken: list[tuple[int, int]] = []
@@ -257,7 +277,7 @@ def find_mentions(text: str, lex: Lexicon) -> list[Mention]:
             high = float(m["b"]) if m["b"] else None
             if high is None or low < high:
                 add(Mention(m.start(), m.end(), low, high, "rank", rule=rule))
-    for m in rank_matches(text, numbers):
+    for m in rank_matches(text, numbers, folded):
         group = "a" if m["a"] else "b" if m["b"] else "c"
         add(Mention(m.start(group), m.end(group), float(m[group]), None, "rank", rule="rank"))
     percents = sorted((p.start, p.end) for p in found if p.unit == "percent")

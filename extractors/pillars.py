@@ -40,6 +40,7 @@ from extractors.search_at import matches_at, word_starts
 _CLAUSE_START = r"(?:^|(?<=[.;:!?]\s{0,3})|(?<=,\s{0,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?"
 # `_CLAUSE_START`'s look-behinds hold right after one of these marks (and up to three spaces later).
 _CLAUSE_MARK = regex.compile(r"[.;:!?,]")
+_SENTENCE_MARK = regex.compile(r"[.!?]")  # `_LINE_START`'s look-behind holds one to three spaces after one
 _DATELINE = r"(?:[\p{Lu}Đ]{2,}\s*[-–]\s*)?"  # `HÀ NỘI - `
 _LINE_START = r"(?:^|(?<=[.!?]\s{1,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?"
 # What opens a lead-in before its pillar: `Về (lĩnh vực) (phát triển) …`, `Cụ thể, đối với …`.
@@ -149,9 +150,10 @@ class WordPlaces:
     case-folding moves offsets, or the lexicon's pattern has no opening words): searched.
     """
 
-    def __init__(self, text: str, lex: Lexicon) -> None:
+    def __init__(self, text: str, lex: Lexicon, folded: str | None = None) -> None:
+        """`folded` is `casefolded(text)` when the caller has it (the document is folded once for every pass)."""
         pats = _patterns(lex)
-        self.folded = casefolded(text)
+        self.folded = folded if folded is not None else casefolded(text)
         self.pillar = self._starts(pats.pillar)
         self.target = self._starts(pats.specific)
         self.topic_words = required_words(pats.topic.pattern, pats.topic.flags)
@@ -169,6 +171,15 @@ class WordPlaces:
             return True
         i = bisect_left(starts, start)
         return i < len(starts) and starts[i] < end
+
+    def targets_in(self, start: int, end: int) -> list[int] | None:
+        """Where a target noun's opening word starts in text[start:end], as offsets in that slice (None: not known).
+
+        The target-set patterns (`_Patterns.target_set`, `.specific`) open with `TARGET_SET`, so
+        with its opening words (tests/test_pass_shortcuts.py checks both have the same)."""
+        if self.target is None:
+            return None
+        return [p - start for p in self.target[bisect_left(self.target, start) : bisect_left(self.target, end)]]
 
     def may_lead(self, start: int, end: int) -> bool:
         """Whether text[start:end] can hold a topic lead-in (`Về …`): it holds one of the topic pattern's required words."""
@@ -199,14 +210,15 @@ def leadins(
         # every lead-in names a pillar: most lines name none
         named = within(places.pillar, s, e) and pats.pillar.search(line) is not None
         topic_leads = clause_matches(pats.topic, line) if named and places.may_lead(s, e) else iter(())
-        for m in chain(topic_leads, pats.bare.finditer(line)) if named else ():
+        for m in chain(topic_leads, sentence_matches(pats.bare, line)) if named else ():
             if _SUBJECT_WORDS.search(m["rest"]):
                 continue  # "kinh tế số chiếm 20% GRDP" names a subject, not a section
             if _lists_pillars(line, m, another, lex):
                 continue  # "phát triển kinh tế số, xã hội số" lists pillars; it heads nothing
             out.append(Landmark(s + m.start("p"), one_pillar(m["p"], lex), "leadin"))
         targets = within(places.target, s, e)  # a target-set phrase opens with a target noun
-        for m in set_re.finditer(line) if named and targets else ():
+        nouns = places.targets_in(s, e) if targets else None  # where, in the line
+        for m in _opening_at(set_re, line, nouns) if named and targets else ():
             if _lists_pillars(line, m, another, lex):
                 continue
             if not SET_ENDS.match(line[m.end("p") :]):
@@ -216,12 +228,27 @@ def leadins(
             if nxt is not None and nxt < e and not _STOP_BEFORE_VALUE.search(text, s + m.end(), stop):
                 continue  # "đặt mục tiêu phát triển kinh tế số chiếm 20%": the value's subject
             out.append(Landmark(s + m.start(), one_pillar(m["p"], lex), "leadin", cuts=False))
-        for m in pats.specific.finditer(line) if targets else ():
+        for m in _opening_at(pats.specific, line, nouns) if targets else ():
             if m["mod"] and _GENERAL_MOD.search(m["mod"]) and not set_re.match(line, m.start()):
                 out.append(Landmark(s + m.start(), None, "reset", cuts=False))
         if named:
             out.extend(_colon_leadins(text, lex, s, e, values))
     return out
+
+
+def _opening_at(pattern: regex.Pattern[str], line: str, starts: list[int] | None) -> Iterator[regex.Match[str]]:
+    """`pattern.finditer(line)`, tried only at `starts` (the line's target nouns) when they are known."""
+    return pattern.finditer(line) if starts is None else matches_at(pattern, line, starts)
+
+
+def sentence_matches(pattern: regex.Pattern[str], line: str) -> Iterator[regex.Match[str]]:
+    """`pattern.finditer(line)` for a pattern opening with `_LINE_START`, tried only where a sentence can start.
+
+    A match starts at the line's start or one to three spaces after a stop (`[.!?]`), and one
+    starting after two or three would also match after the first (its leading spaces take the
+    others): the line's start and the place after each stop's next character are the places to try.
+    """
+    return matches_at(pattern, line, chain([0], (m.end() + 1 for m in _SENTENCE_MARK.finditer(line))))
 
 
 def clause_matches(pattern: regex.Pattern[str], line: str) -> Iterator[regex.Match[str]]:

@@ -18,8 +18,10 @@ import regex
 from extractors.pattern_shape import _standard_parse, casefolded, openings
 
 
-def matches_at(pattern: regex.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[regex.Match[str]]:
-    """`pattern.finditer(text)`, given every offset where a match can start (in `starts`, ascending).
+def matches_at(
+    pattern: regex.Pattern[str], text: str, starts: Iterable[int], endpos: int | None = None
+) -> Iterator[regex.Match[str]]:
+    """`pattern.finditer(text, 0, endpos)`, given every offset where a match can start (in `starts`, ascending).
 
     The matches must not be empty. As in `finditer`, a match starts at or after the end of the
     one before: a start inside it is tried at its end instead (the earliest place `finditer`
@@ -27,12 +29,15 @@ def matches_at(pattern: regex.Pattern[str], text: str, starts: Iterable[int]) ->
     `pillars.clause_matches`).
     """
     done, tried = 0, -1
+    match = pattern.match
+    end = len(text) if endpos is None else endpos
     for start in starts:
-        start = max(start, done)
+        if start < done:  # noqa: PLR1730 (not `max`: a call per start costs as much as the rest of the loop)
+            start = done
         if start == tried:
             continue
         tried = start
-        m = pattern.match(text, start)
+        m = match(text, start, end)
         if m:
             yield m
             done = m.end()
@@ -87,8 +92,9 @@ def opening_search(pattern: regex.Pattern[str], text: str, folded: str | None = 
     return next(matches_at(pattern, text, [0, *starts] if opened.text_start else starts), None)
 
 
-def word_starts(text: str, words: Iterable[str]) -> list[int]:
-    """Every offset where one of `words` occurs in `text` (overlapping ones too), sorted.
+def word_starts(text: str, words: Iterable[str], offset: int = 0) -> list[int]:
+    """Every offset where one of `words` occurs in `text` (overlapping ones too), sorted, plus `offset`
+    (for `text` a slice of a longer text starting at `offset`: its offsets in that text).
 
     `str.find` reads a text far faster than `regex` tries a pattern at each of its characters.
     For a case-insensitive pattern's opening words, `text` is the text case-folded
@@ -100,7 +106,7 @@ def word_starts(text: str, words: Iterable[str]) -> list[int]:
     for word in words:
         i = text.find(word)
         while i >= 0:
-            found.add(i)
+            found.add(i + offset)
             i = text.find(word, i + 1)
     return sorted(found)
 

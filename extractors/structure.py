@@ -137,11 +137,15 @@ def open_parens_at(ctx: DocContext, positions: list[int]) -> list[int | None]:
 
 
 def pillar_boundaries(
-    text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: list[int], headings: set[int]
+    text: str, lex: Lexicon, paragraphs: list[tuple[int, int]], values: list[int], headings: set[int],
+    folded: str | None = None,
 ) -> list[Boundary]:
-    """Lead-ins, target-set phrases, new sections and paragraph topics (extractors/pillars.py)."""
+    """Lead-ins, target-set phrases, new sections and paragraph topics (extractors/pillars.py).
+
+    `folded` is `casefolded(text)` when the caller has it.
+    """
     values = sorted(values)
-    places = WordPlaces(text, lex)  # where pillar words can be, found once for both passes
+    places = WordPlaces(text, lex, folded)  # where pillar words can be, found once for both passes
     marks = goal_lists(leadins(text, lex, paragraphs, values, headings, places), text, values, paragraphs)
     starts = [ps for ps, _ in paragraphs]
     governed = {starts[bisect_right(starts, m.pos) - 1] for m in marks if m.kind != "reset"}

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 import regex
 
 from extractors.lexicon import AT_END, FLAGS, template
-from extractors.pattern_shape import casefolded
-from extractors.search_at import opening_search, runs_holding
+from extractors.pattern_shape import casefolded, openings
+from extractors.search_at import matches_at, opening_search, runs_holding, word_starts
 from extractors.structure import Boundary, open_parens_at
 
 if TYPE_CHECKING:
@@ -86,22 +86,36 @@ YEAR_FRAGMENTS = tuple(regex.findall(r"\{([A-Z][A-Z_]*)\}", _YEAR))  # tests/tes
 _YEAR_DIGITS = regex.compile(r"(?:19|20)\d\d")
 
 
-def year_matches(text: str) -> Iterator[regex.Match[str]]:
-    """`YEAR_RE.finditer(text)`, searched only inside the runs of text that hold a `19xx`/`20xx` number.
+def year_matches(text: str, folded: str | None = None) -> Iterator[regex.Match[str]]:
+    """`YEAR_RE.finditer(text)`, searched only inside the runs of text that hold a `19xx`/`20xx` number,
+    and there only where one of its opening words (`năm`, `giai`, `đến`, …) occurs.
 
     Why: YEAR_RE opens with an alternation of words, which the engine tries at every character
     of the text; four digits are found by a fast scan, and most of a text lies in runs (between
-    punctuation) that hold none. Every match holds its year's digits and no run break.
+    punctuation) that hold none. Every match holds its year's digits and no run break. The
+    opening words are found with `str.find` in the text case-folded (`folded`: `casefolded(text)`
+    when the caller has it; a text whose folding moves offsets is searched run by run).
     """
     digits = (d.start() for d in _YEAR_DIGITS.finditer(text))
-    for start, end in runs_holding(text, digits, YEAR_RUN_BREAK):
-        yield from YEAR_RE.finditer(text, start, end)
+    runs = runs_holding(text, digits, YEAR_RUN_BREAK)
+    if folded is None:
+        folded = casefolded(text)
+    opened = openings(YEAR_RE.pattern, YEAR_RE.flags)
+    if folded is None or opened is None or opened.text_start:
+        for start, end in runs:
+            yield from YEAR_RE.finditer(text, start, end)
+        return
+    for start, end in runs:
+        yield from matches_at(YEAR_RE, text, word_starts(folded[start:end], opened.words, start), end)
 
 
-def find_years(text: str) -> list[YearMention]:
-    """Year expressions; a trailing one follows the value it dates, others govern onwards."""
+def find_years(text: str, folded: str | None = None) -> list[YearMention]:
+    """Year expressions; a trailing one follows the value it dates, others govern onwards.
+
+    `folded` is `casefolded(text)` when the caller has it.
+    """
     out: list[YearMention] = []
-    for m in year_matches(text):
+    for m in year_matches(text, folded):
         if _DATE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             continue
         before = text[max(0, m.start() - 40) : m.start()]
@@ -111,11 +125,16 @@ def find_years(text: str) -> list[YearMention]:
     return out
 
 
-def document_horizon(text: str, title: str, first_heading: int | None = None) -> int | None:
+def document_horizon(
+    text: str, title: str, first_heading: int | None = None, folded: str | None = None
+) -> int | None:
     """Guide §3 (3): the title's `đến năm X`, a one-year plan's year or its period's end, else the vision year.
 
     The opening searched for a plan's name or vision is the text before the first section
     heading (at most 1,500 characters): `Định hướng đến năm X` there heads its own section.
+    `folded` is `casefolded(text)` when the caller has it: the opening's folding is its slice
+    (`str.casefold` maps each character on its own, and a text folded to its own length keeps
+    every offset).
     """
     # each pattern opens with words (`đến`, `kế hoạch`, `tầm nhìn`): tried only where one occurs
     m = opening_search(HORIZON_TITLE_RE, title)
@@ -125,7 +144,7 @@ def document_horizon(text: str, title: str, first_heading: int | None = None) ->
     if m:
         return int(m["year"])
     opening = text[: min(1500, first_heading if first_heading is not None else 1500)]
-    folded = casefolded(opening)
+    folded = folded[: len(opening)] if folded is not None else casefolded(opening)
     m = opening_search(PLAN_HORIZON_RE, opening, folded)
     if m:
         return int(m["year"])

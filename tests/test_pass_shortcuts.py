@@ -85,6 +85,17 @@ def test_number_shortcuts_fail_when_broken(texts: list[str], monkeypatch: pytest
     monkeypatch.undo()
     monkeypatch.setattr(numbers, "RANK_WORDS", ("top", "tốp", "một"))  # `nhóm 10 tỉnh` is missed
     assert _differ(lambda t: numbers.rank_matches(t, numbers.short_numbers(t)), numbers.RANK_RE.finditer, texts)
+    monkeypatch.undo()
+    # a count's part after its lead tried as a percent's: every count is missed
+    monkeypatch.setitem(numbers._AFTER_LEAD, numbers.COUNT_RE, numbers.PERCENT_RE)
+    assert _differ(_numbers_shortcut(numbers.COUNT_RE), numbers.COUNT_RE.finditer, texts)
+
+
+@pytest.mark.parametrize("pattern", list(numbers._AFTER_LEAD))
+def test_a_pattern_after_its_lead_is_the_pattern_without_its_look_behind(pattern: regex.Pattern[str]) -> None:
+    # the shortcut relies on the pattern being its look-behind followed by that part, as written
+    after = numbers._AFTER_LEAD[pattern]
+    assert pattern.pattern.endswith(after.pattern) and pattern.pattern[: -len(after.pattern)].startswith("(?<")
 
 
 def test_mentions_in_text_order_without_overlaps() -> None:
@@ -124,6 +135,20 @@ def test_every_character_matching_a_province_names_letter_folds_to_it() -> None:
             assert ch.casefold() == letter.casefold() or len(ch.casefold()) > 1, (letter, ch)
     spaces = regex.findall(r"\s", every, FLAGS)
     assert spaces and all(re.fullmatch(r"\s", ch.casefold()) for ch in spaces)
+
+
+CUT_PAIRS = ["x" * 1499 + "oà bình", "x" * 1499 + "Uỷ ban", "x" * 1500 + "hoà", "x" * 1498 + "hoà"]
+
+
+def test_a_documents_head_folded_by_slicing_is_the_head_folded(texts: list[str]) -> None:
+    for text in texts + CUT_PAIRS:
+        head = text[:1500]
+        assert document._folded_head(text, head, fold(text)) == fold(head), text[1490:1510]
+
+
+def test_head_slicing_fails_when_broken(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(document, "splits_old_tone", lambda text, pos: False)  # a cut pair is not seen
+    assert any(document._folded_head(t, t[:1500], fold(t)) != fold(t[:1500]) for t in CUT_PAIRS)
 
 
 @pytest.mark.parametrize("kind", ["doc_metadata_number", "doc_metadata_date"])
@@ -220,6 +245,58 @@ def test_landmark_shortcut_fails_when_broken() -> None:
     assert all(_landmarks(t, None)[0] or _landmarks(t, None)[1] for t in PILLAR_TEXTS)
 
 
+LANDMARK_PIECES = [
+    " ", " ", "  ", "   ", "    ", ", ", ",", ". ", ".", "; ", ": ", ":", "! ", "? ", "…", "\n", "- ", "a) ", "1. ",
+    "2) ", "Về", "về", "VỀ", "trong", "Riêng", "đối với", "cụ thể", "Cụ thể", "lĩnh vực", "phát triển", "Phát triển",
+    "kinh tế số", "Kinh tế số", "KINH TẾ SỐ", "xã hội số", "chính quyền số", "mục tiêu", "Mục tiêu", "chỉ tiêu",
+    "các chỉ tiêu", "cụ thể", "chung", "về", "20%", "đạt", "İ",
+]
+
+
+def _landmark_texts(texts: list[str]) -> list[str]:
+    rng = random.Random(7)
+    made = ["".join(rng.choice(LANDMARK_PIECES) for _ in range(rng.randint(0, 30))) for _ in range(600)]
+    return texts + PILLAR_TEXTS + made
+
+
+def test_lead_ins_tried_where_a_clause_or_sentence_can_start_are_the_scans(texts: list[str]) -> None:
+    from extractors.pillars import _patterns, clause_matches, sentence_matches
+
+    pats = _patterns(LEX)
+    lines = [line for t in _landmark_texts(texts) for line in t.split("\n")]
+    assert not _differ(lambda line: sentence_matches(pats.bare, line), pats.bare.finditer, lines)
+    assert not _differ(lambda line: clause_matches(pats.topic, line), pats.topic.finditer, lines)
+
+
+def test_target_sets_tried_at_their_nouns_are_the_scans(texts: list[str]) -> None:
+    from extractors.pattern_shape import openings
+    from extractors.pillars import _opening_at, _patterns
+
+    pats = _patterns(LEX)
+    assert openings(pats.target_set.pattern, pats.target_set.flags) == openings(pats.specific.pattern, pats.specific.flags)
+    for text in _landmark_texts(texts):
+        places = WordPlaces(text, LEX)
+        for s, e in _lines(text):
+            line, nouns = text[s:e], places.targets_in(s, e)
+            for pattern in (pats.target_set, pats.specific):
+                assert _spans(_opening_at(pattern, line, nouns)) == _spans(pattern.finditer(line)), line
+
+
+def test_lead_in_shortcuts_fail_when_broken(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractors import pillars
+
+    pats = pillars._patterns(LEX)
+    lines = [line for t in _landmark_texts(texts) for line in t.split("\n")]
+    monkeypatch.setattr(pillars, "_SENTENCE_MARK", regex.compile(r"[.]"))  # `! Kinh tế số:` is missed
+    assert _differ(lambda line: pillars.sentence_matches(pats.bare, line), pats.bare.finditer, lines)
+    texts = _landmark_texts(texts)
+    assert any(  # target nouns one character late: every target-set phrase is missed
+        _spans(pillars._opening_at(pats.specific, t, [p + 1 for p in WordPlaces(t, LEX).targets_in(0, len(t)) or []]))
+        != _spans(pats.specific.finditer(t))
+        for t in texts
+    )
+
+
 def test_parentheses_found_with_find_are_the_scans(texts: list[str]) -> None:
     from extractors.structure import _PAREN, _parens
 
@@ -259,6 +336,28 @@ def test_horizon_patterns_searched_at_their_opening_words_are_the_searches(texts
         assert (found and found.span()) == (expected and expected.span()), text[:80]
 
 
+YEAR_PIECES = [
+    " ", " ", ", ", ". ", "(", ")", "-", " - ", "/", "\n", "năm", "Năm", "NĂM", "nam", "giai đoạn", "Giai đoạn", "quý",
+    "Quý", "II", "IV", "2", "đến", "Đến", "tới", "từ", "vào", "trong", "nhiệm kỳ", "tầm nhìn", "định hướng", "cuối",
+    "thời kỳ", "2021", "2025", "1999", "2030", "20255", "25", "tháng", "ngày", "so với", "İ",
+]
+
+
+def test_years_tried_at_their_opening_words_are_the_scans(texts: list[str]) -> None:
+    from extractors import years
+
+    rng = random.Random(5)
+    made = ["".join(rng.choice(YEAR_PIECES) for _ in range(rng.randint(0, 30))) for _ in range(600)]
+    assert not _differ(years.year_matches, years.YEAR_RE.finditer, texts + made)
+
+
+def test_year_shortcut_fails_when_broken(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractors import years
+
+    monkeypatch.setattr(years, "word_starts", lambda text, words, offset=0: [offset])  # a run's start only
+    assert _differ(years.year_matches, years.YEAR_RE.finditer, texts)
+
+
 def test_opening_search_fails_when_broken(monkeypatch: pytest.MonkeyPatch) -> None:
     from extractors import search_at, years
 
@@ -283,7 +382,7 @@ def _looked_up_words() -> set[str]:
     from extractors.pillars import _patterns
 
     pats = _patterns(LEX)
-    patterns = [pats.pillar, pats.specific] + [getattr(years, name) for name in HORIZON_PATTERNS]
+    patterns = [pats.pillar, pats.specific, years.YEAR_RE] + [getattr(years, name) for name in HORIZON_PATTERNS]
     words = set(numbers.RANK_WORDS)
     for pattern in patterns:
         found = openings(pattern.pattern, pattern.flags)
