@@ -272,7 +272,8 @@ def _mentions(
     for start, end in word_runs(head, kinds) if runs is None else runs:
         while (found := lead.search(head, max(done, start), end)) is not None:
             m = mention.pattern.match(head, found.start())
-            if m is None:  # not expected (what follows the kind is optional): as finditer, try on from the next offset
+            if m is None:  # never with the lexicon's patterns, whose rest is optional (tests/test_pass_shortcuts.py
+                # checks it); another pattern is read as finditer reads it: on from the next offset
                 done = found.start() + 1
                 continue
             yield m

@@ -375,6 +375,19 @@ def test_a_mention_whose_lead_matches_without_the_rest_is_passed_over_as_findite
     assert _spans(document._mentions(mention, text, kinds)) == _spans(mention.pattern.finditer(text)) != []
 
 
+def test_every_mention_pattern_matches_where_its_lead_does() -> None:
+    # `_mentions` matches a mention's whole pattern where its lead (up to the document's kind)
+    # is found: the part after the lead is optional (the number), so it matches there too
+    # and the passing-over branch is never taken with the lexicon's patterns
+    mentions = document._mention_patterns(LEX)
+    assert {m.how for m in mentions} == {"issue", "named", "carried", "implemented", "subject"}
+    for mention in mentions:
+        assert mention.pattern.pattern.startswith(mention.lead)
+        rest = regex.compile(mention.pattern.pattern[len(mention.lead) :], FLAGS)
+        for after in ("", " ", ".", "x", "\n", " số", " số 5", " 12/KH"):
+            assert rest.match(after) is not None, (mention.how, after)
+
+
 def _looked_up_words() -> set[str]:
     """The words the shortcuts look up case-folded with `str.find` (`search_at.word_starts`)."""
     from extractors import years
