@@ -16,7 +16,7 @@ import regex
 
 from extractors.context import DocContext
 from extractors.first_match import FirstMatch, Tried
-from extractors.indicator_text import words_in_every_match
+from extractors.indicator_text import cut_end, longest_from_end, words_in_every_match
 from extractors.lexicon import AT_END, FLAGS, Lexicon, loose_pattern, template
 from extractors.nlp import syllable_spans, syllable_window, word_spans
 from extractors.numbers import Mention
@@ -182,6 +182,7 @@ _LINK_AT_END = regex.compile(
 )
 _CONJ_ONLY = regex.compile(template(r"^(?:[\s,;:.\-–—•*+]|{LIST_JOIN})*$"), FLAGS)
 _TRAILING_CONJ = regex.compile(template(r"[\s,;:]+{CONJ}?\s*$"), FLAGS)
+_TRAILING_CONJ_FROM_END = longest_from_end(_TRAILING_CONJ)  # `cut_end`: one attempt for its `sub`
 # What `_TRAILING_CONJ` needs at the very end: a space or mark, or a conjunction (searched from the end).
 _TRAILING_MARK = regex.compile(r"[\s,;:]", FLAGS)
 _ENDS_IN_CONJ = regex.compile(template(r"{CONJ}$"), AT_END)
@@ -379,7 +380,7 @@ def _without_trailing_conj(right: str) -> str:
     right part ends as a match must (a space or mark last, or a conjunction)."""
     if right and not _TRAILING_MARK.match(right, len(right) - 1) and _ENDS_IN_CONJ.match(right) is None:
         return right
-    return _TRAILING_CONJ.sub("", right)
+    return cut_end(_TRAILING_CONJ_FROM_END, right) if _TRAILING_CONJ_FROM_END else _TRAILING_CONJ.sub("", right)
 
 
 def nested(text: str, clause_start: int, pos: int) -> bool:

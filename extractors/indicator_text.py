@@ -47,6 +47,8 @@ _RANK_LEAD = regex.compile(
     ),
     FLAGS,
 )
+# (the same pattern tried once from the end: `cut_end`, for `sub`)
+_RANK_LEAD_FROM_END = regex.compile(_RANK_LEAD.pattern, _RANK_LEAD.flags | regex.REVERSE | regex.POSIX)
 _RANK_PLACES = template(r"^\s*(?:{RANKED_PLACE}\s*[/,]?\s*)+")
 _RANK_GROUP = regex.compile(_RANK_PLACES + r"\)?\s*$", FLAGS)
 _RANK_PLACES_HEAD = regex.compile(_RANK_PLACES + r"(?=\w)", FLAGS)
@@ -69,6 +71,27 @@ def words_in_every_match(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
         opens = openings(pattern.pattern, pattern.flags)
         words = opens.words if opens is not None and opens.words and not opens.text_start else None
     return words
+
+
+def longest_from_end(pattern: regex.Pattern[str]) -> regex.Pattern[str] | None:
+    """A pattern anchored at the end (`$`), compiled to be tried once from the end for its longest
+    match (None if it cannot be compiled so).
+
+    `sub` of such a pattern replaces its leftmost match, which ends the text: a forward scan that
+    tries every character. The longest match ending the text (POSIX, from the end) starts at the
+    same place, so `cut_end` with one attempt gives the same text: each match that could end
+    before a final line break can also take it (every pattern used so ends in `\\s*$`, or reads
+    text with no line break)."""
+    try:
+        return regex.compile(pattern.pattern, pattern.flags | regex.REVERSE | regex.POSIX)
+    except regex.error:
+        return None
+
+
+def cut_end(from_end: regex.Pattern[str], text: str) -> str:
+    """`text` before the longest match of `from_end` (`longest_from_end`) that ends it, if any."""
+    m = from_end.match(text)
+    return text[: m.start()] if m else text
 
 
 @lru_cache(maxsize=4)
@@ -114,6 +137,7 @@ def strip_ends(text: str, lex: Lexicon, left: bool = True) -> str:
     text = " ".join(text.split())
     changed = True
     leads, trails = _ends(lex)
+    cuts = _trail_cuts(lex)
     while changed and text:
         changed = False
         # the patterns before the first that matches (`first_match`) match nothing: from there on,
@@ -129,7 +153,8 @@ def strip_ends(text: str, lex: Lexicon, left: bool = True) -> str:
         for i in range(start, len(lex.strip_right)):
             if i > start and trails is not None and trails.patterns[i].match(text) is None:
                 continue  # no match ends the text: `sub` would change nothing (one attempt, at the end)
-            new = lex.strip_right[i].sub("", text, count=1).strip()
+            longest = cuts[i]
+            new = (cut_end(longest, text) if longest is not None else lex.strip_right[i].sub("", text, count=1)).strip()
             if new != text:
                 text, changed = new, True
     return text
@@ -151,6 +176,12 @@ def _ends(lex: Lexicon) -> tuple[FirstMatch, FirstMatch | None]:
         except regex.error:
             return FirstMatch(lex.strip_left), None
     return FirstMatch(lex.strip_left), FirstMatch(from_end)
+
+
+@lru_cache(maxsize=4)
+def _trail_cuts(lex: Lexicon) -> tuple[regex.Pattern[str] | None, ...]:
+    """Each `strip_right` pattern as `longest_from_end` (strip_ends' text has no line break)."""
+    return tuple(longest_from_end(p) for p in lex.strip_right)
 
 
 # POS tagging costs about a millisecond per word, and a value's right part can run to a whole
@@ -226,7 +257,7 @@ def build_indicator(
     if left:
         left = _strip_provinces(strip_ends(left, lex), lex)
         if unit == "rank":
-            left = _RANK_LEAD.sub("", left).strip()
+            left = cut_end(_RANK_LEAD_FROM_END, left).strip()
         left = strip_ends(left, lex)
         bare_left = _SHARE_HEAD.sub("", left).strip()
     if right and _OBJECT_OF_SHARE.match(right):

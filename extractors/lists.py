@@ -23,8 +23,14 @@ from typing import Any
 import regex
 
 from extractors.coordination import split_predicates, split_repeated_head
-from extractors.indicator_text import build_indicator, clean_right, without_years
+from extractors.indicator_text import (
+    build_indicator,
+    clean_right,
+    without_years,
+    words_in_every_match,
+)
 from extractors.lexicon import FLAGS, Lexicon, template
+from extractors.pattern_shape import casefolded, may_hold
 from extractors.reading import Reading
 from extractors.types import Candidate
 from extractors.years import WEAK_YEARS
@@ -32,6 +38,8 @@ from extractors.years import WEAK_YEARS
 _OWN_VERB = regex.compile(template(r"{OWN_VERB}"), FLAGS)
 _RESPECTIVELY = regex.compile(template(r"(?<!\w)(?:{RESPECTIVELY})(?:\s+(?:{LINK_VERB}))?\s*$"), FLAGS)
 _TWO_SHARES = regex.compile(template(r"^(?P<a>.+?{SHARE_IN}.+?),\s+(?P<b>[^,]+?{SHARE_IN}[^,]+)$"), FLAGS)
+# Both shares name their whole (`trong`): a text without one before its last comma and one after holds no match.
+_SHARE_IN_WORDS = words_in_every_match(regex.compile(template(r"{SHARE_IN}"), FLAGS))
 
 _WORD = regex.compile(r"\w+")
 
@@ -56,10 +64,19 @@ def _credit(c: Candidate, rule: str, fields: tuple[str, ...], **changes: Any) ->
 # -- one value -> its records
 
 
+def _may_be_two_shares(indicator: str) -> bool:
+    """A cheap test before `_TWO_SHARES`: a `,`, and a whole named (`trong`) on each side of the last one."""
+    comma = indicator.rfind(",")
+    if comma < 0:
+        return False
+    folded = casefolded(indicator)
+    return folded is None or (may_hold(_SHARE_IN_WORDS, folded[:comma]) and may_hold(_SHARE_IN_WORDS, folded[comma:]))
+
+
 def two_shares(reading: Reading, lex: Lexicon) -> tuple[tuple[str, ...], str] | None:
     """`tỷ trọng X trong Y, Z trong W` with nothing after the value: two shares of one value (guide §2)."""
     indicator = reading.base.indicator
-    two = _TWO_SHARES.match(indicator) if not reading.right_clean and "," in indicator else None  # no `,`, no match: spares the pattern
+    two = _TWO_SHARES.match(indicator) if not reading.right_clean and _may_be_two_shares(indicator) else None
     return ((two["a"].strip(), two["b"].strip()), "two_shares") if two else None
 
 

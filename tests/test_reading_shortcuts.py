@@ -357,3 +357,49 @@ def _build_indicator_every_step(left: str, right: str, lex: Lexicon, share_verb:
         subject = (left if bare_left and not share_verb else bare_left) or it._DIGITAL_ECONOMY
         return f"{subject} trong {it._SHARE_OWNER.sub('', right)}"
     return " ".join(p for p in (left, right) if p)
+
+
+def _cut_cases() -> list[tuple[regex.Pattern[str], str, list[str]]]:
+    """(pattern, name, texts) of each end-anchored pattern whose `sub` is done by `cut_end`."""
+    lex = get_lexicon()
+    lefts = [t[s:e] for t, s, e in _corpus_left_parts()]
+    rights = [*_corpus_right_parts(), *(r[:k] for r in _corpus_right_parts()[:300] for k in (20, 40, 60))]
+    words = lex.fragment_words("CONJ") + [w for name in ("RANK_VERB", "RANK_IN", "RANK_GROUP", "RANK_TOP") for w in lex.fragment_words(name)]
+    phrases = [f"hồ sơ{mark}{w}{tail}" for w in words for mark in (" ", ", ", " ; ", ",") for tail in ("", " ", " \n", "\n", " ,")]
+    phrases += [f"tỷ lệ đạt {w}" for w in ("lần lượt", "lần  lượt là", "đạt được", "phủ đạt", "được kỳ vọng sẽ", "của", "(")]
+    normal = [" ".join(t.split()) for t in [*lefts, *rights, *phrases, *_lexicon_phrases()]]
+    out = [(clause._TRAILING_CONJ, "trailing_conj", [*rights, *phrases, *normal]), (indicator_text._RANK_LEAD, "rank_lead", normal)]
+    out += [(p, f"strip_right{i}", normal) for i, p in enumerate(lex.strip_right)]
+    return out
+
+
+@pytest.mark.parametrize("index", range(len(_cut_cases())))
+def test_end_anchored_sub_done_by_one_longest_match_from_the_end(index: int) -> None:
+    """`cut_end` with `longest_from_end(pattern)` gives `pattern.sub("", text)` (its leftmost match,
+    which ends the text, replaced): on corpus left and right parts (with line breaks for the
+    trailing conjunction), the lexicon's words stacked at the end, and their upper case."""
+    pattern, _, texts = _cut_cases()[index]
+    from_end = indicator_text.longest_from_end(pattern)
+    assert from_end is not None
+    cut = 0
+    for text in [*texts, *(t.upper() for t in texts[:1000])]:
+        expected = pattern.sub("", text, count=1)
+        assert indicator_text.cut_end(from_end, text) == expected, text
+        cut += expected != text
+    assert cut  # the texts hold matches to cut
+
+
+def test_two_shares_tried_only_where_a_whole_is_named_on_each_side() -> None:
+    """`lists._may_be_two_shares` passes every text `_TWO_SHARES` matches (and rules out most others)."""
+    from extractors import lists
+
+    texts = [t[s:e] for t, s, e in _corpus_left_parts()] + list(_corpus_right_parts())
+    texts += [f"tỷ trọng {a} trong {b}, {c} trong {d}" for a in ("A", "kinh tế số") for b in ("GRDP", "x, y") for c in ("B", "") for d in ("C", "D, E")]
+    texts += [t.upper() for t in texts] + ["İ trong a, b trong c", "a trong b,c trong d"]
+    matched = ruled_out = 0
+    for text in texts:
+        if lists._TWO_SHARES.match(text):
+            matched += 1
+            assert lists._may_be_two_shares(text), text
+        ruled_out += not lists._may_be_two_shares(text)
+    assert matched and ruled_out > len(texts) // 2
