@@ -17,7 +17,10 @@ import re
 import weakref
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
+
+import numpy as np
 
 from extractors.crf_model import crfsuite_attributes
 
@@ -63,8 +66,8 @@ class Grams:
         """The n-gram of `width + 1` words starting at each word that has that many after it."""
         grams = self._joined.get(width)
         if grams is None:
-            words = self.words
-            grams = self._joined[width] = [" ".join(words[j : j + width + 1]) for j in range(len(words) - width)]
+            words = self.words  # the words of each n-gram, side by side: one join per n-gram, no slice
+            grams = self._joined[width] = list(map(" ".join, zip(*(words[i:] for i in range(width + 1)))))
         return grams
 
 
@@ -137,8 +140,8 @@ class Featurizer:
             if g.strings is None:
                 inside: list[tuple[str | None, ...]] = [tuple(templates[k].prefix + v for k in g.members) for v in grams]
             else:
-                missing = (None,) * len(g.members)
-                inside = [g.strings.get(v, missing) for v in grams]  # one look-up per n-gram for the group
+                # one look-up per n-gram for the group
+                inside = list(map(g.strings.get, grams, repeat((None,) * len(g.members), len(grams))))
             # the n-gram of word i for a template that starts `first` words away is padded[before + first + i]:
             # before the phrase its BOS, past the last n-gram its EOS; each member's column of the
             # padded rows (one transposition, in C) is sliced for each template
@@ -156,9 +159,15 @@ class Featurizer:
 # wanted start) -> the function's value of each of those.
 GramFunction = Callable[[Grams, int, list[int]], list[str]]
 
-# A memo of n-grams past this many entries starts over: a long batch of documents keeps it bounded.
+# The n-grams seen, past this many, start over: a long batch of documents keeps it bounded.
 _MEMO_LIMIT = 50_000
 _MEMOS: weakref.WeakSet[IdColumns] = weakref.WeakSet()
+# The attribute ids of an n-gram are kept packed, as the native 32-bit integers numpy reads
+# (`numpy.frombuffer`): a phrase's ids are its n-grams' bytes joined, one C call, not a Python
+# object per id.
+_ID = np.dtype(np.int32)
+# Phrases up to this many words keep their gather index (`IdColumns._index`) once made.
+_INDEX_LIMIT = 256
 
 
 def clear_memos() -> None:
@@ -167,34 +176,46 @@ def clear_memos() -> None:
         columns.clear()
 
 
+def _packed(ids: Sequence[int]) -> bytes:
+    return np.asarray(ids, dtype=_ID).tobytes()
+
+
 @dataclass
 class _GramSet:
     """The templates that read the n-grams of one input column at one width (`T[-1]`,
     `T[0].lower`, `T[1].istitle`): one look-up per n-gram gives the attribute ids of them all."""
 
+    width: int
+    column: int
     members: list[int]  # the templates' places in the template list, those of one function together
-    starts: list[int]  # where each member's column starts in the set's padded rows
     before: int  # how far before the word the set's n-grams start, at most
     after: int  # how far past the last n-gram of the phrase a template can read, at most
-    bos: tuple[int, ...]  # each member's attribute when its n-gram starts before the phrase
-    eos: tuple[int, ...]  # and when it ends after it
-    # per function (None: the n-gram itself): its value -> the ids of its members, and the ids
-    # when the model knows no such value
-    tables: list[tuple[GramFunction | None, dict[str, tuple[int, ...]], tuple[int, ...]]]
-    known: dict[str, tuple[int, ...]]  # the ids of each n-gram the model has a value for, worked out when read
-    memo: dict[str, tuple[int, ...]]  # those, and the ids of the n-grams of the phrases seen since `clear`
+    bos: bytes  # each member's attribute when its n-gram starts before the phrase, packed
+    eos: bytes  # and when it ends after it
+    # per function (None: the n-gram itself): its value -> the packed ids of its members, and
+    # those when the model knows no such value
+    tables: list[tuple[GramFunction | None, dict[str, bytes], bytes]]
+    known: dict[str, bytes]  # the ids of each n-gram the model has a value for, worked out when read
+    # the ids of the other n-grams of the phrases seen since `clear`: a dict of its own, small, so
+    # that adding to it never re-sizes the tens of thousands of known ones
+    seen: dict[str, bytes]
 
 
 class IdColumns:
-    """Each template's column of attribute ids over a phrase, for `crf_model.Decoder`.
+    """Each template's attribute id at each word of a phrase, for `crf_model.Decoder`.
 
     The features are those `Featurizer` writes, as the model's attribute ids instead of strings
     (`unknown` for a feature the model has no weight for, which the tagger would skip). The ids of
     every template that reads an n-gram are worked out once for it, by the featurizer's functions
-    (`functions`: a template's function name -> `GramFunction`), and kept in a
-    memo: those of the n-grams the model has a value for (most syllables and many word pairs of a
-    text) when the model is read, those of a document's other n-grams as they come, until
+    (`functions`: a template's function name -> `GramFunction`), and kept, packed: those of the
+    n-grams the model has a value for (most syllables and many word pairs of a text) when the
+    model is read, those of a document's other n-grams as they come, until
     `extractors.nlp.clear_caches` (`clear_memos`).
+
+    A phrase's ids are laid out as each set's rows one after the other: for each n-gram (BOS
+    rows before the first, EOS rows after the last) the ids of the set's templates. A
+    template's id at word `i` is then one place of that buffer, a linear function of `i` and
+    of the phrase's length, and all of them are gathered by one numpy index (`_index`).
     """
 
     def __init__(
@@ -213,11 +234,10 @@ class IdColumns:
         by_key: dict[tuple[int, int], dict[str | None, list[int]]] = {}
         for k, t in enumerate(self.templates):
             by_key.setdefault((t.width, t.column), {}).setdefault(t.function, []).append(k)
-        self._sets: list[tuple[int, int, _GramSet]] = []
+        self._sets: list[_GramSet] = []
         for (width, column), by_function in by_key.items():
             members = [k for ks in by_function.values() for k in ks]
             ids_of = [by_syntax.get(self.templates[k].prefix[:-1], {}) for k in members]
-            before = max(max(-self.templates[k].first, 0) for k in members)
             tables = []
             for function, ks in by_function.items():
                 table: dict[str, list[int]] = {}
@@ -225,68 +245,111 @@ class IdColumns:
                     for v, i in by_syntax.get(self.templates[k].prefix[:-1], {}).items():
                         table.setdefault(v, [unknown] * len(ks))[slot] = i
                 call = None if function is None else functions[function]
-                tables.append((call, {v: tuple(ids) for v, ids in table.items()}, (unknown,) * len(ks)))
-            self._sets.append((width, column, _GramSet(
+                tables.append((call, {v: _packed(ids) for v, ids in table.items()}, _packed([unknown] * len(ks))))
+            self._sets.append(_GramSet(
+                width,
+                column,
                 members,
-                starts=[before + self.templates[k].first for k in members],
-                before=before,
+                before=max(max(-self.templates[k].first, 0) for k in members),
                 after=max(max(self.templates[k].first + self.templates[k].width, 0) for k in members),
-                bos=tuple(ids.get("BOS", unknown) for ids in ids_of),
-                eos=tuple(ids.get("EOS", unknown) for ids in ids_of),
+                bos=_packed([ids.get("BOS", unknown) for ids in ids_of]),
+                eos=_packed([ids.get("EOS", unknown) for ids in ids_of]),
                 tables=tables,
                 known={},
-                memo={},
-            )))
-        for width, _, s in self._sets:  # the n-grams the model knows, as the text may write them
+                seen={},
+            ))
+        self._layout()
+        for s in self._sets:  # the n-grams the model knows, as the text may write them
             values = sorted({v for _, table, _ in s.tables for v in table} - {"BOS", "EOS"})
             words = [v.split(" ") for v in values]
-            words = [w for w in words if len(w) == width + 1]
+            words = [w for w in words if len(w) == s.width + 1]
             # one run of all their words: the n-gram at every (width + 1)-th word is one of them
             # (the functions read an n-gram's own words only)
-            self._look_up(s, Grams([w for ws in words for w in ws]), width, list(range(0, len(words) * (width + 1), width + 1)))
-            s.known = dict(s.memo)
+            self._look_up(s, Grams([w for ws in words for w in ws]), list(range(0, len(words) * (s.width + 1), s.width + 1)))
+            s.known, s.seen = s.seen, {}
         _MEMOS.add(self)
+
+    @property
+    def reach(self) -> tuple[int, int]:
+        """How many words before and after a word its templates read, at most: its ids are the
+        same in any run of the phrase that holds those (BOS and EOS only at the phrase's ends)."""
+        return max(s.before for s in self._sets), max(s.after for s in self._sets)
+
+    def _layout(self) -> None:
+        """Where each template's id at word `i` of an `n`-word phrase is in the phrase's buffer:
+        `fixed + per_word_of_phrase * n + step * i` (see the class docstring)."""
+        fixed = np.zeros(len(self.templates), dtype=np.intp)
+        per_length = np.zeros(len(self.templates), dtype=np.intp)
+        step = np.zeros(len(self.templates), dtype=np.intp)
+        rows_before = 0  # the rows of the sets before this one, without their n words each
+        ids_per_word = 0  # and the ids they add per word of the phrase
+        for s in self._sets:
+            size = len(s.members)
+            for slot, k in enumerate(s.members):
+                start = s.before + self.templates[k].first  # the row of word 0's n-gram
+                fixed[k] = rows_before + start * size + slot
+                per_length[k] = ids_per_word
+                step[k] = size
+            rows_before += (s.before + s.after) * size
+            ids_per_word += size
+        self._fixed, self._per_length, self._step = fixed[:, None], per_length[:, None], step[:, None]
+        self._indexes: dict[int, np.ndarray] = {}
+
+    def _index(self, n: int) -> np.ndarray:
+        """The (templates, n) places in an `n`-word phrase's buffer of each template's ids."""
+        index = self._indexes.get(n)
+        if index is None:
+            index = self._fixed + self._per_length * n + self._step * np.arange(n, dtype=np.intp)
+            if n <= _INDEX_LIMIT:
+                self._indexes[n] = index
+        return index
 
     def clear(self) -> None:
         """Forget the n-grams seen in phrases so far."""
-        for _, _, s in self._sets:
-            s.memo = dict(s.known)
+        for s in self._sets:
+            s.seen.clear()
 
     @staticmethod
-    def _look_up(s: _GramSet, grams: Grams, width: int, at: list[int]) -> list[tuple[int, ...]]:
-        """The ids of the n-grams starting at `at`, kept in the memo too: each function's values
-        of them all at once, then one look-up per value in its members' table."""
-        if len(s.memo) + len(at) > len(s.known) + _MEMO_LIMIT:
-            s.memo = dict(s.known)
-        memo = s.memo
-        joined = grams.joined(width)
+    def _look_up(s: _GramSet, grams: Grams, at: list[int]) -> list[bytes]:
+        """The packed ids of the n-grams starting at `at`, kept in `seen` too: each function's
+        values of them all at once, then one look-up per value in its members' table."""
+        if len(s.seen) + len(at) > _MEMO_LIMIT:
+            s.seen.clear()
+        joined = grams.joined(s.width)
         keys = [joined[j] for j in at]
         parts = [
-            [table.get(v, missing) for v in (keys if call is None else call(grams, width, at))]
+            [table.get(v, missing) for v in (keys if call is None else call(grams, s.width, at))]
             for call, table, missing in s.tables
         ]
-        found = [sum(ids, ()) for ids in zip(*parts, strict=True)]
-        memo.update(zip(keys, found, strict=True))
+        found = list(map(b"".join, zip(*parts, strict=True)))
+        s.seen.update(zip(keys, found, strict=True))
         return found
 
-    def columns(self, n: int, inputs: Sequence[Grams]) -> list[tuple[int, ...]]:
+    def columns(self, n: int, inputs: Sequence[Grams]) -> np.ndarray:
         """Each template's attribute id at each of the `n` words of a phrase whose input columns
-        are `inputs`: `BOS` when its n-gram starts before the phrase, `EOS` when it ends after it."""
-        columns: list[tuple[int, ...]] = [()] * len(self.templates)
+        are `inputs` ((templates, n) array): `BOS` when its n-gram starts before the phrase, `EOS`
+        when it ends after it."""
         if n == 0:
-            return columns
-        for width, column, s in self._sets:
-            grams = inputs[column].joined(width)
-            found = list(map(s.memo.get, grams))
+            return np.zeros((len(self.templates), 0), dtype=np.intp)
+        buffer: list[bytes] = []
+        for s in self._sets:
+            grams = inputs[s.column].joined(s.width)
+            found = list(map(s.known.get, grams))
             if None in found:
-                at = [j for j, ids in enumerate(found) if ids is None]
-                for j, ids in zip(at, self._look_up(s, inputs[column], width, at), strict=True):
-                    found[j] = ids
-            # the n-gram of word i for a template that starts `first` words away is padded[before + first + i]
-            padded = [s.bos] * s.before + found + [s.eos] * (s.after + n - len(grams))
-            for k, start, ids in zip(s.members, s.starts, zip(*padded, strict=True), strict=True):
-                columns[k] = ids[start : start + n]
-        return columns
+                seen = s.seen
+                at = []
+                for j, ids in enumerate(found):
+                    if ids is None:
+                        ids = found[j] = seen.get(grams[j])
+                        if ids is None:
+                            at.append(j)
+                if at:
+                    for j, ids in zip(at, self._look_up(s, inputs[s.column], at), strict=True):
+                        found[j] = ids
+            buffer.append(s.bos * s.before)
+            buffer += found  # type: ignore[arg-type]  # every None is filled above
+            buffer.append(s.eos * (s.after + n - len(grams)))
+        return np.frombuffer(b"".join(buffer), dtype=_ID).take(self._index(n))
 
 
 def known_values(model: Path) -> dict[str, set[str]]:

@@ -11,8 +11,8 @@ Same answers: underthesea_core's tagger scores label `y` at a word as `0.0` plus
 (an attribute with no weight for `y` adds `0.0`), and decodes by Viterbi:
 `score[t][y] = max over y' of (score[t-1][y'] + transition[y'][y]), plus state[t][y]`, the first
 `y'` (lowest id) winning a tie, and the best last label the first of the best. `Decoder` does the
-same float64 additions in the same order (a cumulative sum, `numpy.cumsum`, adds strictly one
-template after the other; an unknown attribute's row of zeros adds nothing), so the scores are
+same float64 additions in the same order (`numpy.add.reduce` over the templates' axis adds
+one template after the other; an unknown attribute's row of zeros adds nothing), so the scores are
 bit-identical, not merely close. The callers check it on a probe when the model is read: the tags
 and the score must equal the tagger's own (`tag_with_score`) exactly, else they keep the string
 path; tests/test_nlp.py compares both on corpus phrases and random syllables.
@@ -29,7 +29,6 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -137,20 +136,66 @@ class Decoder:
         self.unknown = model.unknown
         self.state = model.state
         self._moves = model.transition.tolist()  # Python floats: the same float64 values
+        self._largest_state = float(np.abs(model.state).max(initial=0.0))
+        self._largest_move = float(np.abs(model.transition).max(initial=0.0))
 
-    def state_scores(self, ids: Sequence[Sequence[int]]) -> np.ndarray:
-        """(words, labels) scores of a phrase from each template's column of attribute ids (one
-        sequence of word ids per template, in template order), summed in that order: a
-        cumulative sum (`add.accumulate`) adds each template's weight to the sum of those before."""
-        flat = np.fromiter(chain.from_iterable(ids), dtype=np.intp, count=len(ids) * len(ids[0]))
-        gathered = self.state.take(flat.reshape(len(ids), -1), axis=0)  # (templates, words, labels)
-        return gathered.cumsum(axis=0)[-1]
+    def state_scores(self, ids: np.ndarray | Sequence[Sequence[int]]) -> np.ndarray:
+        """(words, labels) scores of a phrase from each template's attribute id at each word
+        ((templates, words), in template order), summed in that order: numpy reduces the first
+        axis of the (templates, words, labels) weights row after row, each template's weights
+        added to the sum of those before (it sums pairwise only along the innermost axis), the
+        same sums as a cumulative sum's last row, which would also keep every partial sum. The load probe and tests/test_nlp.py check the scores bit for bit."""
+        gathered = self.state.take(np.asarray(ids, dtype=np.intp), axis=0)  # (templates, words, labels)
+        return np.add.reduce(gathered, axis=0)
 
-    def decode(self, ids: Sequence[Sequence[int]]) -> tuple[list[str], float]:
+    def surely(self, label: str, ids: np.ndarray, k: int, first: bool, last: bool, length: int) -> bool:
+        """Whether every best path of a phrase of `length` words gives one of its words the label
+        `label`, from that word's state scores and the transitions alone, without decoding the
+        phrase. `ids[:, k]` are the word's attribute ids (`ids` as `decode` takes them, for the
+        phrase or a run of it); `first`/`last`: whether it is the phrase's first/last word.
+
+        A swap argument: take any path giving the word another label `y`; giving it `label`
+        instead, the rest unchanged, adds the state difference and the two transition
+        differences, whatever the labels either side are:
+        `state[label] - state[y] + min over p of (T[p][label] - T[p][y]) + min over q of
+        (T[label][q] - T[y][q])` (no `p` term for the first word, no `q` term for the last).
+        When that is more than the rounding of the float sums (`_rounding`, a bound over every
+        path of the phrase) for every `y`, no path labelling the word `y` can be best, a tie
+        included. False means "not shown", not that the label is another.
+        """
+        scores = self.state_scores(ids[:, k : k + 1])[0].tolist()  # the word's sums, as in the whole phrase
+        best = self.labels.index(label)
+        moves = self._moves
+        span = range(len(self.labels))
+        tolerance = self._rounding(len(ids), length)
+        for y in span:
+            if y == best:
+                continue
+            gain = scores[best] - scores[y]
+            if not first:
+                gain += min(moves[p][best] - moves[p][y] for p in span)
+            if not last:
+                gain += min(moves[best][q] - moves[y][q] for q in span)
+            if not gain > tolerance:
+                return False
+        return True
+
+    def _rounding(self, templates: int, length: int) -> float:
+        """A bound, with room to spare (16x), on how far `surely`'s difference, or the float score
+        of any path of a phrase of `length` words read by `templates` templates, can be from its
+        exact value: each of its additions rounds by at most half an ulp of a partial sum, and no
+        partial sum exceeds the most a path can add in absolute value."""
+        additions = length * (templates + 1) + 8
+        most = length * (templates * self._largest_state + self._largest_move)
+        return 16 * additions * most * 2.0**-53
+
+    def decode(self, ids: np.ndarray | Sequence[Sequence[int]]) -> tuple[list[str], float]:
         """The best labels of a phrase and their score, as `tag_with_score` gives them."""
-        if not ids or not len(ids[0]):
+        if not len(ids) or not len(ids[0]):
             return [], 0.0
         scores = self.state_scores(ids).tolist()
+        if len(self.labels) == 2:
+            return self._decode_two(scores)
         moves = self._moves
         n_labels = len(self.labels)
         span = range(n_labels)
@@ -177,9 +222,31 @@ class Decoder:
             if previous[y] > best:
                 best = previous[y]
                 label = y
+        return self._path(label, back), best
+
+    def _decode_two(self, scores: list[list[float]]) -> tuple[list[str], float]:
+        """`decode`'s Viterbi for a model of two labels (the word segmenter's `B-W`, `I-W`),
+        written out: the same additions and comparisons in the same order, so the same path and
+        score. (Every sum is finite, so the first candidate always beats the loop's `-inf`.)"""
+        (m00, m01), (m10, m11) = self._moves
+        p0, p1 = scores[0]
+        back: list[tuple[int, int]] = []
+        for e0, e1 in scores[1:]:
+            a, b = p0 + m00, p1 + m10  # into label 0 from 0, from 1: the lower label wins a tie
+            c, d = p0 + m01, p1 + m11  # into label 1
+            from0 = 1 if b > a else 0
+            from1 = 1 if d > c else 0
+            back.append((from0, from1))
+            p0 = (b if from0 else a) + e0
+            p1 = (d if from1 else c) + e1
+        label, best = (1, p1) if p1 > p0 else (0, p0)
+        return self._path(label, back), best
+
+    def _path(self, label: int, back: Sequence[Sequence[int]]) -> list[str]:
+        """The labels of the best path ending in `label`, read back through each word's pointers."""
         path = [label]
         for pointers in reversed(back):
             label = pointers[label]
             path.append(label)
         path.reverse()
-        return [self.labels[y] for y in path], best
+        return [self.labels[y] for y in path]

@@ -28,7 +28,7 @@ from underthesea.pipeline.text_normalize.text_normalizer import character_map
 
 from extractors.crf_features import clear_memos
 from extractors.pos_tagger import get_pos_tagger
-from extractors.segmenter import get_segmenter, word_tokenize
+from extractors.segmenter import get_segmenter, regex_tokens, word_tokenize
 
 TOKENIZER_NAME = "chitieu.underthesea_tokenizer.v1"
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -215,6 +215,40 @@ def tagger_spans(text: str) -> tuple[tuple[int, int], ...] | None:
         return None
     _check_cover(text, spans)
     return tuple(spans)
+
+
+def surely_not_a_word(text: str, word: str) -> bool:
+    """Whether no word of `tagger_spans(text)` is `word` (its text in `text`, lower-cased, equal
+    to `word`, given in lower case), shown from the segmenter's weights without segmenting
+    `text`; False when not shown (then segment, as before).
+
+    True only when the tagger's tokens of `text` align with it and cover it (so `tagger_spans`
+    is not None) and every run of tokens whose text is `word` surely is not one word
+    (`Segmenter.never_one_word`): a word's span is that of a run of its tokens. Why: a reading
+    that asks only whether a syllable stands alone (`hiện` in `thực hiện`) need not decode.
+    """
+    if not text.strip():
+        return False
+    warm_up()
+    segmenter = get_segmenter()
+    if segmenter is None:
+        return False
+    tokens = regex_tokens(text, True)  # the tokens `tagger_words` joins into words
+    try:
+        spans = align_spans(text, tokens)
+        _check_cover(text, spans)
+    except ValueError:
+        return False
+    if len(spans) != len(tokens):
+        return False
+    for i, (start, _) in enumerate(spans):
+        for j in range(i, len(spans)):
+            end = spans[j][1]
+            if end - start > len(word):  # lower case never shortens a text
+                break
+            if text[start:end].lower() == word and not segmenter.never_one_word(tokens, i, j):
+                return False
+    return True
 
 
 @phrase_cache

@@ -11,6 +11,7 @@ and the caller uses `underthesea.pos_tag`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,33 @@ from extractors.crf_features import Featurizer, Grams, Template, known_values, p
 # Words whose features exercise every template and function of the POS model: capitals, digits,
 # marks, multi-syllable words, a phrase longer than the widest template.
 _PROBE = ["UBND", "tỉnh", "Thừa Thiên Huế", "ban hành", "Kế hoạch", "số", "215/KH-UBND", ":", "100", "%", "hồ sơ", "."]
+
+
+# The source of underthesea's `text_lower` and `text_istitle` (tagged_feature.py) that `_lower`
+# and `_istitle` give the values of.
+_FUNCTIONS_SHA256 = "3c5999e3db1ae56b"
+
+
+@lru_cache(maxsize=1)
+def _functions_digest() -> str:
+    import inspect
+
+    from underthesea.pipeline.pos_tag import tagged_feature as tf
+
+    source = inspect.getsource(tf.text_lower) + inspect.getsource(tf.text_istitle)
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def _lower(words: list[str]) -> list[str]:
+    """`text_lower` of each word: `word.lower()`."""
+    return list(map(str.lower, words))
+
+
+def _istitle(words: list[str]) -> list[str]:
+    """`text_istitle` of each word, as its feature writes it: whether every space-separated part
+    of the word starts with a character `istitle` holds of (False for an empty part, where it
+    catches the IndexError, and for the empty word)."""
+    return [str(all(part[:1].istitle() for part in word.split(" "))) for word in words]
 
 
 class PosTagger:
@@ -36,10 +64,15 @@ class PosTagger:
             "lower": tf.text_lower, "istitle": tf.text_istitle, "isallcap": tf.text_isallcap,
             "isdigit": tf.text_isdigit, "is_in_dict": tf.text_is_in_dict,
         }
+        # the same values of every word at once, for the functions `_FUNCTIONS_SHA256` names
+        self.values_of: dict[str, Callable[[list[str]], list[str]]] = {}
+        if _functions_digest() == _FUNCTIONS_SHA256:
+            self.values_of = {"lower": _lower, "istitle": _istitle}
 
     def features(self, words: list[str]) -> list[tuple[str, ...]]:
         """The POS features of each word (`word2features` of the rows `(word, "X")`) that the model knows."""
         functions = self.functions
+        values_of = self.values_of
         grams = (Grams(words), Grams(["X"] * len(words)))
         computed: dict[tuple[int, int, str | None], list[str]] = {}
 
@@ -48,7 +81,9 @@ class PosTagger:
             found = computed.get(key)
             if found is None:
                 found = grams[t.column].joined(t.width)
-                if t.function is not None:
+                if t.function in values_of:
+                    found = values_of[t.function](found)
+                elif t.function is not None:
                     function = functions[t.function]
                     found = [str(function(g)) for g in found]  # as its f"{prefix}{result}" writes a bool
                 computed[key] = found

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -112,15 +113,19 @@ class _SyllableValues:
 
 def syllable_functions(dictionary: frozenset[str]) -> dict[str, GramFunction]:
     """The Rust featurizer's functions of n-grams of syllables, as `_SyllableValues` computes
-    them over a whole phrase, for the n-grams wanted only."""
+    them over a whole phrase, for the n-grams wanted only. The lower case of a phrase's n-grams
+    of one width is made once, for `lower` and `is_in_dict` both."""
+    truth = ("False", "True")
 
-    def lower(grams: Grams, width: int, at: list[int]) -> list[str]:
-        joined = grams.joined(width)
-        return [joined[j].lower() for j in at]
+    def lowered(grams: Grams, width: int, at: list[int]) -> list[str]:
+        key = f"lower{width}"
+        low = grams.derived.get(key)
+        if low is None:
+            low = grams.derived[key] = list(map(str.lower, grams.joined(width)))
+        return [low[j] for j in at]
 
     def is_in_dict(grams: Grams, width: int, at: list[int]) -> list[str]:
-        joined = grams.joined(width)
-        return ["True" if joined[j].lower() in dictionary else "False" for j in at]
+        return [truth[g in dictionary] for g in lowered(grams, width, at)]
 
     def istitle(grams: Grams, width: int, at: list[int]) -> list[str]:
         title = grams.derived.get("istitle")
@@ -134,7 +139,7 @@ def syllable_functions(dictionary: frozenset[str]) -> dict[str, GramFunction]:
         joined = grams.joined(width)
         return [_rust_isdigit(g) if g[-1:].isdigit() else "False" for g in (joined[j] for j in at)]
 
-    return {"lower": lower, "is_in_dict": is_in_dict, "istitle": istitle, "isdigit": isdigit}
+    return {"lower": lowered, "is_in_dict": is_in_dict, "istitle": istitle, "isdigit": isdigit}
 
 
 class Segmenter:
@@ -167,6 +172,35 @@ class Segmenter:
         columns, decoder = self.decoder
         return decoder.decode(columns.columns(len(tokens), (Grams(tokens),)))
 
+    def never_one_word(self, tokens: list[str], first: int, last: int) -> bool:
+        """Whether `words` surely does not make `tokens[first : last + 1]` one word, shown from the
+        model's weights without decoding the phrase (False: not shown, or no decoder).
+
+        The tokens are one word only when token `first` starts a word (it is the first, or not
+        `I-W`), every later one of them is `I-W` and the token after them is not. So it is shown
+        when `Decoder.surely` finds token `first` surely `I-W` (after another), one inside
+        surely `B-W`, or the one after surely `I-W`: a word's label is read from the tokens
+        either side of it (the templates' reach), so only those around the run are featurized.
+        """
+        if self.decoder is None:
+            return False
+        columns, decoder = self.decoder
+        if sorted(decoder.labels) != ["B-W", "I-W"]:
+            return False
+        n = len(tokens)
+        checks = [(p, "B-W") for p in range(first + 1, last + 1)]
+        if first > 0:
+            checks.append((first, "I-W"))
+        if last + 1 < n:
+            checks.append((last + 1, "I-W"))
+        if not checks:
+            return False
+        before, after = columns.reach
+        lo = max(0, min(p for p, _ in checks) - before)
+        hi = min(n, max(p for p, _ in checks) + after + 1)
+        ids = columns.columns(hi - lo, (Grams(tokens[lo:hi]),))
+        return any(decoder.surely(label, ids, p - lo, p == 0, p == n - 1, n) for p, label in checks)
+
     def words(self, text: str, use_token_normalize: bool) -> list[str]:
         """`underthesea.word_tokenize(text, use_token_normalize=...)`."""
         tokens = regex_tokens(text, use_token_normalize)
@@ -189,8 +223,47 @@ def regex_tokens(text: str, use_token_normalize: bool) -> list[str]:
 
     tokens = _tokens(normalize_characters_in_text(text))
     if use_token_normalize:
-        tokens = [token_normalize(token) for token in tokens]
+        if _normalizer_digest() != _NORMALIZER_SHA256:
+            return [token_normalize(token) for token in tokens]
+        tokens = _token_normalized(tokens)
     return tokens
+
+
+# The source of underthesea's token_normalize and character_normalize modules that
+# `_token_normalized` was worked out for (see there).
+_NORMALIZER_SHA256 = "e4a0ddcab30095c6"
+
+
+def _token_normalized(tokens: list[str]) -> list[str]:
+    """`token_normalize` of each token of a text `normalize_characters_in_text` has rewritten, for
+    the modules `_NORMALIZER_SHA256` names.
+
+    `token_normalize(t)` keeps a token longer than six characters; else it rewrites it as the
+    whole text was (NFC, then each `character_map` key replaced) and looks the result up in
+    `token_map`. A token of that text in NFC is its own rewrite: the text holds no key any more
+    (no replacement writes one: checked on the map), so neither does the token. So only a
+    token that is not in NFC (a piece of a text in NFC need not be) is passed to the function.
+    """
+    from underthesea.pipeline.text_normalize import token_normalize
+    from underthesea.pipeline.text_normalize.text_normalizer import character_map, token_map
+
+    if any(key in value for value in character_map.values() for key in character_map):
+        return [token_normalize(token) for token in tokens]
+    return [
+        t if len(t) > 6 else token_map.get(t, t) if unicodedata.is_normalized("NFC", t) else token_normalize(t)
+        for t in tokens
+    ]
+
+
+@lru_cache(maxsize=1)
+def _normalizer_digest() -> str:
+    import inspect
+    import sys
+
+    from underthesea.pipeline.text_normalize import character_normalize, token_normalize
+
+    sources = inspect.getsource(sys.modules[token_normalize.__module__]) + inspect.getsource(character_normalize)
+    return hashlib.sha256(sources.encode()).hexdigest()[:16]
 
 
 # The text of underthesea's combined pattern that `_tokens` was worked out for (see there).

@@ -197,6 +197,29 @@ def test_pos_tags_are_underthesea_own(phrase: str) -> None:
     assert pos_words(phrase) == tuple(pos_tag(phrase))
 
 
+@pytest.mark.parametrize(
+    "word",
+    ["", " ", "a  b", " Hà", "Hà ", "Thừa Thiên Huế", "Thừa thiên", "UBND", "ĐẠI HỘI", "ǅ", "ǆ", "5G", "Ⅻ", "İstanbul", "“Số”", "số"],
+)
+def test_the_pos_functions_are_underthesea_own(word: str) -> None:
+    """`text_lower` and `text_istitle` of underthesea's POS features, for many words at once."""
+    from underthesea.pipeline.pos_tag import tagged_feature as tf
+
+    from extractors.pos_tagger import (
+        _FUNCTIONS_SHA256,
+        _functions_digest,
+        _istitle,
+        _lower,
+        get_pos_tagger,
+    )
+
+    assert _functions_digest() == _FUNCTIONS_SHA256, "underthesea's POS functions changed: the fast ones are off"
+    tagger = get_pos_tagger()
+    assert tagger is not None and tagger.values_of  # in use
+    assert _lower([word]) == [str(tf.text_lower(word))]
+    assert _istitle([word]) == [str(tf.text_istitle(word))]
+
+
 # The decoder of extractors/crf_model.py against underthesea's own tagger: the same tags and the
 # same score, bit for bit, on every line of the corpora and on random runs of syllables.
 def _decoding_segmenter():  # type: ignore[no-untyped-def]
@@ -252,6 +275,25 @@ def test_the_decoder_gives_underthesea_tags_and_score_on_random_syllables() -> N
         assert segmenter.tag_with_score(tokens) == _tagged_by_underthesea(segmenter, tokens), tokens
 
 
+def test_the_state_scores_add_the_templates_one_after_the_other() -> None:
+    """The sums `Decoder.state_scores` gives are those of adding each template's weight in turn,
+    in Python floats (not a pairwise or reordered sum), for phrases of every length up to 60."""
+    import random
+
+    _, decoder = _decoding_segmenter().decoder
+    rng = random.Random(7)
+    for n in range(1, 61):
+        ids = [[rng.randrange(decoder.unknown + 1) for _ in range(n)] for _ in range(43)]
+        expected = []
+        for i in range(n):
+            sums = [0.0] * len(decoder.labels)
+            for template in ids:
+                for y in range(len(sums)):
+                    sums[y] += float(decoder.state[template[i], y])
+            expected.append(sums)
+        assert decoder.state_scores(ids).tolist() == expected, n
+
+
 def test_the_model_is_read_as_underthesea_reads_it() -> None:
     segmenter = _decoding_segmenter()
     _, decoder = segmenter.decoder
@@ -292,7 +334,8 @@ def test_a_decoder_a_billionth_off_or_an_unreadable_model_falls_back_to_strings(
     finally:
         monkeypatch.undo()
         segmenter.get_segmenter.cache_clear()
-    assert segmenter.get_segmenter().decoder is not None
+    restored = segmenter.get_segmenter()
+    assert restored is not None and restored.decoder is not None
 
 
 def test_clear_caches_forgets_the_ngrams_of_the_phrases_read() -> None:
@@ -300,11 +343,11 @@ def test_clear_caches_forgets_the_ngrams_of_the_phrases_read() -> None:
     from extractors.nlp import clear_caches
 
     columns, _ = _decoding_segmenter().decoder
-    sets = [s for _, _, s in columns._sets]
+    sets = columns._sets
     columns.columns(3, (Grams(["xyzzy", "plugh", "qwfp"]),))  # n-grams no model knows
-    assert any("xyzzy" in s.memo for s in sets)
+    assert any("xyzzy" in s.seen for s in sets)
     clear_caches()
-    assert all(s.memo == s.known for s in sets)
+    assert not any(s.seen for s in sets)
 
 
 def _crfsuite_file(labels: list[str], attributes: list[str], state: list[tuple[int, int, float]], moves: list[tuple[int, int, float]]) -> bytes:
@@ -329,7 +372,17 @@ def _crfsuite_file(labels: list[str], attributes: list[str], state: list[tuple[i
     return header + features + strings(labels) + strings(attributes)
 
 
-def test_the_decoder_breaks_ties_as_underthesea_does(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("labels", "state", "moves"),
+    [
+        (["A", "B", "C"], [(0, 0, 1.0), (0, 1, 1.0), (1, 2, 0.5), (1, 0, 0.5)], [(0, 1, 0.25), (1, 0, 0.25), (2, 2, 0.1)]),
+        # two labels: the word segmenter's own loop (`Decoder._decode_two`)
+        (["B-W", "I-W"], [(0, 0, 1.0), (0, 1, 1.0), (1, 1, 0.5)], [(0, 1, 0.5), (1, 0, 0.25), (1, 1, -0.25)]),
+        (["B-W", "I-W"], [(0, 0, 0.5), (1, 1, 0.5)], []),  # every path of a run of one attribute ties
+    ],
+    ids=["three labels", "two labels", "two labels, all ties"],
+)
+def test_the_decoder_breaks_ties_as_underthesea_does(tmp_path: Path, labels, state, moves) -> None:  # type: ignore[no-untyped-def]
     """On a model made of ties (two labels weighing the same, equal transitions), every sequence of
     known and unknown attributes up to four long gets underthesea_core's tags and score."""
     import itertools
@@ -339,11 +392,7 @@ def test_the_decoder_breaks_ties_as_underthesea_does(tmp_path: Path) -> None:
     from extractors.crf_model import Decoder, read_model
 
     path = tmp_path / "ties.bin"
-    path.write_bytes(_crfsuite_file(
-        ["A", "B", "C"], ["x", "y"],
-        state=[(0, 0, 1.0), (0, 1, 1.0), (1, 2, 0.5), (1, 0, 0.5)],
-        moves=[(0, 1, 0.25), (1, 0, 0.25), (2, 2, 0.1)],
-    ))
+    path.write_bytes(_crfsuite_file(labels, ["x", "y"], state=state, moves=moves))
     theirs = CRFTagger()
     theirs.load(str(path))
     ours = Decoder(read_model(path))
@@ -366,3 +415,99 @@ def test_a_damaged_model_file_is_refused_with_its_name(tmp_path: Path, damage, r
     path.write_bytes(damage(_crfsuite_file(["A"], ["x"], state=[(0, 0, 1.0)], moves=[])))
     with pytest.raises(ValueError, match=f"damaged.bin: {reason}"):
         read_model(path)
+
+
+# `Decoder.surely` / `Segmenter.never_one_word` / `nlp.surely_not_a_word`: a label shown without
+# decoding must be the decoded one, and it must be shown often enough to be worth asking.
+def test_a_label_shown_surely_is_the_decoded_one_on_every_corpus_line() -> None:
+    from extractors.crf_features import Grams
+    from extractors.segmenter import regex_tokens
+
+    segmenter = _decoding_segmenter()
+    columns, decoder = segmenter.decoder
+    shown = asked = 0
+    for line in _corpus_lines(CORPUS):
+        tokens = regex_tokens(line, True)
+        if not tokens:
+            continue
+        ids = columns.columns(len(tokens), (Grams(tokens),))
+        tags, _ = decoder.decode(ids)
+        n = len(tokens)
+        for k, tag in enumerate(tags):
+            for label in decoder.labels:
+                asked += 1
+                if decoder.surely(label, ids, k, k == 0, k == n - 1, n):
+                    shown += 1
+                    assert tag == label, (line[:80], k)
+    assert shown > asked / 3  # nearly every syllable's label is shown (half the questions are the other label)
+
+
+def test_a_label_is_not_shown_where_the_transitions_decide_it(tmp_path: Path) -> None:
+    """Each word's own weights favour `I-W`, but `B-W B-W` is the best path: neither word is
+    surely `I-W` (a bound that left out the transitions would say it is), nor a tie's winner."""
+    from extractors.crf_model import Decoder, read_model
+
+    path = tmp_path / "moves.bin"
+    path.write_bytes(_crfsuite_file(["B-W", "I-W"], ["x"], state=[(0, 1, 1.0)], moves=[(0, 0, 3.0)]))
+    decoder = Decoder(read_model(path))
+    ids = __import__("numpy").zeros((1, 2), dtype="intp")  # two words, both `x`
+    assert decoder.decode(ids)[0] == ["B-W", "B-W"]
+    assert not any(decoder.surely(label, ids, k, k == 0, k == 1, 2) for k in (0, 1) for label in ("B-W", "I-W"))
+    one = ids[:, :1]  # one word alone: its own weights decide, by 1.0
+    assert decoder.decode(one)[0] == ["I-W"] and decoder.surely("I-W", one, 0, True, True, 1)
+    path.write_bytes(_crfsuite_file(["B-W", "I-W"], ["x"], state=[(0, 0, 1.0), (0, 1, 1.0)], moves=[]))
+    tie = Decoder(read_model(path))
+    assert tie.decode(one)[0] == ["B-W"] and not tie.surely("B-W", one, 0, True, True, 1)  # a tie is not shown
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("Sở Thông tin và Truyền thông thực hiện kế hoạch", True),  # `thực hiện`: one word
+        ("các dự án đang thực hiện đạt 100%", True),
+        ("Tỉnh hiện duy trì 100% hồ sơ trực tuyến", False),  # `hiện` stands alone: not shown, it is so
+        ("hiện", False),  # the phrase is the word
+        ("", False),
+    ],
+)
+def test_surely_not_a_word_answers_only_when_the_segmenter_agrees(phrase: str, expected: bool) -> None:
+    from extractors.nlp import clear_caches, surely_not_a_word, tagger_spans
+
+    clear_caches()
+    assert surely_not_a_word(phrase, "hiện") is expected
+    spans = tagger_spans(phrase)
+    if expected:
+        assert spans is not None and all(phrase[s:e].lower() != "hiện" for s, e in spans)
+
+
+@pytest.mark.parametrize(
+    "folder", [CORPUS, *[pytest.param(p, marks=needs_dev) for p in (DEV, DEV.parent / "corpus-dev2")]],
+    ids=["corpus", "corpus-dev", "corpus-dev2"],
+)
+def test_surely_not_a_word_agrees_with_the_segmented_words_around_every_hien(folder: Path) -> None:
+    """The windows filters._present_adverb reads (five syllables either side of each `hiện`),
+    and each single syllable of a line: whenever no word is said to be the syllable, none is."""
+    import regex
+
+    from extractors.nlp import (
+        clear_caches,
+        surely_not_a_word,
+        syllable_spans,
+        syllable_window,
+        tagger_spans,
+    )
+
+    clear_caches()
+    shown = 0
+    for line in _corpus_lines(folder):
+        syllables = syllable_spans(line)
+        asked = [(m.start(), "hiện") for m in regex.finditer(r"(?i)(?<!\w)hiện(?!\w)", line)]
+        asked += [(s, line[s:e].lower()) for s, e in syllables[:12]]
+        for at, word in asked:
+            _, a, b = syllable_window(syllables, at, 5, 5)
+            phrase = line[a:b]
+            if surely_not_a_word(phrase, word):
+                shown += 1
+                spans = tagger_spans(phrase)
+                assert spans is not None and all(phrase[s:e].lower() != word for s, e in spans), (phrase, word)
+    assert shown
