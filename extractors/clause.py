@@ -33,22 +33,24 @@ _LINK_VERB = regex.compile(template(r"{LINK_VERB}\s*$"), AT_END)
 _HAVE_VERB = regex.compile(template(r"(?<!\w){HAVE_VERB}\s*$"), AT_END)
 # A value's left part is cut after its last lead-in: a colon, a fronted period (`Đến năm 2025,`), a
 # discourse marker and its comma, or an aim. Each kind needs a mark of its own in the text (a colon,
-# a year then a comma, a comma) and, for the word kinds, one of its words (`indicator_text.words_in_every_match`),
-# so only the kinds whose mark and words are there are searched for: the same matches as the whole
-# alternation, for less work at every character.
+# a year then a comma, a comma: a character it holds, looked for with `in`, and a finer pattern) and,
+# for the word kinds, one of its words (`indicator_text.words_in_every_match`), so only the kinds
+# whose mark and words are there are searched for: the same matches as the whole alternation, for
+# less work at every character.
 _LEADIN_KINDS = (
-    (":", ":"),
-    (r"\d{4}\s*,", r"(?<!\w)(?:{YEAR_PREP})?\s*{PERIOD_WORD}\s+(?:\d{4}\s*[-–—]\s*)?\d{4}\s*,"),
-    (",", r"{DISCOURSE_MARKER}\s*,"),
-    ("", r"{AIM_LEAD}"),
+    (":", "", ":"),
+    (",", r"\d{4}\s*,", r"(?<!\w)(?:{YEAR_PREP})?\s*{PERIOD_WORD}\s+(?:\d{4}\s*[-–—]\s*)?\d{4}\s*,"),
+    (",", "", r"{DISCOURSE_MARKER}\s*,"),
+    ("", "", r"{AIM_LEAD}"),
 )
-_LEADIN_MARKS = tuple(regex.compile(mark) if mark else None for mark, _ in _LEADIN_KINDS)
+_LEADIN_CHARS = tuple(char for char, _, _ in _LEADIN_KINDS)
+_LEADIN_MARKS = tuple(regex.compile(mark) if mark else None for _, mark, _ in _LEADIN_KINDS)
 
 
 @lru_cache(maxsize=16)
 def _cut_before(kinds: tuple[bool, ...]) -> regex.Pattern[str]:
     """The lead-in alternation of the kinds marked present, in their order."""
-    return regex.compile(template("|".join(p for (_, p), on in zip(_LEADIN_KINDS, kinds) if on)), FLAGS)
+    return regex.compile(template("|".join(p for (*_, p), on in zip(_LEADIN_KINDS, kinds) if on)), FLAGS)
 
 
 _LEADIN_ALONE = tuple(_cut_before(tuple(j == i for j in range(len(_LEADIN_KINDS)))) for i in range(len(_LEADIN_KINDS)))
@@ -167,8 +169,8 @@ def _cut_leadin(left: str) -> int:
     cut = 0
     folded = casefolded(left)
     kinds = tuple(
-        (mark is None or mark.search(left) is not None) and may_hold(words, folded)
-        for mark, words in zip(_LEADIN_MARKS, _LEADIN_WORDS)
+        char in left and (mark is None or mark.search(left) is not None) and may_hold(words, folded)
+        for char, mark, words in zip(_LEADIN_CHARS, _LEADIN_MARKS, _LEADIN_WORDS)
     )
     if any(kinds):
         for m in _cut_before(kinds).finditer(left):
