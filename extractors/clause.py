@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import regex
 
@@ -361,6 +362,10 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
         seg_start = opened  # "3 chỉ tiêu về KTS (tỷ trọng KTS … đạt 8%; …)": the lead stays outside (L3)
     left_raw = text[seg_start : m.start]
     rules: dict[str, str] = {}
+    if not left_raw or left_raw.isspace():
+        # no words before the value (a list item right after its delimiter, a quarter of them): what
+        # the readings below give for blank words, read once (`_BLANK`)
+        return _Segment(start=seg_start, left_raw=left_raw, rules=rules, **_BLANK)
     ends = _WordsAtEnd(lex)
     comparator, direction, left_core = _comparator_before(left_raw, lex, m, rules, ends)
     share_verb = may_hold(_SHARE_VERB_WORDS, casefolded(left_raw)) and bool(_SHARE_VERB.match(left_raw))
@@ -374,6 +379,13 @@ def _segment(ctx: DocContext, lex: Lexicon, m: Mention, seg_start: int) -> _Segm
         share_verb=share_verb,
         rules=rules,
     )
+
+
+# What `_segment` reads from blank words: no comparator or direction word, no share verb (each
+# needs letters), nothing left, and a bare list item (`_CONJ_ONLY` holds for "").
+_BLANK: dict[str, Any] = {
+    "comparator": None, "direction": "level", "left_core": "", "share_verb": False, "bare": bool(_CONJ_ONLY.match("")),
+}
 
 
 def _without_trailing_conj(right: str) -> str:

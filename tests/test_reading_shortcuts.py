@@ -403,3 +403,18 @@ def test_two_shares_tried_only_where_a_whole_is_named_on_each_side() -> None:
             assert lists._may_be_two_shares(text), text
         ruled_out += not lists._may_be_two_shares(text)
     assert matched and ruled_out > len(texts) // 2
+
+
+@pytest.mark.parametrize("blank", ["", " ", "  ", "\t", " \n ", "\x1c", "\u3000"])
+def test_blank_words_before_a_value_read_as_the_full_reading_reads_them(blank: str) -> None:
+    """`_segment` returns `_BLANK` for blank left words without reading them: the same comparator,
+    direction, core, share verb and list-item reading as the full one, for a range too."""
+    lex = get_lexicon()
+    for value_max in (None, 30.0):
+        mention = Mention(start=0, end=1, value=25.0, value_max=value_max, unit="percent", rule="r")
+        rules: dict[str, str] = {}
+        comparator, direction, core = clause._comparator_before(blank, lex, mention, rules)
+        share_verb = bool(clause._SHARE_VERB.match(blank))
+        bare = bool(clause._CONJ_ONLY.match(clause._strip_comparators(blank, lex)))
+        full = {"comparator": comparator, "direction": direction, "left_core": core, "share_verb": share_verb, "bare": bare}
+        assert full == clause._BLANK and rules == {}
