@@ -25,7 +25,7 @@ kind of cue none of whose openings occurs in a window is not in it.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 
 import regex
@@ -158,18 +158,27 @@ class _Matches:
 class PatternIndex:
     """Searches of one text by patterns named by a key, answered as `Pattern.search` / `finditer` answer them."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, folded: str | None = None) -> None:
+        """`folded` is `casefolded(text)` when the caller has it (a document is case-folded once)."""
         self.text = text
         self.runs = _Runs(text)
         self._matches: dict[str, _Matches] = {}
+        self._starts: dict[str, list[int] | None] = {}
         # the text case-folded, where that keeps every offset (None: no opening words are looked up)
-        self.casefolded = casefolded(text)
+        self.casefolded = folded if folded is not None else casefolded(text)
 
     def _of(self, key: str, pattern: regex.Pattern[str]) -> _Matches:
         found = self._matches.get(key)
         if found is None:
             found = self._matches[key] = _Matches(pattern, self)
         return found
+
+    def starts(self, key: str, find: Callable[[str], list[int] | None]) -> list[int] | None:
+        """Where the matches of the pattern named `key` can start, sorted, found once per text by
+        `find` (given the text; None: not known): `document.province_starts`, for one."""
+        if key not in self._starts:
+            self._starts[key] = find(self.text)
+        return self._starts[key]
 
     def search(self, key: str, pattern: regex.Pattern[str], pos: int, end: int) -> regex.Match[str] | None:
         """Exactly `pattern.search(text, pos, end)`; `key` names the pattern (a lexicon entry id)."""
@@ -192,11 +201,11 @@ class PatternIndex:
 class CueIndex(PatternIndex):
     """The cue questions of one text: `cue` as `Lexicon.cue` answers it, and every cue of a kind."""
 
-    def __init__(self, text: str, lex: Lexicon) -> None:
-        super().__init__(text)
+    def __init__(self, text: str, lex: Lexicon, folded: str | None = None) -> None:
+        super().__init__(text, folded)
         self.lex = lex
         self._marks: dict[str, list[tuple[int, int, str, str]]] = {}
-        self._starts: dict[str, list[int] | None] = {}
+        self._kinds: dict[str, list[int] | None] = {}
         self._lines: dict[tuple[str, str], tuple[str, regex.Match[str]] | None] = {}
 
     def window_cue(self, kind: str, start: int, end: int) -> tuple[str, regex.Match[str]] | None:
@@ -235,10 +244,10 @@ class CueIndex(PatternIndex):
 
     def _kind_starts(self, kind: str) -> list[int] | None:
         """Where a cue of `kind` can start, sorted (None: anywhere, when an entry has no opening words)."""
-        if kind not in self._starts:
+        if kind not in self._kinds:
             each = [self._of(entry, pattern).starts for entry, pattern in self.lex.cue_entries.get(kind, ())]
-            self._starts[kind] = None if any(s is None for s in each) else sorted({p for s in each if s for p in s})
-        return self._starts[kind]
+            self._kinds[kind] = None if any(s is None for s in each) else sorted({p for s in each if s for p in s})
+        return self._kinds[kind]
 
     def marks(self, kind: str) -> list[tuple[int, int, str, str]]:
         """Every cue of `kind` in the text, as (start, end, entry id, words), sorted by start.

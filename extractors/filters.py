@@ -23,8 +23,15 @@ from typing import Any, Generic, TypeVar, overload
 import regex
 
 from extractors.context import DocContext
+from extractors.document import province_matches, province_starts
 from extractors.lexicon import FLAGS, Lexicon, fold, splits_old_tone, template
-from extractors.nlp import syllable_spans, syllable_window, tagged_spans, tagger_spans
+from extractors.nlp import (
+    surely_not_a_word,
+    syllable_spans,
+    syllable_window,
+    tagged_spans,
+    tagger_spans,
+)
 from extractors.numbers import Mention, find_mentions
 from extractors.owners import counts_population
 from extractors.scopes import ScopeFind, find_scopes
@@ -262,10 +269,14 @@ def _present_adverb(site: Site, start: int, pos: int) -> str | None:
     hiện`, `xuất hiện` are one word each), so no list of compounds is needed; the cue words
     `hiện nay`, `hiện có`, `hiện đang` … stay in `lexicon/cues.yaml` (T3 family). Only the
     syllables around each `hiện` of the 300 characters before the value are segmented, and
-    tagged only when `hiện` is a word of its own there (most are `thực hiện`).
+    tagged only when `hiện` is a word of its own there (most are `thực hiện`, which the
+    segmenter's weights show without segmenting: `nlp.surely_not_a_word`).
     """
     text = site.ctx.text
     start = max(start, pos - 300)
+    folded = site.ctx.cues(site.lex).casefolded
+    if folded is not None and folded.find("hiện", start, pos) < 0:
+        return None  # most windows: no `hiện` in any case (a letter `_NOW` matches folds to its own folding)
     if not _NOW.search(text, start, pos):
         return None
     window = text[start:pos]
@@ -276,6 +287,8 @@ def _present_adverb(site: Site, start: int, pos: int) -> str | None:
     for now in nows:
         _, a, b = syllable_window(syllables, now.start(), _AROUND, _AROUND)
         phrase = window[a:b]
+        if surely_not_a_word(phrase, "hiện"):
+            continue  # shown from the segmenter's weights: `hiện` only inside a word, no need to segment
         spans = tagger_spans(phrase)
         if spans is not None and not any(phrase[s:e].lower() == "hiện" for s, e in spans):
             continue  # `hiện` only inside a word (`thực hiện`): no need to tag
@@ -380,24 +393,49 @@ def other_province(site: Site) -> Verdict | None:
 _SPACES = regex.compile(r"\s+")
 
 
-# Clauses up to this long are folded and searched for province names on their own (most clauses).
-_PROVINCE_DIRECT = 300
 _WORD = regex.compile(r"\w", FLAGS)
+
+
+# Clauses up to this long are folded and searched on their own (most clauses); a longer one is
+# read from the document folded once, so that a text without punctuation stays linear.
+_PROVINCE_DIRECT = 300
 
 
 def provinces_named(ctx: DocContext, lex: Lexicon, start: int, end: int) -> Iterator[regex.Match[str]]:
     """The province names in text[start:end] (a clause up to its value): `province_re.finditer(fold(text[start:end]))`.
 
-    A long clause is read from the document's text folded once (a text without punctuation
-    runs each clause to the sentence bound, with many values in it): the same matches when no
-    old-tone pair is cut at the clause's edges and no word character stands before it (the
-    pattern's look-behind for a word character sees nothing before a string's start).
+    Both ways try `province_re` only where a name can begin (`document.province_starts`, as the
+    document's own province is found): a short clause is folded and read on its own
+    (`document.province_matches`); a long one (a text without punctuation runs each clause to
+    the sentence bound, with many values in it) is read from the document folded once, where
+    the names' starts are found once: the same matches, as offsets of the document, when no
+    old-tone pair is cut at the clause's edges (`splits_old_tone`) and no word character stands
+    before it (`\\b` sees nothing before a string's start, but the text before `pos`).
     """
-    if end - start > _PROVINCE_DIRECT and not splits_old_tone(ctx.text, start) and not splits_old_tone(ctx.text, end):
+    text = ctx.text
+    if end - start > _PROVINCE_DIRECT and not splits_old_tone(text, start) and not splits_old_tone(text, end):
         folded = ctx.folded()
-        if start == 0 or not _WORD.match(folded.text, start - 1):
-            return folded.finditer("province", lex.province_re, start, end)
-    return lex.province_re.finditer(fold(ctx.text[start:end]))
+        starts = folded.starts("province", lambda whole: province_starts(whole, lex))
+        if starts is not None and (start == 0 or not _WORD.match(folded.text, start - 1)):
+            return _names_at(lex.province_re, folded.text, starts, start, end)
+    return province_matches(fold(text[start:end]), lex)
+
+
+def _names_at(pattern: regex.Pattern[str], text: str, starts: list[int], start: int, end: int) -> Iterator[regex.Match[str]]:
+    """`pattern.finditer(text, start, end)` for a pattern that can match only at one of `starts` (ascending).
+
+    As in `finditer`, a match starts at or after the end of the one before.
+    """
+    done = start
+    for i in range(bisect_left(starts, start), len(starts)):
+        at = starts[i]
+        if at >= end:
+            return
+        if at >= done:
+            m = pattern.match(text, at, end)
+            if m is not None:
+                yield m
+                done = m.end()
 
 
 def summary_of_breakdown(site: Site) -> Verdict | None:

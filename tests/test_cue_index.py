@@ -135,7 +135,7 @@ def test_reach_is_bounded_only_where_it_can_be_proved(pattern: str, bounded: boo
 
 
 _PLACES = ("tỉnh Thanh Hoá và Khánh Hoà, Hoà Bình xHà Nội Đà  Nẵng TP Hồ Chí Minh Thừa Thiên Huế "
-           "ThanhHoá quyết định hoà nhập Lào Cai ")
+           "ThanhHoá quyết định hoà nhập Lào Cai Cà Mauỷ ")  # `uỷ` folds to `úy`: cut after `Mau`, a name or not
 
 
 def _every_edge(text: str) -> list[tuple[int, int]]:
@@ -145,10 +145,13 @@ def _every_edge(text: str) -> list[tuple[int, int]]:
     return [(a, a + 2 * n + b) for a in range(n) for b in (0, n // 3, n // 2)] + [(n, n + b) for b in range(n)]
 
 
+@pytest.mark.parametrize("direct", [filters._PROVINCE_DIRECT, 0])
 @pytest.mark.parametrize("name", sorted(TEXTS) + ["places"])
-def test_province_names_equal_a_search_of_the_folded_clause(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`other_province` reads long clauses from the document's folded text: the same names, in order."""
-    monkeypatch.setattr(filters, "_PROVINCE_DIRECT", 0)
+def test_province_names_equal_a_search_of_the_folded_clause(name: str, direct: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`other_province` reads a short clause folded on its own and a long one from the document's
+    folded text, tried where a name can begin: the same names, in order, as a search of the
+    clause folded (`direct` 0: every clause read the long way)."""
+    monkeypatch.setattr(filters, "_PROVINCE_DIRECT", direct)
     lex = get_lexicon()
     text = TEXTS.get(name) or _PLACES * 8
     ctx = DocContext(text=text, paragraphs=[(0, len(text))], headings=[], boundaries=[], years=[], horizon=None, title="")

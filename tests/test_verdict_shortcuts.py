@@ -1,9 +1,10 @@
 """Shortcuts in the non-target filters give the full reading's answer (extractors/filters.py, lexicon.py).
 
-`_present_adverb` segments the syllables around a `hiện` only when that `hiện` could give its
-answer (`filters._may_be_the_adverb`); the province names are found with `\\b` before them
-instead of a look-behind (`lexicon.province_pattern`). Each shortcut is read both ways here, and
-a shortcut broken on purpose makes a row fail.
+`_present_adverb` reads a window only when `hiện` is in it case-folded, and segments the
+syllables around a `hiện` only when that `hiện` could give its answer (`filters._may_be_the_adverb`)
+and the segmenter's weights do not show it inside a word (`nlp.surely_not_a_word`); the province
+names are found with `\\b` before them instead of a look-behind (`lexicon.province_pattern`).
+Each shortcut is read both ways here, and a shortcut broken on purpose makes a row fail.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ ADVERB_ROWS = [
     ("Huyện thực hiện hiện đại hóa, tỉnh hiện duy trì 100% cơ quan kết nối mạng.", [100]),
     ("Mục tiêu chung được giao từ trước, tỉnh hiện duy trì 60% hồ sơ.", [60]),  # the aim is before `hiện`
     ("Tỉnh hiện duy trì 70% hồ sơ, 50% văn bản được ký số.", [70, 50]),
+    # upper case: found by its case-folding (`_present_adverb` looks `hiện` up case-folded first)
+    ("Năm nay, Tỉnh Hiện duy trì 100% cơ quan kết nối mạng.", [100]),
     # nothing after `hiện` before the value: it cannot be the adverb
     ("Các đơn vị rà soát, thực hiện 100% hồ sơ trực tuyến.", []),
     # an aim right after `hiện`: the full reading answers None whatever the words
@@ -81,10 +84,25 @@ def _corpus_drops() -> list[tuple[str, int, str]]:
 
 @needs_dev
 def test_no_corpus_drop_changes_with_the_text_test(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Over corpus/, corpus-dev and corpus-dev2, every drop is the same with the shortcut and without it."""
+    """Over corpus/, corpus-dev and corpus-dev2, every drop is the same with the shortcuts and without them."""
     fast = _corpus_drops()
     monkeypatch.setattr(filters, "_may_be_the_adverb", lambda site, after, pos: True)
+    monkeypatch.setattr(filters, "surely_not_a_word", lambda text, word: False)
     assert _corpus_drops() == fast
+
+
+@pytest.mark.parametrize(("text", "dropped"), ADVERB_ROWS)
+def test_present_adverb_with_and_without_the_weights_shortcut(
+    text: str, dropped: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(filters, "surely_not_a_word", lambda text, word: False)
+    assert _adverb_drops(text) == dropped
+
+
+def test_a_weights_shortcut_that_skips_every_hien_fails_the_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Broken on purpose (every `hiện` shown inside a word), the rows that drop a value no longer do."""
+    monkeypatch.setattr(filters, "surely_not_a_word", lambda text, word: True)
+    assert [text for text, dropped in ADVERB_ROWS if dropped and _adverb_drops(text) != dropped]
 
 
 def _code_points() -> str:
