@@ -294,7 +294,7 @@ def _present_adverb(site: Site, start: int, pos: int) -> str | None:
             continue  # `hiện` only inside a word (`thực hiện`): no need to tag
         for (s, e, _), (s2, e2, tag2) in pairwise(tagged_spans(phrase)):
             if a + s == now.start() and phrase[s:e].lower() == "hiện" and tag2 == "V":
-                if site.lex.cue("aim", text, start + a + s2, pos):
+                if site.ctx.cues(site.lex).cue("aim", start + a + s2, pos):
                     return None
                 return f"hiện {phrase[s2:e2]}"
     return None
@@ -311,9 +311,11 @@ def _may_be_the_adverb(site: Site, after: int, pos: int) -> bool:
     `hiện` that is a word of its own start there (the segmenter's and spaCy's words cover
     every character that is not a space), so the full reading would find that aim and answer
     None. Such a `hiện` gives None or passes to the next one, whatever its words and tags.
+    The aim is asked of the document's cue index (`CueIndex.cue`, `Lexicon.cue`'s answer), which
+    tries the aim pattern only where one of its opening words occurs in the text folded once.
     """
     first = _NON_SPACE.search(site.ctx.text, after, pos)
-    return first is not None and site.lex.cue("aim", site.ctx.text, first.start(), pos) is None
+    return first is not None and site.ctx.cues(site.lex).cue("aim", first.start(), pos) is None
 
 
 def _states_aim(site: Site, start: int, end: int) -> bool:
