@@ -148,7 +148,7 @@ def reach_formula(pattern: str) -> Reach | None:
     the lexicon's patterns are the same for every document; the longest runs it is measured by
     are the text's (`measure`).
     """
-    parsed = _standard_parse(pattern)
+    parsed = standard_parse(pattern)
     if parsed is None or parsed.getwidth()[0] == 0:  # empty matches: searched directly
         return None
     reach = _formula(parsed)
@@ -243,8 +243,9 @@ _OTHER_READING = regex.MULTILINE | regex.REVERSE | regex.FULLCASE | regex.ASCII 
 _FUZZY = regex.compile(r"\{[^}]*[eids][^}]*\}")
 
 
-def _standard_parse(pattern: str) -> Any:
-    """The standard library's parse of a `regex` pattern, or None when it cannot be read that way.
+def standard_parse(pattern: str) -> Any:
+    """The standard library's parse of a `regex` pattern, or None when it cannot be read that way:
+    the one reading of a pattern's structure (the questions here and `search_at`'s read it).
 
     Where the two syntaxes part, the standard parser warns instead of failing (`[[:alpha:]]` is one
     POSIX class to `regex` but a set and a `]` to it; `[a-z--aeiou]` is a set difference to `regex`
@@ -264,7 +265,7 @@ def _parse_folded(pattern: str, flags: int) -> Any:
     """The parse of a case-insensitive pattern whose words can be looked up case-folded, or None."""
     if not flags & regex.IGNORECASE or flags & _OTHER_READING:
         return None
-    parsed = _standard_parse(pattern)
+    parsed = standard_parse(pattern)
     return None if parsed is None or parsed.state.flags & sre.SRE_FLAG_MULTILINE else parsed
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import regex
 
-from extractors.pattern_shape import _standard_parse, casefolded, openings
+from extractors.pattern_shape import casefolded, openings, standard_parse
 
 
 def matches_at(
@@ -47,12 +47,12 @@ def matches_at(
 def opens_at_line_start(pattern: regex.Pattern[str]) -> bool:
     """Whether every match of `pattern` starts a line: it opens with `^` under `(?m)`, outside any alternation.
 
-    Read from the pattern's parse (`pattern_shape._standard_parse`): `(?m)^a|b` opens with an
+    Read from the pattern's parse (`pattern_shape.standard_parse`): `(?m)^a|b` opens with an
     alternation whose second branch matches anywhere; a pattern the parser cannot read is not one.
     """
     if pattern.flags & regex.REVERSE:
         return False
-    parsed = _standard_parse(pattern.pattern)
+    parsed = standard_parse(pattern.pattern)
     if parsed is None or not len(parsed) or parsed[0] != (sre.AT, sre.AT_BEGINNING):
         return False
     return bool(parsed.state.flags & sre.SRE_FLAG_MULTILINE or pattern.flags & regex.MULTILINE)
