@@ -13,6 +13,7 @@ import extractors.lexicon as lexicon_module
 from extractors.lexicon import FLAGS, get_lexicon, words_pattern
 from extractors.targets import extract, extract_candidates
 from schemas.plan import Comparator, Direction, Pillar, Scope
+from tests.conftest import CORPUS
 
 LEX = get_lexicon()
 
@@ -260,3 +261,28 @@ def test_the_old_tone_letters_match_only_their_own_two_cases_ignoring_case() -> 
 )
 def test_fold_writes_new_tone_placement_keeping_case(text: str, folded: str) -> None:
     assert lexicon_module.fold(text) == folded
+
+
+def _fold_by_the_pairs(text: str) -> str:
+    """`fold` as the guide states it: each pair of `_OLD_TONE`, found ignoring case, rewritten keeping each letter's case."""
+    pairs = regex.compile("|".join(lexicon_module._OLD_TONE), regex.IGNORECASE)
+
+    def repl(m: regex.Match[str]) -> str:
+        new = lexicon_module._OLD_TONE[m.group(0).lower()]
+        return "".join(n.upper() if o.isupper() else n for o, n in zip(m.group(0), new))
+
+    return pairs.sub(repl, text)
+
+
+def test_fold_rewrites_the_pairs_and_nothing_else() -> None:
+    """Every run of three of the letters `fold` reads (an `o`/`u` and every toned vowel, both cases,
+    and a few others): only the old-tone pairs change (`uà`, `oỳ` are no pairs; `uoà`, `oòa`
+    hold one after another letter)."""
+    seconds = "".join(sorted({pair[1] for pair in lexicon_module._OLD_TONE}))
+    letters = "oOuUaAyYơư " + seconds + seconds.upper()
+    for a in letters:
+        for b in letters:
+            text = "".join(a + b + c for c in letters)
+            assert lexicon_module.fold(text) == _fold_by_the_pairs(text), (a, b)
+    corpus = "".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")))
+    assert lexicon_module.fold(corpus) == _fold_by_the_pairs(corpus)
