@@ -71,12 +71,17 @@ class Grams:
         return grams
 
 
+# `Featurizer.rows` keeps the columns of its fixed inputs for phrases up to this many words.
+_FIXED_LIMIT = 256
+
+
 @dataclass
 class _Group:
     """Templates that read the same n-grams under the same function (`T[-1].lower`, `T[0].lower`):
     one value per n-gram serves them all, each at its own offset."""
 
     members: list[int]  # the templates' places in the template list
+    column: int  # the input column they read
     before: int  # how far before the word the group's n-grams start, at most
     after: int  # how far past the last n-gram of the phrase a template can read, at most
     starts: list[int]  # where each member's column starts in the group's padded rows (`before + first`)
@@ -104,6 +109,7 @@ class Featurizer:
         for k, t in enumerate(self.templates):
             by_key.setdefault((t.width, t.column, t.function), []).append(k)
         self._groups: list[_Group] = []
+        self._fixed: dict[tuple[int, int], tuple[tuple[str | None, ...], ...]] = {}  # see `rows`
         for members in by_key.values():
             names = [self.templates[k].prefix for k in members]
 
@@ -120,6 +126,7 @@ class Featurizer:
             before = max(max(-self.templates[k].first, 0) for k in members)
             self._groups.append(_Group(
                 members,
+                column=self.templates[members[0]].column,
                 before=before,
                 starts=[before + self.templates[k].first for k in members],
                 after=max(max(self.templates[k].first + self.templates[k].width, 0) for k in members),
@@ -128,14 +135,24 @@ class Featurizer:
                 strings=strings,
             ))
 
-    def rows(self, n: int, values: Callable[[Template], Sequence[str]]) -> list[tuple[str, ...]]:
+    def rows(
+        self, n: int, values: Callable[[Template], Sequence[str]], fixed: Collection[int] = ()
+    ) -> list[tuple[str, ...]]:
         """The feature strings of each of the `n` words of a phrase, in template order: `BOS` when
         the n-gram starts before the phrase, `EOS` when it ends after it, else the template's value
         of the n-gram (`values(t)[j]` for the one starting at word `j`). With `known`, a feature the
-        model has no weight for is left out."""
+        model has no weight for is left out. `fixed`: input columns whose values are the same for
+        every phrase of `n` words (the POS tagger's column of `X`): their templates' columns are
+        made once per length (up to `_FIXED_LIMIT` words) and kept."""
         columns: list[tuple[str | None, ...]] = [()] * len(self.templates)
         templates = self.templates
-        for g in self._groups:
+        for number, g in enumerate(self._groups):
+            if g.column in fixed:
+                kept = self._fixed.get((number, n))
+                if kept is not None:
+                    for k, column in zip(g.members, kept, strict=True):
+                        columns[k] = column
+                    continue
             grams = values(templates[g.members[0]])
             if g.strings is None:
                 inside: list[tuple[str | None, ...]] = [tuple(templates[k].prefix + v for k in g.members) for v in grams]
@@ -148,6 +165,8 @@ class Featurizer:
             padded = [g.bos] * g.before + inside + [g.eos] * (g.after + n - len(grams))
             for k, start, column in zip(g.members, g.starts, zip(*padded, strict=True), strict=True):
                 columns[k] = column[start : start + n]
+            if g.column in fixed and n <= _FIXED_LIMIT:
+                self._fixed[number, n] = tuple(columns[k] for k in g.members)
         if not columns:
             return [() for _ in range(n)]
         if not self.filtered:  # no feature left out
@@ -338,11 +357,10 @@ class IdColumns:
             if None in found:
                 seen = s.seen
                 at = []
-                for j, ids in enumerate(found):
+                for j in [j for j, ids in enumerate(found) if ids is None]:
+                    ids = found[j] = seen.get(grams[j])
                     if ids is None:
-                        ids = found[j] = seen.get(grams[j])
-                        if ids is None:
-                            at.append(j)
+                        at.append(j)
                 if at:
                     for j, ids in zip(at, self._look_up(s, inputs[s.column], at), strict=True):
                         found[j] = ids

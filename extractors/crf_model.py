@@ -145,7 +145,9 @@ class Decoder:
         axis of the (templates, words, labels) weights row after row, each template's weights
         added to the sum of those before (it sums pairwise only along the innermost axis), the
         same sums as a cumulative sum's last row, which would also keep every partial sum. The load probe and tests/test_nlp.py check the scores bit for bit."""
-        gathered = self.state.take(np.asarray(ids, dtype=np.intp), axis=0)  # (templates, words, labels)
+        if not isinstance(ids, np.ndarray):
+            ids = np.asarray(ids, dtype=np.intp)
+        gathered = self.state.take(ids, axis=0)  # (templates, words, labels)
         return np.add.reduce(gathered, axis=0)
 
     def surely(self, label: str, ids: np.ndarray, k: int, first: bool, last: bool, length: int) -> bool:

@@ -89,7 +89,7 @@ class PosTagger:
                 computed[key] = found
             return found
 
-        return self.featurizer.rows(len(words), values)
+        return self.featurizer.rows(len(words), values, fixed=(1,))  # column 1 is all `X`
 
     def tags(self, words: list[str]) -> list[str]:
         return list(self.model.tag(self.features(words))) if words else []

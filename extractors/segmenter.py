@@ -25,7 +25,8 @@ from __future__ import annotations
 import hashlib
 import pickle
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -218,52 +219,59 @@ class Segmenter:
 
 def regex_tokens(text: str, use_token_normalize: bool) -> list[str]:
     """underthesea's regex tokens of `text` (`regex_tokenize.tokenize`), read by `_tokens`."""
-    from underthesea.pipeline.text_normalize import token_normalize
-    from underthesea.pipeline.text_normalize.character_normalize import normalize_characters_in_text
-
-    tokens = _tokens(normalize_characters_in_text(text))
+    normalizers = _normalizers()
+    tokens = _tokens(normalizers.characters(text))
     if use_token_normalize:
-        if _normalizer_digest() != _NORMALIZER_SHA256:
+        token_normalize, token_map = normalizers.token, normalizers.token_map
+        if token_map is None:
             return [token_normalize(token) for token in tokens]
-        tokens = _token_normalized(tokens)
+        # `_Normalizers.token_map`: a token in NFC of that text is its own rewrite
+        return [
+            t if len(t) > 6 else token_map.get(t, t) if unicodedata.is_normalized("NFC", t) else token_normalize(t)
+            for t in tokens
+        ]
     return tokens
 
 
 # The source of underthesea's token_normalize and character_normalize modules that
-# `_token_normalized` was worked out for (see there).
+# `_Normalizers.token_map` was worked out for (see there).
 _NORMALIZER_SHA256 = "e4a0ddcab30095c6"
 
 
-def _token_normalized(tokens: list[str]) -> list[str]:
-    """`token_normalize` of each token of a text `normalize_characters_in_text` has rewritten, for
-    the modules `_NORMALIZER_SHA256` names.
+@dataclass(frozen=True)
+class _Normalizers:
+    """underthesea's text and token normalizers, looked up once (an import statement per call
+    costs more than a short phrase's normalizing).
 
+    `token_map` is underthesea's own when a token's normalizing is a look-up in it, else None.
     `token_normalize(t)` keeps a token longer than six characters; else it rewrites it as the
     whole text was (NFC, then each `character_map` key replaced) and looks the result up in
     `token_map`. A token of that text in NFC is its own rewrite: the text holds no key any more
-    (no replacement writes one: checked on the map), so neither does the token. So only a
-    token that is not in NFC (a piece of a text in NFC need not be) is passed to the function.
+    (no replacement writes one: checked on the map), so neither does the token. So only a token
+    that is not in NFC (a piece of a text in NFC need not be) is passed to the function. This
+    holds for the modules whose source `_NORMALIZER_SHA256` names.
     """
-    from underthesea.pipeline.text_normalize import token_normalize
-    from underthesea.pipeline.text_normalize.text_normalizer import character_map, token_map
 
-    if any(key in value for value in character_map.values() for key in character_map):
-        return [token_normalize(token) for token in tokens]
-    return [
-        t if len(t) > 6 else token_map.get(t, t) if unicodedata.is_normalized("NFC", t) else token_normalize(t)
-        for t in tokens
-    ]
+    characters: Callable[[str], str]
+    token: Callable[[str], str]
+    token_map: Mapping[str, str] | None
 
 
 @lru_cache(maxsize=1)
-def _normalizer_digest() -> str:
+def _normalizers() -> _Normalizers:
     import inspect
     import sys
 
     from underthesea.pipeline.text_normalize import character_normalize, token_normalize
+    from underthesea.pipeline.text_normalize.character_normalize import normalize_characters_in_text
+    from underthesea.pipeline.text_normalize.text_normalizer import character_map, token_map
 
     sources = inspect.getsource(sys.modules[token_normalize.__module__]) + inspect.getsource(character_normalize)
-    return hashlib.sha256(sources.encode()).hexdigest()[:16]
+    shortcut = (
+        hashlib.sha256(sources.encode()).hexdigest()[:16] == _NORMALIZER_SHA256
+        and not any(key in value for value in character_map.values() for key in character_map)
+    )
+    return _Normalizers(normalize_characters_in_text, token_normalize, token_map if shortcut else None)
 
 
 # The text of underthesea's combined pattern that `_tokens` was worked out for (see there).
@@ -290,9 +298,7 @@ def _tokens(text: str) -> list[str]:
     matched as underthesea does, with one character before them and two after them in view.
     For another pattern (another underthesea, or its `fixed_words`) every chunk is matched.
     """
-    from underthesea.pipeline.word_tokenize import regex_tokenize
-
-    pattern = regex_tokenize.patterns
+    pattern = _regex_tokenize().patterns  # read each time: its `fixed_words` may have replaced it
     if _pattern_digest(pattern.pattern) != _PATTERN_SHA256:
         return [m.group() for m in pattern.finditer(text)]
     tokens: list[str] = []
@@ -319,6 +325,14 @@ def _tokens(text: str) -> list[str]:
 def _matches(pattern: Any, text: str, start: int, end: int) -> list[str]:
     """The pattern's matches that start in `text[start:end]`, read with two characters after it in view."""
     return [m.group() for m in pattern.finditer(text, start, min(len(text), end + 2)) if m.start() < end]
+
+
+@lru_cache(maxsize=1)
+def _regex_tokenize() -> Any:
+    """underthesea's regex tokenizer module, imported once."""
+    from underthesea.pipeline.word_tokenize import regex_tokenize
+
+    return regex_tokenize
 
 
 @lru_cache(maxsize=4)

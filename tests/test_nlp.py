@@ -197,6 +197,30 @@ def test_pos_tags_are_underthesea_own(phrase: str) -> None:
     assert pos_words(phrase) == tuple(pos_tag(phrase))
 
 
+def test_the_pos_features_are_underthesea_own_with_the_x_column_kept_per_length() -> None:
+    """Every POS feature the model knows, as `word2features` writes it, for phrases of many
+    lengths, read twice: the second time the column of `X` comes from `Featurizer.rows`' kept ones."""
+    from underthesea import word_tokenize
+    from underthesea.pipeline.pos_tag import model_crf
+    from underthesea.pipeline.pos_tag.model_crf import CRFPOSTagPredictor
+    from underthesea.pipeline.pos_tag.tagged_feature import word2features
+
+    from extractors.crf_features import crfsuite_attributes
+    from extractors.pos_tagger import get_pos_tagger
+
+    tagger = get_pos_tagger()
+    assert tagger is not None and tagger.featurizer.filtered
+    template = list(CRFPOSTagPredictor.Instance().transformer.template)
+    attributes = set(crfsuite_attributes(Path(model_crf.__file__).parent / "pos_crf_2017_10_11.bin"))
+    phrases = [word_tokenize(p) for p in UNDERTHESEA_PHRASES if p.strip()]
+    phrases += [phrase[:k] for phrase in phrases[:3] for k in range(1, len(phrase))]
+    for _ in range(2):
+        for words in phrases:
+            rows = [(w, "X") for w in words]
+            theirs = [tuple(f for f in word2features(rows, i, template) if f in attributes) for i in range(len(rows))]
+            assert tagger.features(words) == theirs, words
+
+
 @pytest.mark.parametrize(
     "word",
     ["", " ", "a  b", " Hà", "Hà ", "Thừa Thiên Huế", "Thừa thiên", "UBND", "ĐẠI HỘI", "ǅ", "ǆ", "5G", "Ⅻ", "İstanbul", "“Số”", "số"],
