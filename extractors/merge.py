@@ -16,7 +16,7 @@ from typing import Any
 from extractors.filters import RESTATEMENT
 from extractors.nlp import phrase_cache
 from extractors.numbers import Mention
-from extractors.overlap import indicator_overlap, syllables
+from extractors.overlap import set_overlap, syllables
 from extractors.types import Candidate, Drop
 from extractors.years import WEAK_YEARS
 
@@ -30,9 +30,9 @@ def _syllables(indicator: str) -> frozenset[str]:
     return frozenset(syllables(indicator))
 
 
-# `indicator_overlap` of two indicators, read once per pair: a long document restates the same
-# measure many times in the same words (phrase cache: forgotten by `clear_caches`)
-_overlap = phrase_cache(indicator_overlap)
+def _overlap(a: str, b: str) -> float:
+    """`indicator_overlap` of two indicators, from their syllable sets read once each (`_syllables`)."""
+    return set_overlap(_syllables(a), _syllables(b))
 
 
 def drop_conflicting_carry(cands: Records) -> Records:
