@@ -49,3 +49,26 @@ def test_a_kind_carrying_some_fields_gives_those_only() -> None:
 def test_other_objects_are_read_field_by_field() -> None:
     a, b = SimpleNamespace(value=1.0, quote="q", unit="percent"), SimpleNamespace(value=2.0, quote="r")
     assert [build.target_data(x) for x in (a, b)] == [field_by_field(a), field_by_field(b)]
+
+
+def test_a_candidate_holding_more_than_its_fields_is_read_by_name() -> None:
+    # the quick reader copies the instance's dict: an attribute set after __init__ is not a field
+    c = random_records(random.Random(5))[0]
+    object.__setattr__(c, "note", "set later")
+    got = build.target_data(c)
+    assert got == field_by_field(c) and list(got) == list(field_by_field(c)) and "note" not in got
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Slotted:
+    """A kind without an instance dict."""
+
+    quote: str
+    value: float
+    unit: str = "count"
+
+
+def test_a_kind_without_an_instance_dict_or_in_another_order_is_read_by_name() -> None:
+    c = _Slotted("3 xã", 3.0)
+    got = build.target_data(c)
+    assert got == field_by_field(c) and list(got) == list(field_by_field(c))
