@@ -19,7 +19,8 @@ candidate; it changes no field.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -72,11 +73,45 @@ def _logit(p: float) -> float:
 
 def score(feats: Mapping[str, str], weights: Mapping[str, Any] | None = None) -> float:
     """The confidence of a target with these features, rounded to 3 decimals."""
-    w = weights if weights is not None else load_weights()
-    table: Mapping[str, Mapping[str, float]] = w.get("weights") or {}
-    total = sum(float(table.get(f, {}).get(v, 0.0)) for f, v in feats.items())
-    z = _logit(float(w["base"])) + float(w.get("shrink", 1.0)) * total
-    return round(1 / (1 + math.exp(-z)), 3)
+    return _Fitted.of(weights if weights is not None else load_weights()).score(feats.items())
+
+
+_NO_WEIGHTS: Mapping[str, float] = {}
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    """The fitted weights as scoring reads them: the base rate's log-odds, the shrink and each
+    feature's weights as floats, converted once instead of once per feature per target."""
+
+    base_logit: float
+    shrink: float
+    table: Mapping[str, Mapping[str, float]]
+
+    @classmethod
+    def of(cls, w: Mapping[str, Any]) -> _Fitted:
+        table: Mapping[str, Mapping[str, Any]] = w.get("weights") or {}
+        return cls(_logit(float(w["base"])), float(w.get("shrink", 1.0)),
+                   {f: {v: float(x) for v, x in values.items()} for f, values in table.items()})
+
+    def score(self, feats: Iterable[tuple[str, str]]) -> float:
+        """`logit(base) + shrink * sum of weight[feature][value]`, as a probability rounded to 3 decimals
+        (the features summed in their order, a value the weights do not know counting 0)."""
+        total = sum(self.table.get(f, _NO_WEIGHTS).get(v, 0.0) for f, v in feats)
+        z = self.base_logit + self.shrink * total
+        return round(1 / (1 + math.exp(-z)), 3)
+
+
+_FITTED: list[tuple[Mapping[str, Any], _Fitted]] = []  # the weights `load_weights` gave, and their reading
+
+
+def _fitted() -> _Fitted:
+    """`load_weights()` read for scoring, once per process (again when its cache was cleared:
+    `bench/calibrate_confidence.py --fit` writes new weights and reloads them)."""
+    weights = load_weights()
+    if not _FITTED or _FITTED[0][0] is not weights:
+        _FITTED[:] = [(weights, _Fitted.of(weights))]
+    return _FITTED[0][1]
 
 
 def confidence(candidate: Any, indicator_id: str | None) -> float:
@@ -88,4 +123,4 @@ def confidence(candidate: Any, indicator_id: str | None) -> float:
 def _score_of(values: tuple[str, ...]) -> float:
     """`score` with the fitted weights, by feature values: a document's targets share a few dozen
     combinations of them, so each is scored once (forgotten by `clear_caches`, as phrase readings)."""
-    return score(dict(zip(FEATURES, values, strict=True)))
+    return _fitted().score(zip(FEATURES, values, strict=True))

@@ -98,19 +98,24 @@ class Provinces:
 
     def resolve(self, name: str | None) -> Current | None:
         """The current unit a name (former, current, abbreviated) belongs to; None when unknown."""
-        if not name:
-            return None
-        k = key(name)
+        return self._unit_of_key(key(name)) if name else None
+
+    def _unit_of_key(self, k: str) -> Current | None:
+        """`resolve` of a name whose `key` is `k`."""
         return self._index.get(k) or self._index.get(k.replace(" ", ""))
 
     def is_national(self, name: str | None) -> bool:
         return bool(name) and key(name or "") in self._national
 
     def current_name(self, name: str | None) -> str | None:
-        """`province_current` of a record: the current unit's name, `Việt Nam` for the nation, else None."""
-        if self.is_national(name):
+        """`province_current` of a record: the current unit's name, `Việt Nam` for the nation, else None.
+        (`is_national`, then `resolve`, with the name's `key` computed once: every record asks it.)"""
+        if not name:
+            return None
+        k = key(name)
+        if k in self._national:
             return NATIONAL
-        unit = self.resolve(name)
+        unit = self._unit_of_key(k)
         return unit.name if unit else None
 
     def former_of(self, current: str) -> list[str]:

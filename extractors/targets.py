@@ -23,7 +23,7 @@ from extractors.filters import IN_HEADING, Site, first_verdict
 from extractors.lexicon import Lexicon, get_lexicon
 from extractors.lists import list_records, resolve_lists
 from extractors.merge import drop_conflicting_carry, merge_duplicates
-from extractors.numbers import find_mentions
+from extractors.numbers import Mention, find_mentions
 from extractors.reading import read_value
 from extractors.types import Candidate, Drop, Extraction
 
@@ -56,14 +56,16 @@ def extract(
     lex = lex or get_lexicon()
     found = find_mentions(text, lex)
     ctx = build_context(text, lex, [m.start for m in found])
-    drops: list[Drop] = [
-        Drop(m, IN_HEADING, "a number in a heading line names a section, not a target")
-        for m in found
-        if ctx.is_heading(m.start)
-    ]
+    drops: list[Drop] = []
+    values: list[Mention] = []  # the numbers outside heading lines: each is read in its clause
+    for m in found:
+        if ctx.is_heading(m.start):
+            drops.append(Drop(m, IN_HEADING, "a number in a heading line names a section, not a target"))
+        else:
+            values.append(m)
     out: list[Candidate] = []
     prev_phrase = ""  # subject and verb of the previous value-with-object, for elided verbs
-    for vc in segments(ctx, lex, [m for m in found if not ctx.is_heading(m.start)]):
+    for vc in segments(ctx, lex, values):
         if vc.opens_clause:
             prev_phrase = ""
         comparator, cmp_from_word, rules = read_comparator(vc, lex)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from extractors.confidence import features, load_weights, score
+from extractors.confidence import FEATURES, _score_of, features, load_weights, score
 from pipeline.cli import main
 from pipeline.evaluation.labelstudio import pre_annotate
 from pipeline.extract import extract_source
@@ -40,6 +42,18 @@ def test_the_score_is_the_fitted_log_odds_and_unknown_evidence_counts_nothing() 
     assert score({"year": "clause"}, weights) > score({}, weights) == 0.8 > score({"year": "carried"}, weights)
     assert score({"year": "never seen"}, weights) == 0.8
     assert set(load_weights()["weights"]) == set(features(object()))  # every feature has fitted weights
+
+
+def test_every_combination_of_evidence_scores_as_the_formula_says() -> None:
+    # `confidence` scores through weights read once (`_score_of`): the same numbers as the
+    # documented formula over the stored weights, for every combination of feature values
+    w = load_weights()
+    table = w["weights"]
+    values = [[*table[f], *(["never seen"] if f == "year" else [])] for f in FEATURES]
+    for combo in itertools.product(*values):
+        total = sum(float(table[f].get(v, 0.0)) for f, v in zip(FEATURES, combo))
+        z = math.log(w["base"] / (1 - w["base"])) + float(w.get("shrink", 1.0)) * total
+        assert _score_of(combo) == round(1 / (1 + math.exp(-z)), 3), combo
 
 
 def test_label_studio_pre_annotations_carry_it_as_score(tmp_path: Path) -> None:

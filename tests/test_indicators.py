@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +10,10 @@ import pytest
 import yaml
 
 from extractors.indicators import (
+    _SYLLABLE_RE,
     DATA,
     Catalogue,
+    _word_runs,
     get_matcher,
     load_catalogue,
     match_indicator,
@@ -69,6 +72,39 @@ def test_links_read_text_unit_and_normalised_syllables(
 
 def test_syllables_fold_tone_placement_case_and_abbreviations() -> None:
     assert syllables("Hoá đơn KTS", get_matcher().abbreviations) == ["hóa", "đơn", "kinh", "tế", "số"]
+
+
+def test_word_runs_rest_on_letters_being_word_characters_and_white_space_not() -> None:
+    # `_word_runs` keeps a token of letters whole and splits only at white space: both facts of
+    # the `regex` module's `\w`, checked over every code point
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    letters = "".join(ch for ch in every if ch.isalpha())
+    assert "".join(_SYLLABLE_RE.findall(letters)) == letters
+    spaces = "".join(ch for ch in every if ch.isspace())
+    assert _SYLLABLE_RE.findall(spaces) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tỷ trọng kinh tế số trong grdp",
+        "(kts) chiếm 20% grdp; công nghiệp 4.0",
+        "dịch vụ công trực tuyến toàn trình/một phần",
+        "hoa\u0300 mạng cáp quang\u00a0băng rộng",  # a combining mark, a no-break space
+        "km² x\u200dy n_a   \t\n",
+        "",
+    ],
+)
+def test_word_runs_are_the_pattern_runs(text: str) -> None:
+    assert _word_runs(text) == _SYLLABLE_RE.findall(text)
+
+
+def test_word_runs_of_every_indicator_text_are_the_pattern_runs() -> None:
+    texts = [p.text for ind in CATALOGUE.indicators for p in ind.phrasings]
+    texts += [t for ind in CATALOGUE.indicators for t in ind.no_match]
+    for text in texts:
+        low = text.lower()
+        assert _word_runs(low) == _SYLLABLE_RE.findall(low), text
 
 
 def test_every_indicator_states_its_source_and_national_figures() -> None:

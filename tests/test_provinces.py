@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from extractors.lexicon import LEXICON_DIR
-from extractors.provinces import DATA, MergerData, current_province, get_provinces
+from extractors.provinces import DATA, NATIONAL, MergerData, current_province, get_provinces
 from pipeline.extract import extract_path
 from tests.conftest import CORPUS, DEV, SHARED, needs_dev
 
@@ -61,6 +61,19 @@ def test_every_name_the_extractor_knows_resolves() -> None:
     known = yaml.safe_load((LEXICON_DIR / "provinces.yaml").read_text(encoding="utf-8"))
     names = known["provinces"] + known["merged_2025"] + list(known["aliases"])
     assert [n for n in names if current_province(n) is None] == []
+
+
+def test_current_name_reads_the_name_once_as_is_national_then_resolve_would() -> None:
+    # `current_name` keys the name once; the answer is that of asking `is_national`, then `resolve`
+    provinces = get_provinces()
+    known = yaml.safe_load((LEXICON_DIR / "provinces.yaml").read_text(encoding="utf-8"))
+    names = [*known["provinces"], *known["merged_2025"], *known["aliases"], *provinces.data.national]
+    names += [n for c in provinces.data.current for n in (c.name, *c.aliases, *(f.name for f in c.former))]
+    names += ["TP.HCM", "tỉnh  Bình  Dương", "BìnhDương", "Atlantis", "", " ", "Tỉnh", None]
+    for name in names:
+        unit = provinces.resolve(name)
+        two_steps = NATIONAL if provinces.is_national(name) else (unit.name if unit else None)
+        assert provinces.current_name(name) == two_steps, name
 
 
 def test_a_table_that_loses_a_province_is_refused() -> None:
