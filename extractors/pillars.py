@@ -40,7 +40,6 @@ from extractors.search_at import matches_at, word_starts
 _CLAUSE_START = r"(?:^|(?<=[.;:!?]\s{0,3})|(?<=,\s{0,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?"
 # `_CLAUSE_START`'s look-behinds hold right after one of these marks (and up to three spaces later).
 _CLAUSE_MARK = regex.compile(r"[.;:!?,]")
-_SENTENCE_MARK = regex.compile(r"[.!?]")  # `_LINE_START`'s look-behind holds one to three spaces after one
 _DATELINE = r"(?:[\p{Lu}Đ]{2,}\s*[-–]\s*)?"  # `HÀ NỘI - `
 _LINE_START = r"(?:^|(?<=[.!?]\s{1,3}))\s*(?:[*•+\-–]\s*)?(?:[a-zđ]\)\s*|\d{1,2}[.)]\s*)?"
 # What opens a lead-in before its pillar: `Về (lĩnh vực) (phát triển) …`, `Cụ thể, đối với …`.
@@ -210,7 +209,7 @@ def leadins(
         # every lead-in names a pillar: most lines name none
         named = within(places.pillar, s, e) and pats.pillar.search(line) is not None
         topic_leads = clause_matches(pats.topic, line) if named and places.may_lead(s, e) else iter(())
-        for m in chain(topic_leads, sentence_matches(pats.bare, line)) if named else ():
+        for m in chain(topic_leads, pats.bare.finditer(line)) if named else ():
             if _SUBJECT_WORDS.search(m["rest"]):
                 continue  # "kinh tế số chiếm 20% GRDP" names a subject, not a section
             if _lists_pillars(line, m, another, lex):
@@ -239,16 +238,6 @@ def leadins(
 def _opening_at(pattern: regex.Pattern[str], line: str, starts: list[int] | None) -> Iterator[regex.Match[str]]:
     """`pattern.finditer(line)`, tried only at `starts` (the line's target nouns) when they are known."""
     return pattern.finditer(line) if starts is None else matches_at(pattern, line, starts)
-
-
-def sentence_matches(pattern: regex.Pattern[str], line: str) -> Iterator[regex.Match[str]]:
-    """`pattern.finditer(line)` for a pattern opening with `_LINE_START`, tried only where a sentence can start.
-
-    A match starts at the line's start or one to three spaces after a stop (`[.!?]`), and one
-    starting after two or three would also match after the first (its leading spaces take the
-    others): the line's start and the place after each stop's next character are the places to try.
-    """
-    return matches_at(pattern, line, chain([0], (m.end() + 1 for m in _SENTENCE_MARK.finditer(line))))
 
 
 def clause_matches(pattern: regex.Pattern[str], line: str) -> Iterator[regex.Match[str]]:
