@@ -40,6 +40,7 @@ class DocContext:
     horizon: int | None
     title: str
     title_pillar: str | None = None  # an official document's title naming one pillar governs it all
+    casefolded: str | None = None  # the text case-folded once (`pattern_shape.casefolded`), for word look-ups
     _para_starts: list[int] = field(default_factory=list)
     _sentences: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _heading_starts: list[int] = field(default_factory=list)
@@ -94,7 +95,7 @@ class DocContext:
     def cues(self, lex: Lexicon) -> CueIndex:
         """The text's cue searches over long windows (`cue_index.py`), made on first use and kept with the document."""
         if self._cues is None or self._cues.lex is not lex:
-            self._cues = CueIndex(self.text, lex)
+            self._cues = CueIndex(self.text, lex, self.casefolded)  # the text folded once, by build_context
         return self._cues
 
     def folded(self) -> PatternIndex:
@@ -256,6 +257,7 @@ def build_context(text: str, lex: Lexicon, value_starts: list[int], folded: str 
         horizon=document_horizon(text, title, headings[0][0] if headings else None, folded),
         title=title,
         title_pillar=official_title_pillar(text, lex),
+        casefolded=folded,
     )
     ctx.set_years(bound_years(ctx, sorted(value_starts)))
     return ctx

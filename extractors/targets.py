@@ -24,6 +24,7 @@ from extractors.lexicon import Lexicon, get_lexicon
 from extractors.lists import list_records, resolve_lists
 from extractors.merge import drop_conflicting_carry, merge_duplicates
 from extractors.numbers import Mention, find_mentions
+from extractors.pattern_shape import casefolded
 from extractors.reading import read_value
 from extractors.types import Candidate, Drop, Extraction
 
@@ -54,8 +55,9 @@ def extract(
     stated for an earlier year is a result reported, not a commitment (guide §1).
     """
     lex = lex or get_lexicon()
-    found = find_mentions(text, lex)
-    ctx = build_context(text, lex, [m.start for m in found])
+    folded = casefolded(text)  # once for every pass that looks words up in it
+    found = find_mentions(text, lex, folded)
+    ctx = build_context(text, lex, [m.start for m in found], folded)
     drops: list[Drop] = []
     values: list[Mention] = []  # the numbers outside heading lines: each is read in its clause
     for m in found:

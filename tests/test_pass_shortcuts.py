@@ -413,3 +413,18 @@ def test_every_character_matching_a_looked_up_words_letter_folds_to_it() -> None
     for letter in sorted(letters):
         for ch in regex.findall(regex.escape(letter), every, FLAGS):
             assert ch.casefold() == letter.casefold() or len(ch.casefold()) > 1, (letter, ch)
+
+
+def test_a_document_folded_once_for_every_pass_reads_as_folded_by_each(texts: list[str]) -> None:
+    # targets.extract folds a text once and hands it to find_mentions and build_context
+    from extractors.context import build_context
+    from extractors.pattern_shape import casefolded
+
+    for text in texts[:60] + ["İstanbul, Kinh tế số: 20%. Năm 2025, top 10 tỉnh"]:
+        folded = casefolded(text)
+        found = numbers.find_mentions(text, LEX, folded)
+        assert found == numbers.find_mentions(text, LEX)
+        starts = [m.start for m in found]
+        shared, alone = build_context(text, LEX, starts, folded), build_context(text, LEX, starts)
+        assert (shared.boundaries, shared.years, shared.horizon) == (alone.boundaries, alone.years, alone.horizon)
+        assert shared.casefolded == folded
