@@ -194,15 +194,15 @@ def _plausible_count(text: str, end: int, value: float, lex: Lexicon) -> bool:
 # The patterns whose every match opens at the first digit of a short number (`_SHORT_NUMBER`): each
 # opens with its number, of one to three digits that no digit follows (`\d{1,3}` then a separator,
 # a unit or `(?![\d%,./])`), after a look-behind that refuses a word character (so a digit) or wants a space.
-# (Not STEPS_RE, whose matches open at a short number too: it requires the word `bậc`, which `regex`
-# looks for from each place it is tried, to the text's end, before trying it: one scan finds it once.)
-AT_SHORT_NUMBERS = (RANGE_RE, PERCENT_RE, RANK_RANGE_RE, COUNT_RE, COUNT_RANGE_RE, FULL_RE, RATIO_RE, BARE_RE, BARE_END_RE)
+# (Not STEPS_RE nor FULL_RE, whose matches open at a short number too: each requires a literal, the word
+# `bậc` or `/`, which `regex` looks for from each place it is tried to the text's end before trying it:
+# tried at every number of a long text without one, that reads the text once per number; a scan reads it once.)
+AT_SHORT_NUMBERS = (RANGE_RE, PERCENT_RE, RANK_RANGE_RE, COUNT_RE, COUNT_RANGE_RE, RATIO_RE, BARE_RE, BARE_END_RE)
 # Those opening with a look-behind over many words (a lead verb, a date's words), and what follows
 # it alone: that rest, a few characters tried first, rules out most short numbers (a percent is no count).
 _AFTER_LEAD = {
     COUNT_RE: regex.compile(template(_COUNT), FLAGS),
     COUNT_RANGE_RE: regex.compile(template(_COUNT_RANGE), FLAGS),
-    FULL_RE: regex.compile(_FULL, FLAGS),
     BARE_END_RE: regex.compile(_BARE_END, FLAGS),
 }
 
