@@ -394,7 +394,7 @@ def _without_trailing_conj(right: str) -> str:
     right part ends as a match must (a space or mark last, or a conjunction)."""
     if right and not _TRAILING_MARK.match(right, len(right) - 1) and _ENDS_IN_CONJ.match(right) is None:
         return right
-    return cut_end(_TRAILING_CONJ_FROM_END, right) if _TRAILING_CONJ_FROM_END else _TRAILING_CONJ.sub("", right)
+    return cut_end(_TRAILING_CONJ_FROM_END, _TRAILING_CONJ, right)
 
 
 def nested(text: str, clause_start: int, pos: int) -> bool:

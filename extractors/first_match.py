@@ -18,24 +18,37 @@ from collections.abc import Sequence
 import regex
 
 
+def _refers_to_groups(pattern: regex.Pattern[str]) -> bool:
+    """Whether `pattern` names a group or refers to one by number (`\\1`, `(?P=name)`, `\\g<1>`): in
+    the union its groups are renumbered, so such a reference would point at another branch's group."""
+    return bool(pattern.groupindex) or _GROUP_REFERENCE.search(pattern.pattern) is not None
+
+
+_GROUP_REFERENCE = regex.compile(r"\\(?:[1-9]|g<)|\(\?P=|\(\?\(")
+
+
 class FirstMatch:
-    """The union of `patterns` (compiled with one set of flags, all tried with `.match`)."""
+    """The union of `patterns`, all tried with `.match`. The union is used only when every
+    pattern has the same flags, none is POSIX (whose longest match is not the first branch's),
+    none names or refers to a group, and the union compiles with each pattern's groups where
+    expected; otherwise each pattern is tried on its own, which gives the same answers."""
 
     def __init__(self, patterns: Sequence[regex.Pattern[str]]) -> None:
         self.patterns = tuple(patterns)
         flags = {p.flags for p in self.patterns}
         self.union: regex.Pattern[str] | None = None
         self.groups: tuple[int, ...] = ()
-        if len(flags) == 1:
+        if len(flags) == 1 and not any(f & regex.POSIX for f in flags) and not any(map(_refers_to_groups, self.patterns)):
             groups, at = [], 1
             for p in self.patterns:
                 groups.append(at)
                 at += 1 + p.groups  # a pattern's own groups follow its branch group
             try:
-                self.union = regex.compile("|".join(f"({p.pattern})" for p in self.patterns), flags.pop())
-                self.groups = tuple(groups)
+                union = regex.compile("|".join(f"({p.pattern})" for p in self.patterns), flags.pop())
             except regex.error:  # a pattern that cannot be a branch (a global inline flag): each on its own
-                self.union = None
+                union = None
+            if union is not None and union.groups == at - 1:
+                self.union, self.groups = union, tuple(groups)
 
     def first(self, text: str) -> tuple[int, regex.Match[str] | None]:
         """(index of the first pattern that matches `text`, the union's match), or (len(patterns), None)."""

@@ -75,21 +75,25 @@ def words_in_every_match(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
 
 def longest_from_end(pattern: regex.Pattern[str]) -> regex.Pattern[str] | None:
     """A pattern anchored at the end (`$`), compiled to be tried once from the end for its longest
-    match (None if it cannot be compiled so).
+    match (None if it cannot be compiled so, or is MULTILINE: its `$` also ends every line).
 
     `sub` of such a pattern replaces its leftmost match, which ends the text: a forward scan that
     tries every character. The longest match ending the text (POSIX, from the end) starts at the
-    same place, so `cut_end` with one attempt gives the same text: each match that could end
-    before a final line break can also take it (every pattern used so ends in `\\s*$`, or reads
-    text with no line break)."""
+    same place, so `cut_end` with one attempt gives the same text."""
+    if pattern.flags & regex.MULTILINE:
+        return None
     try:
         return regex.compile(pattern.pattern, pattern.flags | regex.REVERSE | regex.POSIX)
     except regex.error:
         return None
 
 
-def cut_end(from_end: regex.Pattern[str], text: str) -> str:
-    """`text` before the longest match of `from_end` (`longest_from_end`) that ends it, if any."""
+def cut_end(from_end: regex.Pattern[str] | None, pattern: regex.Pattern[str], text: str, count: int = 0) -> str:
+    """`pattern.sub("", text, count=count)` for a pattern anchored at the end, in one attempt by
+    `from_end` (`longest_from_end(pattern)`). A text ending with a line break is left to `sub`: `$`
+    also matches before that break, where a match from the very end may not reach."""
+    if from_end is None or text.endswith("\n"):
+        return pattern.sub("", text, count=count)
     m = from_end.match(text)
     return text[: m.start()] if m else text
 
@@ -153,8 +157,7 @@ def strip_ends(text: str, lex: Lexicon, left: bool = True) -> str:
         for i in range(start, len(lex.strip_right)):
             if i > start and trails is not None and trails.patterns[i].match(text) is None:
                 continue  # no match ends the text: `sub` would change nothing (one attempt, at the end)
-            longest = cuts[i]
-            new = (cut_end(longest, text) if longest is not None else lex.strip_right[i].sub("", text, count=1)).strip()
+            new = cut_end(cuts[i], lex.strip_right[i], text, count=1).strip()
             if new != text:
                 text, changed = new, True
     return text
@@ -167,7 +170,8 @@ def _ends(lex: Lexicon) -> tuple[FirstMatch, FirstMatch | None]:
     `.match` of a pattern compiled from the end is one attempt at the end of the text, where a
     forward search (or a failing `.search` from the end) tries every character. Both find a
     match exactly when some match ends the text, as `strip_ends` holds it (no space last, so
-    `$` cannot match before a final newline): a cheap test before `sub`.
+    `$` cannot match before a final newline): one attempt of their union (`first_match`) tells
+    which is the first whose match ends the text, before `cut_end` removes it.
     """
     from_end = []
     for pattern in lex.strip_right:
@@ -257,7 +261,7 @@ def build_indicator(
     if left:
         left = _strip_provinces(strip_ends(left, lex), lex)
         if unit == "rank":
-            left = cut_end(_RANK_LEAD_FROM_END, left).strip()
+            left = cut_end(_RANK_LEAD_FROM_END, _RANK_LEAD, left).strip()
         left = strip_ends(left, lex)
         bare_left = _SHARE_HEAD.sub("", left).strip()
     if right and _OBJECT_OF_SHARE.match(right):

@@ -59,6 +59,25 @@ def test_a_candidate_holding_more_than_its_fields_is_read_by_name() -> None:
     assert got == field_by_field(c) and list(got) == list(field_by_field(c)) and "note" not in got
 
 
+@dataclasses.dataclass(frozen=True)
+class _WithDefaults:
+    """A kind whose fields have class defaults: one deleted from an instance's dict reads as the default."""
+
+    value: float
+    value_max: float | None = None
+    unit: str = "count"
+    quote: str = ""
+
+
+def test_a_candidate_missing_a_field_but_holding_another_attribute_is_read_by_name() -> None:
+    # as many entries as fields, but not the fields: the extra one must not stand in for the missing one
+    c = _WithDefaults(3.0, 5.0, "count", "3-5 xã")
+    object.__delattr__(c, "value_max")
+    object.__setattr__(c, "note", "set later")
+    got = build.target_data(c)
+    assert "note" not in got and got == field_by_field(c) and got["value_max"] is None
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Slotted:
     """A kind without an instance dict."""

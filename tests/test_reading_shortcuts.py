@@ -384,9 +384,20 @@ def test_end_anchored_sub_done_by_one_longest_match_from_the_end(index: int) -> 
     cut = 0
     for text in [*texts, *(t.upper() for t in texts[:1000])]:
         expected = pattern.sub("", text, count=1)
-        assert indicator_text.cut_end(from_end, text) == expected, text
+        assert indicator_text.cut_end(from_end, pattern, text, count=1) == expected, text
         cut += expected != text
     assert cut  # the texts hold matches to cut
+
+
+@pytest.mark.parametrize(("pattern", "text"), [
+    (regex.compile(r"(?:và)$"), "A và\n"),  # `$` before the final line break: the match from the end cannot take it
+    (regex.compile(r"(?:và)$", regex.MULTILINE), "A và\nB"),  # `$` at every line's end
+    (regex.compile(r"\s*(?:và)$"), "A và"),
+])
+def test_cut_end_gives_sub_where_a_match_from_the_end_would_not(pattern: regex.Pattern[str], text: str) -> None:
+    """A text ending with a line break, and a MULTILINE pattern, are left to `sub` (review finding)."""
+    from_end = indicator_text.longest_from_end(pattern)
+    assert indicator_text.cut_end(from_end, pattern, text) == pattern.sub("", text)
 
 
 def test_two_shares_tried_only_where_a_whole_is_named_on_each_side() -> None:
@@ -418,3 +429,20 @@ def test_blank_words_before_a_value_read_as_the_full_reading_reads_them(blank: s
         bare = bool(clause._CONJ_ONLY.match(clause._strip_comparators(blank, lex)))
         full = {"comparator": comparator, "direction": direction, "left_core": core, "share_verb": share_verb, "bare": bare}
         assert full == clause._BLANK and rules == {}
+
+
+@pytest.mark.parametrize(("patterns", "text"), [
+    ([r"x", r"(y)\1"], "yy"),  # a back-reference: renumbered in a union, it would point at another branch's group
+    ([r"x", r"(?P<w>y)(?P=w)"], "yy"),  # a named group and a reference to it
+    ([r"ab", r"abc"], "abc"),  # POSIX: the longest match, not the first branch's
+    ([r"a(b)", r"c"], "c"),
+])
+def test_first_match_answers_as_the_patterns_one_by_one(patterns: list[str], text: str) -> None:
+    """Which pattern matches first, and where, is the same from `FirstMatch` as from trying each in turn (review finding)."""
+    from extractors.first_match import FirstMatch
+
+    flags = regex.POSIX if patterns == [r"ab", r"abc"] else 0
+    compiled = [regex.compile(p, flags) for p in patterns]
+    expected = next(((i, m.span()) for i, p in enumerate(compiled) if (m := p.match(text))), (len(compiled), None))
+    index, m = FirstMatch(compiled).first(text)
+    assert (index, m.span() if m else None) == expected
