@@ -35,6 +35,7 @@ from extractors.nlp import (
 from extractors.numbers import Mention, find_mentions
 from extractors.owners import counts_population
 from extractors.scopes import ScopeFind, find_scopes
+from extractors.search_at import matches_at
 from extractors.years import resolve_year
 
 # A percent whose right part names places ("100% xã", "các đơn vị cấp huyện") covers places:
@@ -419,25 +420,9 @@ def provinces_named(ctx: DocContext, lex: Lexicon, start: int, end: int) -> Iter
         folded = ctx.folded()
         starts = folded.starts("province", lambda whole: province_starts(whole, lex))
         if starts is not None and (start == 0 or not _WORD.match(folded.text, start - 1)):
-            return _names_at(lex.province_re, folded.text, starts, start, end)
+            within = starts[bisect_left(starts, start) : bisect_left(starts, end)]
+            return matches_at(lex.province_re, folded.text, within, end)
     return province_matches(fold(text[start:end]), lex)
-
-
-def _names_at(pattern: regex.Pattern[str], text: str, starts: list[int], start: int, end: int) -> Iterator[regex.Match[str]]:
-    """`pattern.finditer(text, start, end)` for a pattern that can match only at one of `starts` (ascending).
-
-    As in `finditer`, a match starts at or after the end of the one before.
-    """
-    done = start
-    for i in range(bisect_left(starts, start), len(starts)):
-        at = starts[i]
-        if at >= end:
-            return
-        if at >= done:
-            m = pattern.match(text, at, end)
-            if m is not None:
-                yield m
-                done = m.end()
 
 
 def summary_of_breakdown(site: Site) -> Verdict | None:
