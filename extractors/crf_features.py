@@ -71,8 +71,9 @@ class Grams:
         return grams
 
 
-# `Featurizer.rows` keeps the columns of its fixed inputs for phrases up to this many words.
-_FIXED_LIMIT = 256
+# `Featurizer.rows` keeps the columns of its fixed inputs, and `IdColumns` its gather index,
+# for phrases up to this many words: each is made once per phrase length.
+_LENGTH_LIMIT = 256
 
 
 @dataclass
@@ -143,7 +144,7 @@ class Featurizer:
         of the n-gram (`values(t)[j]` for the one starting at word `j`). With `known`, a feature the
         model has no weight for is left out. `fixed`: input columns whose values are the same for
         every phrase of `n` words (the POS tagger's column of `X`): their templates' columns are
-        made once per length (up to `_FIXED_LIMIT` words) and kept."""
+        made once per length (up to `_LENGTH_LIMIT` words) and kept."""
         columns: list[tuple[str | None, ...]] = [()] * len(self.templates)
         templates = self.templates
         for number, g in enumerate(self._groups):
@@ -165,7 +166,7 @@ class Featurizer:
             padded = [g.bos] * g.before + inside + [g.eos] * (g.after + n - len(grams))
             for k, start, column in zip(g.members, g.starts, zip(*padded, strict=True), strict=True):
                 columns[k] = column[start : start + n]
-            if g.column in fixed and n <= _FIXED_LIMIT:
+            if g.column in fixed and n <= _LENGTH_LIMIT:
                 self._fixed[number, n] = tuple(columns[k] for k in g.members)
         if not columns:
             return [() for _ in range(n)]
@@ -185,8 +186,6 @@ _MEMOS: weakref.WeakSet[IdColumns] = weakref.WeakSet()
 # (`numpy.frombuffer`): a phrase's ids are its n-grams' bytes joined, one C call, not a Python
 # object per id.
 _ID = np.dtype(np.int32)
-# Phrases up to this many words keep their gather index (`IdColumns._index`) once made.
-_INDEX_LIMIT = 256
 
 
 def clear_memos() -> None:
@@ -319,7 +318,7 @@ class IdColumns:
         index = self._indexes.get(n)
         if index is None:
             index = self._fixed + self._per_length * n + self._step * np.arange(n, dtype=np.intp)
-            if n <= _INDEX_LIMIT:
+            if n <= _LENGTH_LIMIT:
                 self._indexes[n] = index
         return index
 

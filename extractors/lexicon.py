@@ -246,7 +246,7 @@ class Lexicon:
         m = self.cmp_before_re.match(text)
         if m is None:
             return None
-        comparator, entry = self.comparator_words[word_key(m.group(1))]
+        comparator, entry = self.comparator_of(m.group(1))
         return comparator, entry, m.start()
 
     def comparator_of(self, word: str) -> tuple[str, str]:
